@@ -1,0 +1,21 @@
+import Vapor
+
+/// `passerelle serve` (the default): migrate and load on first start, then Vapor's server.
+struct PasserelleServeCommand: AsyncCommand {
+    typealias Signature = ServeCommand.Signature
+
+    var help: String { "Migrates the database if needed, loads the territory on first start, and serves HTTP." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let start = ContinuousClock.now
+        try await prepare(app)
+        app.logger.info("ready", metadata: [
+            "territory_revision": "\(app.territory.current.revision)",
+            "municipalities": "\(app.territory.current.municipalities.count)",
+            "prepare_ms": "\(Int((ContinuousClock.now - start).milliseconds))",
+        ])
+        app.startTerritoryRefresh()
+        try await app.servers.asyncCommand.run(using: context, signature: signature)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Vapor
+
+/// The OpenAPI 3.1 document of `/api/v1`, kept beside the routes it describes. A test fails when an
+/// API route is missing from it.
+enum OpenAPIDocument {
+    static func document() -> [String: Any] {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Passerelle API",
+                "version": "1.0.0",
+                "description": "API de Passerelle : répertoire du territoire (régions, MRC, municipalités). Erreurs en application/problem+json (RFC 9457), dans la langue demandée (lang, Accept-Language).",
+                "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
+            ],
+            "servers": [["url": "/"]],
+            "paths": paths,
+            "components": components,
+        ]
+    }
+
+    static let documentData: Data = {
+        (try? JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }()
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    static func jsonResponse(_ description: String, _ schema: [String: Any], headers: [String: Any] = [:]) -> [String: Any] {
+        var response: [String: Any] = ["description": description, "content": ["application/json": ["schema": schema]]]
+        var allHeaders: [String: Any] = ["ETag": ["$ref": "#/components/headers/ETag"]]
+        allHeaders.merge(headers) { $1 }
+        response["headers"] = allHeaders
+        return response
+    }
+
+    nonisolated(unsafe) static let problemResponses: [String: Any] = [
+        "304": ["description": "Non modifié (If-None-Match)"],
+        "400": ["$ref": "#/components/responses/Problem"],
+        "404": ["$ref": "#/components/responses/Problem"],
+    ]
+
+    static func operation(_ id: String, _ summary: String, parameters: [[String: Any]] = [],
+                          ok: [String: Any]) -> [String: Any] {
+        var responses = problemResponses
+        responses["200"] = ok
+        return ["get": ["operationId": id, "summary": summary, "tags": ["Territoire"],
+                        "parameters": parameters + [["$ref": "#/components/parameters/lang"]], "responses": responses]]
+    }
+
+    static func pathCode(_ pattern: String, _ description: String) -> [String: Any] {
+        ["name": "code", "in": "path", "required": true, "description": description,
+         "schema": ["type": "string", "pattern": pattern]]
+    }
+
+    static func query(_ name: String, _ description: String, _ schema: [String: Any]) -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
+    }
+
+    nonisolated(unsafe) static let paths: [String: Any] = [
+        "/api/v1/regions": operation("listRegions", "Les 17 régions administratives",
+                                     ok: jsonResponse("Régions", ["type": "array", "items": ref("Region")])),
+        "/api/v1/regions/{code}": operation("getRegion", "Une région et ses MRC",
+                                            parameters: [pathCode("^[0-9]{2}$", "Code de la région (2 chiffres)")],
+                                            ok: jsonResponse("Région", ref("RegionDetail"))),
+        "/api/v1/mrc": operation("listMRC", "Les MRC et territoires équivalents",
+                                 parameters: [query("region", "Code de région (2 chiffres)", ["type": "string", "pattern": "^[0-9]{2}$"])],
+                                 ok: jsonResponse("MRC", ["type": "array", "items": ref("MRC")])),
+        "/api/v1/mrc/{code}": operation("getMRC", "Une MRC (ou territoire équivalent) et ses municipalités",
+                                        parameters: [pathCode("^[0-9]{2,3}$", "Code de la MRC (3 chiffres) ou de la division de recensement (2 chiffres)")],
+                                        ok: jsonResponse("MRC", ref("MRCDetail"))),
+        "/api/v1/municipalites": operation(
+            "listMunicipalities", "Recherche et liste paginée des municipalités",
+            parameters: [
+                query("q", "Nom (accents, casse, traits d'union et saint/sainte/st/ste indifférents; préfixes acceptés) ou code géographique",
+                      ["type": "string", "maxLength": 100]),
+                query("region", "Code de région", ["type": "string", "pattern": "^[0-9]{2}$"]),
+                query("mrc", "Code de MRC ou de territoire équivalent", ["type": "string", "pattern": "^[0-9]{2,3}$"]),
+                query("designation", "Code de désignation", ["type": "string", "pattern": "^[0-9]{2}$"]),
+                query("statut", "actif (défaut), inactif ou tous", ["type": "string", "enum": ["actif", "inactif", "tous"]]),
+                query("page", "Page (à partir de 1)", ["type": "integer", "minimum": 1, "default": 1]),
+                query("per_page", "Éléments par page (1 à 100; au-delà : 400)", ["type": "integer", "minimum": 1, "maximum": 100, "default": 20]),
+            ],
+            ok: jsonResponse("Une page de municipalités", ref("MunicipalityList"), headers: [
+                "Link": ["description": "Liens first, prev, next, last (RFC 8288)", "schema": ["type": "string"]],
+                "X-Total-Count": ["description": "Nombre total de résultats", "schema": ["type": "integer"]],
+            ])),
+        "/api/v1/municipalites/{code}": operation("getMunicipality", "Une municipalité : toutes les colonnes du Répertoire",
+                                                  parameters: [pathCode("^[0-9]{5}$", "Code géographique (5 chiffres)")],
+                                                  ok: jsonResponse("Municipalité", ref("Municipality"))),
+        "/api/v1/openapi.json": ["get": ["operationId": "getOpenAPI", "summary": "Ce document", "tags": ["Méta"],
+                                         "responses": ["200": ["description": "OpenAPI 3.1",
+                                                               "content": ["application/json": ["schema": ["type": "object"]]]]]]],
+    ]
+
+    nonisolated(unsafe) static let reference: [String: Any] = ["type": "object", "required": ["code", "nom"],
+                                           "properties": ["code": ["type": "string"], "nom": ["type": "string"]]]
+
+    static func object(_ properties: [String: Any], required: [String]) -> [String: Any] {
+        ["type": "object", "properties": properties, "required": required]
+    }
+
+    nonisolated(unsafe) static let nullableString: [String: Any] = ["type": ["string", "null"]]
+    nonisolated(unsafe) static let nullableNumber: [String: Any] = ["type": ["number", "null"]]
+
+    nonisolated(unsafe) static let components: [String: Any] = [
+        "schemas": [
+            "Reference": reference,
+            "Region": object(["code": ["type": "string"], "nom": ["type": "string"], "population": ["type": "integer"],
+                              "nb_mrc": ["type": "integer"], "nb_municipalites_locales": ["type": "integer"],
+                              "nb_entites": ["type": "integer"], "url": ["type": "string"]],
+                             required: ["code", "nom", "population", "nb_mrc", "nb_municipalites_locales", "nb_entites", "url"]),
+            "RegionDetail": object(["region": ref("Region"), "mrc": ["type": "array", "items": ref("MRC")]], required: ["region", "mrc"]),
+            "MRC": object(["code": ["type": "string"], "type": ["type": "string"], "nom": ["type": "string"],
+                           "region": ref("Reference"), "population": ["type": "integer"],
+                           "nb_municipalites_locales": ["type": "integer"], "nb_entites": ["type": "integer"],
+                           "url": ["type": "string"]],
+                          required: ["code", "type", "nom", "region", "population", "nb_municipalites_locales", "nb_entites", "url"]),
+            "MRCDetail": object(["mrc": ref("MRC"), "municipalites": ["type": "array", "items": ref("MunicipalitySummary")]],
+                                required: ["mrc", "municipalites"]),
+            "MunicipalitySummary": object([
+                "code": ["type": "string", "pattern": "^[0-9]{5}$"], "nom": ["type": "string"],
+                "designation": ref("Reference"), "region": ref("Reference"),
+                "mrc": ["oneOf": [ref("Reference"), ["type": "null"]]],
+                "population": ["type": ["integer", "null"]], "latitude": nullableNumber, "longitude": nullableNumber,
+                "actif": ["type": "boolean"], "url": ["type": "string"]],
+                required: ["code", "nom", "designation", "region", "actif", "url"]),
+            "MunicipalityList": object(["total": ["type": "integer"], "page": ["type": "integer"], "per_page": ["type": "integer"],
+                                        "items": ["type": "array", "items": ref("MunicipalitySummary")]],
+                                       required: ["total", "page", "per_page", "items"]),
+            "Municipality": municipalitySchema,
+            "Problem": object([
+                "type": ["type": "string", "format": "uri"], "title": ["type": "string"], "status": ["type": "integer"],
+                "detail": ["type": "string"], "instance": ["type": "string"], "code": ["type": "string"],
+                "request_id": ["type": "string"],
+                "errors": ["type": "array", "items": object(["name": ["type": "string"], "detail": ["type": "string"]],
+                                                            required: ["name", "detail"])]],
+                required: ["type", "title", "status", "detail", "code"]),
+        ],
+        "responses": [
+            "Problem": ["description": "Problème (RFC 9457)",
+                        "content": ["application/problem+json": ["schema": ref("Problem")]]],
+        ],
+        "headers": [
+            "ETag": ["description": "Validateur fort; renvoyez-le dans If-None-Match pour obtenir 304", "schema": ["type": "string"]],
+        ],
+        "parameters": [
+            "lang": ["name": "lang", "in": "query", "required": false,
+                     "description": "Langue des messages : fr-CA (défaut) ou en-CA; sinon Accept-Language",
+                     "schema": ["type": "string", "enum": ["fr-CA", "en-CA"]]],
+        ],
+    ]
+
+    nonisolated(unsafe) static let municipalitySchema: [String: Any] = {
+        var properties: [String: Any] = [:]
+        let numbers: Set<String> = ["superficie_km2", "superficie_terrestre_km2", "latitude", "longitude"]
+        for column in MunicipalityColumnNames.all {
+            if column == "population" { properties[column] = ["type": ["integer", "null"]] }
+            else if numbers.contains(column) { properties[column] = nullableNumber }
+            else if column == "hors_mrc_ou_autochtone" { properties[column] = ["type": ["boolean", "null"]] }
+            else if column.hasPrefix("date_") { properties[column] = ["type": ["string", "null"], "format": "date"] }
+            else { properties[column] = nullableString }
+        }
+        properties["actif"] = ["type": "boolean"]
+        properties["inactif_depuis"] = ["type": ["string", "null"], "format": "date"]
+        properties["territoire"] = ["oneOf": [ref("Reference"), ["type": "null"]]]
+        return object(properties, required: ["code_geo", "nom", "actif"])
+    }()
+
+    @Sendable static func serve(_ req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: documentData))
+    }
+}
+
+import PasserelleCore
+
+enum MunicipalityColumnNames {
+    static let all = MunicipalityColumn.allCases.map(\.rawValue)
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import Vapor
+
+/// Every setting comes from the environment (twelve-factor); the README lists them.
+public struct Settings: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqliteFile(String)
+        case sqliteMemory
+        case postgres(url: String, searchPath: String?)
+    }
+
+    public var database: DatabaseChoice
+    public var hostname: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    public var jsonLogs: Bool
+    /// How often each instance checks whether the territory directory changed in the database.
+    public var territoryRefreshSeconds: Int
+    /// Served with `Strict-Transport-Security` and `Secure` cookies when true (behind TLS).
+    public var behindTLS: Bool
+    public var maxBodySize: String
+
+    public init(database: DatabaseChoice, hostname: String = "127.0.0.1", port: Int = 8080,
+                logLevel: Logger.Level = .info, jsonLogs: Bool = false, territoryRefreshSeconds: Int = 5,
+                behindTLS: Bool = false, maxBodySize: String = "1mb") {
+        self.database = database
+        self.hostname = hostname
+        self.port = port
+        self.logLevel = logLevel
+        self.jsonLogs = jsonLogs
+        self.territoryRefreshSeconds = territoryRefreshSeconds
+        self.behindTLS = behindTLS
+        self.maxBodySize = maxBodySize
+    }
+
+    public static func fromEnvironment(_ environment: Environment,
+                                       values: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        func value(_ name: String) -> String? {
+            guard let v = values[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        let database: DatabaseChoice
+        if let url = value("DATABASE_URL") {
+            database = .postgres(url: url, searchPath: value("DATABASE_SCHEMA"))
+        } else {
+            database = .sqliteFile(value("SQLITE_PATH") ?? "var/passerelle.sqlite")
+        }
+        var settings = Settings(database: database)
+        settings.hostname = value("HOST") ?? settings.hostname
+        if let port = value("PORT") {
+            guard let number = Int(port), (1...65535).contains(number) else {
+                throw SettingsError.invalid(name: "PORT", value: port)
+            }
+            settings.port = number
+        }
+        if let level = value("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw SettingsError.invalid(name: "LOG_LEVEL", value: level)
+            }
+            settings.logLevel = parsed
+        }
+        settings.jsonLogs = value("LOG_FORMAT").map { $0 == "json" } ?? (environment != .development)
+        if let seconds = value("TERRITORY_REFRESH_SECONDS") {
+            guard let number = Int(seconds), number > 0 else {
+                throw SettingsError.invalid(name: "TERRITORY_REFRESH_SECONDS", value: seconds)
+            }
+            settings.territoryRefreshSeconds = number
+        }
+        settings.behindTLS = value("BEHIND_TLS") == "true"
+        settings.maxBodySize = value("MAX_BODY_SIZE") ?? settings.maxBodySize
+        return settings
+    }
+}
+
+enum SettingsError: Error, CustomStringConvertible {
+    case invalid(name: String, value: String)
+
+    var description: String {
+        switch self {
+        case .invalid(let name, let value): "invalid value for \(name): \(value)"
+        }
+    }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+
+    public var settings: Settings {
+        get { storage[SettingsKey.self]! }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

@@ -1,0 +1,90 @@
+import Fluent
+import NIOCore
+import PasserelleCore
+import Vapor
+
+/// Builds the app: read top to bottom, it is the table of contents of Passerelle.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.settings = settings
+
+    // server
+    do {
+        app.http.server.configuration.hostname = settings.hostname
+        app.http.server.configuration.port = settings.port
+        app.routes.defaultMaxBodySize = ByteCount(stringLiteral: settings.maxBodySize)
+        app.http.server.configuration.serverName = nil
+    }
+
+    // database
+    do {
+        try app.configureDatabase(settings.database)
+    }
+
+    // middleware: one platform middleware replaces Vapor's error and logging middleware
+    do {
+        app.middleware = .init()
+        app.middleware.use(PlatformMiddleware(metrics: app.httpMetrics, behindTLS: settings.behindTLS))
+    }
+
+    // migrations, in order
+    do {
+        app.migrations.add(CreateTerritoryTables())
+        app.migrations.add(LoadShippedTerritory())
+    }
+
+    // routes
+    do {
+        try routes(app)
+    }
+
+    // commands
+    do {
+        app.asyncCommands.use(PasserelleServeCommand(), as: "serve", isDefault: true)
+        app.asyncCommands.use(ImportTerritoryCommand(), as: "import-territory")
+        app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
+        app.asyncCommands.use(BenchCommand(), as: "bench")
+    }
+}
+
+/// Everything that must hold before the first request: the schema migrated (and, on an empty
+/// database, the territory loaded), SQLite connections tuned, the directory read into memory.
+public func prepare(_ app: Application, migrate: Bool = true) async throws {
+    try await app.prepareSQLiteConnections()
+    if migrate { try await app.autoMigrate() }
+    try await app.territory.refresh(from: app.db)
+}
+
+extension Application {
+    var databasePoolSize: Int {
+        let loops = eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
+        switch settings.database {
+        case .postgres: return loops * 4
+        default: return loops
+        }
+    }
+
+    /// Keeps this instance's copy of the territory in step with the database, for when another
+    /// instance (or `import-territory`) changed it.
+    func startTerritoryRefresh() {
+        let seconds = Int64(settings.territoryRefreshSeconds)
+        let app = self
+        let loop = eventLoopGroup.any()
+        let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(seconds), delay: .seconds(seconds)) { _ in
+            loop.makeFutureWithTask {
+                do {
+                    if try await app.territory.refresh(from: app.db) {
+                        app.logger.info("territory directory reloaded", metadata: ["revision": "\(app.territory.current.revision)"])
+                    }
+                } catch {
+                    app.logger.warning("territory refresh failed: \(error)")
+                }
+            }
+        }
+        lifecycle.use(RepeatedTaskCanceller(task: task))
+    }
+}
+
+struct RepeatedTaskCanceller: LifecycleHandler {
+    let task: RepeatedTask
+    func shutdown(_ application: Application) { task.cancel() }
+}

@@ -1,0 +1,62 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// The few places where SQLite and PostgreSQL differ. Every dialect-specific piece of SQL goes
+/// through here, with both branches tested.
+enum DatabaseDialect: Sendable {
+    case sqlite
+    case postgres
+
+    init(_ database: any Database) {
+        self = (database as? any SQLDatabase)?.dialect.name == "postgresql" ? .postgres : .sqlite
+    }
+
+    /// Settings applied to every new SQLite connection: write-ahead log (readers never wait for the
+    /// writer), foreign keys enforced, and a busy timeout instead of an immediate "database is locked".
+    static let sqlitePragmas = [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 5000",
+    ]
+
+    /// Whether the database answers at all (for `/readyz`).
+    static func ping(_ database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("SELECT 1").run()
+    }
+}
+
+extension Application {
+    func configureDatabase(_ choice: Settings.DatabaseChoice) throws {
+        switch choice {
+        case .sqliteFile(let path):
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        case .sqliteMemory:
+            databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        case .postgres(let url, let searchPath):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let searchPath { configuration.searchPath = [searchPath] }
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
+                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .debug),
+                          as: .psql)
+        }
+    }
+
+    /// Applies the SQLite pragmas to every pooled connection (one per event loop) at start.
+    /// SQLiteNIO already retries on a busy database; the timeout bounds that wait to five seconds.
+    func prepareSQLiteConnections() async throws {
+        guard DatabaseDialect(db) == .sqlite else { return }
+        for eventLoop in eventLoopGroup.makeIterator() {
+            let sql = databases.database(logger: logger, on: eventLoop) as! any SQLDatabase
+            for pragma in DatabaseDialect.sqlitePragmas {
+                try await sql.raw(SQLQueryString(pragma)).run()
+            }
+        }
+    }
+}

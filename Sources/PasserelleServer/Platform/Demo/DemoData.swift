@@ -1,0 +1,52 @@
+import Fluent
+import Vapor
+
+/// A module's generator of realistic fake data for demos and benchmarks. Each module registers
+/// its own; `seed-demo --scale N` runs them in order.
+protocol DemoGenerator: Sendable {
+    /// Short name printed in the report (`territoire`, `demandes`…).
+    var name: String { get }
+    /// Fills the database for `scale` (1 = a ministry's ordinary year) and says what it made.
+    func generate(scale: Int, app: Application) async throws -> String
+}
+
+enum DemoData {
+    /// In dependency order: later generators may use what earlier ones made.
+    static let generators: [any DemoGenerator] = [TerritoryDemoGenerator()]
+}
+
+/// The territory is real reference data, not fake: the generator makes sure it is loaded and says
+/// what there is. It does not multiply with the scale (there is one Québec).
+struct TerritoryDemoGenerator: DemoGenerator {
+    var name: String { "territoire" }
+
+    func generate(scale: Int, app: Application) async throws -> String {
+        try await app.territory.refresh(from: app.db)
+        let d = app.territory.current
+        return "\(d.regions.count) régions, \(d.units.count) MRC et territoires équivalents, \(d.municipalities.count) entités"
+    }
+}
+
+struct SeedDemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "scale", help: "How much data: 1 is a ministry's ordinary year (default 1)")
+        var scale: Int?
+        init() {}
+    }
+
+    var help: String { "Fills the database with realistic fake data for demos and benchmarks." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let scale = signature.scale ?? 1
+        guard (1...1000).contains(scale) else {
+            context.console.error("--scale: 1 … 1000")
+            throw Abort(.badRequest, reason: "invalid scale")
+        }
+        let app = context.application
+        try await prepare(app)
+        for generator in DemoData.generators {
+            let made = try await generator.generate(scale: scale, app: app)
+            context.console.print("\(generator.name): \(made)")
+        }
+    }
+}

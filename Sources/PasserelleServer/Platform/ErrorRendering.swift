@@ -1,0 +1,31 @@
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// Turns any error into what the caller can read: problem+json for the API, a page for people.
+/// Nothing but a bug becomes a 500, and a 500 never shows its inner details.
+enum ErrorRendering {
+    static func response(for error: any Error, request: Request) -> Response {
+        let problem = Problem.from(error)
+        if problem.status.code >= 500 {
+            request.logger.error("\(String(reflecting: error))", metadata: ["request_id": .string(request.requestID)])
+        }
+        let l = request.localizer
+        if request.isAPI || prefersJSON(request) {
+            let body = problem.body(l, instance: request.url.path, requestID: request.requestID)
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+            headers.replaceOrAdd(name: "Content-Language", value: l.language.rawValue)
+            let data = (try? TerritoryDTO.encoder.encode(body)) ?? Data("{}".utf8)
+            return Response(status: problem.status, headers: headers, body: .init(data: data))
+        }
+        let detail = problem.fields.first.map { l($0.key, $0.arguments) } ?? l(problem.key, problem.arguments)
+        let html = GeneralViews.error(Layout(request), status: problem.status.code, message: detail)
+        return .html(html, status: problem.status)
+    }
+
+    private static func prefersJSON(_ request: Request) -> Bool {
+        guard let accept = request.headers.first(name: .accept) else { return false }
+        return accept.contains("json") && !accept.contains("html")
+    }
+}

@@ -1,0 +1,111 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Vapor
+
+/// A finished response body with the headers that go with it, its strong validator computed once.
+struct CachedBody: Sendable {
+    let body: ByteBuffer
+    let headers: HTTPHeaders
+    let etag: String
+
+    init(body: ByteBuffer, contentType: HTTPMediaType, extraHeaders: HTTPHeaders = [:], maxAge: Int) {
+        self.body = body
+        etag = "\"" + String(FNV1a.hash(body.readableBytesView), radix: 16) + "\""
+        var headers = extraHeaders
+        headers.contentType = contentType
+        headers.replaceOrAdd(name: .eTag, value: etag)
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge)")
+        self.headers = headers
+    }
+
+    /// 304 when the caller already holds this body (`If-None-Match`), else 200 with it.
+    func response(for request: Request) -> Response {
+        if let tags = request.headers.first(name: .ifNoneMatch),
+           tags == "*" || tags.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "W/" + etag }) {
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .eTag, value: etag)
+            headers.replaceOrAdd(name: .cacheControl, value: self.headers.first(name: .cacheControl) ?? "no-cache")
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+    }
+}
+
+enum FNV1a {
+    static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// Responses of read-only routes over reference data, kept per app instance and dropped as a
+/// whole when the data's revision moves. Bounded: when full, it starts over.
+final class ResponseCache: Sendable {
+    private struct State {
+        var revision = -1
+        var entries: [String: CachedBody] = [:]
+    }
+    private let state = NIOLockedValueBox(State())
+    let capacity: Int
+
+    init(capacity: Int = 4096) { self.capacity = capacity }
+
+    func body(revision: Int, key: String, make: () throws -> CachedBody) rethrows -> CachedBody {
+        if let hit = state.withLockedValue({ $0.revision == revision ? $0.entries[key] : nil }) { return hit }
+        let made = try make()
+        state.withLockedValue { state in
+            if state.revision != revision || state.entries.count >= capacity {
+                state = State(revision: revision, entries: [:])
+            }
+            state.entries[key] = made
+        }
+        return made
+    }
+
+    var count: Int { state.withLockedValue { $0.entries.count } }
+}
+
+extension Application {
+    private struct ResponseCacheKey: StorageKey { typealias Value = ResponseCache }
+
+    var responseCache: ResponseCache {
+        if let existing = storage[ResponseCacheKey.self] { return existing }
+        let made = ResponseCache()
+        storage[ResponseCacheKey.self] = made
+        return made
+    }
+}
+
+/// The query string read once into a dictionary (the first value of each name wins).
+struct QueryParameters {
+    private(set) var values: [String: String] = [:]
+
+    init(_ query: String?) {
+        guard let query else { return }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
+            let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
+            if values[name] == nil { values[name] = raw.removingPercentEncoding ?? raw }
+        }
+    }
+
+    subscript(name: String) -> String? {
+        guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// A whole number within `range`, `fallback` when absent; a Problem naming the parameter otherwise.
+    func integer(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        guard let text = self[name] else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw Problem.invalidParameter(name, key: "problem.parameter.integer_range",
+                                           ["value": text, "min": String(range.lowerBound), "max": String(range.upperBound)])
+        }
+        return number
+    }
+}

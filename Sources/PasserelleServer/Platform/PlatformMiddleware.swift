@@ -1,0 +1,57 @@
+import Foundation
+import NIOCore
+import PasserelleCore
+import Vapor
+
+/// One middleware for what every response needs, so the hot path pays for one hop, not five:
+/// request id, errors rendered in the reader's language, security headers, language cookie,
+/// metrics and the access log.
+struct PlatformMiddleware: AsyncMiddleware {
+    let metrics: HTTPMetrics
+    let behindTLS: Bool
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            response = ErrorRendering.response(for: error, request: request)
+        }
+        decorate(response, for: request)
+        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        let elapsed = ContinuousClock.now - start
+        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
+        request.logger.debug("\(request.method) \(request.url.path) \(response.status.code)",
+                             metadata: ["request_id": .string(request.requestID), "route": .string(route),
+                                        "duration_ms": .stringConvertible(elapsed.milliseconds)])
+        return response
+    }
+
+    private func decorate(_ response: Response, for request: Request) {
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.requestID)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if response.headers.contentType?.subType == "html" {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
+            response.headers.replaceOrAdd(name: "Content-Language", value: request.language.rawValue)
+            response.headers.add(name: .vary, value: "Accept-Language, Cookie")
+        }
+        if behindTLS {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
+        if let chosen = request.explicitLanguage, request.cookies["lang"]?.string != chosen.rawValue {
+            response.cookies["lang"] = HTTPCookies.Value(string: chosen.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                                                         isSecure: behindTLS, isHTTPOnly: true, sameSite: .lax)
+        }
+    }
+
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+}
+
+extension Duration {
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

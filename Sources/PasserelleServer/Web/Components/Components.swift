@@ -1,0 +1,143 @@
+import PasserelleCore
+import Plot
+
+/// The component library: small functions with a few parameters, used the same way on every page
+/// (after GOV.UK Frontend and the Québec design system). Text comes in already localized.
+enum UI {
+    enum ButtonKind: String { case primary, secondary }
+
+    static func button(_ label: String, kind: ButtonKind = .primary, name: String? = nil, value: String? = nil) -> BodyNode {
+        H.el("button", H.attr("type", "submit"), .class("button button--\(kind.rawValue)"),
+             H.attr("name", name), H.attr("value", value), .text(label))
+    }
+
+    /// A labelled input with its hint and its error, described to assistive technology.
+    static func textField(name: String, label: String, value: String = "", hint: String? = nil, error: String? = nil,
+                          type: String = "text", width: String? = nil, autocomplete: String? = nil,
+                          labelHidden: Bool = false) -> BodyNode {
+        let id = "champ-\(name)"
+        let described = [hint.map { _ in "\(id)-aide" }, error.map { _ in "\(id)-erreur" }].compactMap { $0 }
+        return .div(.class("field" + (error == nil ? "" : " field--error")),
+            H.el("label", H.attr("for", id), .class(labelHidden ? "visually-hidden" : "field__label"), .text(label)),
+            .unwrap(hint) { .div(.id("\(id)-aide"), .class("field__hint"), .text($0)) },
+            .unwrap(error) { .p(.id("\(id)-erreur"), .class("field__error"),
+                                .span(.class("visually-hidden"), .text("! ")), .text($0)) },
+            H.void("input", [.named("type", type), .named("id", id), .named("name", name), .named("value", value),
+                             .named("class", "field__input" + (width.map { " field__input--\($0)" } ?? "")),
+                             .named("aria-describedby", described.isEmpty ? nil : described.joined(separator: " ")),
+                             .named("aria-invalid", error == nil ? nil : "true"),
+                             .named("autocomplete", autocomplete)]))
+    }
+
+    /// A choice among options; `selected` is the value kept from the request.
+    static func select(name: String, label: String, options: [(value: String, label: String)], selected: String?,
+                       error: String? = nil) -> BodyNode {
+        let id = "champ-\(name)"
+        return .div(.class("field" + (error == nil ? "" : " field--error")),
+            H.el("label", H.attr("for", id), .class("field__label"), .text(label)),
+            .unwrap(error) { .p(.id("\(id)-erreur"), .class("field__error"), .text($0)) },
+            H.el("select", [H.attr("id", id), H.attr("name", name), .class("field__select"),
+                            H.attr("aria-describedby", error == nil ? nil : "\(id)-erreur")] +
+                 options.map { option in
+                     H.el("option", H.attr("value", option.value),
+                          option.value == selected ? .attribute(named: "selected") : .empty,
+                          .text(option.label))
+                 }))
+    }
+
+    /// The list of problems at the top of a form, each linked to its field.
+    static func errorSummary(title: String, errors: [(field: String, message: String)]) -> BodyNode {
+        guard !errors.isEmpty else { return .empty }
+        return .div(.class("error-summary"), H.attr("role", "alert"), H.attr("tabindex", "-1"),
+                    H.attr("aria-labelledby", "resume-erreurs"),
+            .h2(.id("resume-erreurs"), .class("error-summary__title"), .text(title)),
+            H.ul(.forEach(errors) { error in H.li(H.link(H.attr("href", "#champ-\(error.field)"), .text(error.message))) }))
+    }
+
+    struct Column {
+        let title: String
+        var numeric = false
+    }
+
+    /// A data table with a caption; the first cell of each row is its header.
+    static func table(caption: String, columns: [Column], rows: [[BodyNode]], captionHidden: Bool = false) -> BodyNode {
+        H.el("table", .class("table"),
+             H.el("caption", .class(captionHidden ? "visually-hidden" : "table__caption"), .text(caption)),
+             H.el("thead", H.el("tr", columns.map { column in
+                 H.el("th", H.attr("scope", "col"), .class(column.numeric ? "numeric" : ""), .text(column.title))
+             })),
+             H.el("tbody", rows.map { cells in
+                 H.el("tr", cells.enumerated().map { index, cell in
+                     let numeric = index < columns.count && columns[index].numeric
+                     return index == 0
+                         ? H.el("th", H.attr("scope", "row"), .class(numeric ? "numeric" : ""), cell)
+                         : H.el("td", .class(numeric ? "numeric" : ""), cell)
+                 })
+             }))
+    }
+
+    enum TagStatus: String { case info, success, warning, error, neutral }
+
+    /// A status: the same colour for the same meaning on every page.
+    static func tag(_ text: String, _ status: TagStatus) -> BodyNode {
+        .strong(.class("tag tag--\(status.rawValue)"), .text(text))
+    }
+
+    /// Terms and their values (a record's fields).
+    static func summaryList(_ rows: [(term: String, value: BodyNode)]) -> BodyNode {
+        H.el("dl", [.class("summary-list")] + rows.map { row in
+            .div(.class("summary-list__row"),
+                 H.el("dt", .class("summary-list__key"), .text(row.term)),
+                 H.el("dd", .class("summary-list__value"), row.value))
+        })
+    }
+
+    enum NoticeKind: String { case info, success, warning, error }
+
+    static func notice(_ text: String, kind: NoticeKind = .info, title: String? = nil) -> BodyNode {
+        .div(.class("notice notice--\(kind.rawValue)"), H.attr("role", kind == .error ? "alert" : "status"),
+             .unwrap(title) { .p(.class("notice__title"), .strong(.text($0))) },
+             .p(.text(text)))
+    }
+
+    /// Previous / next and numbered pages; `url` builds the link of a page.
+    static func pagination(_ l: Localizer, page: Int, pageCount: Int, url: (Int) -> String) -> BodyNode {
+        guard pageCount > 1 else { return .empty }
+        let window = Set([1, pageCount] + Array(max(1, page - 2)...min(pageCount, page + 2)))
+        var items: [BodyNode] = []
+        if page > 1 { items.append(H.li(H.link(H.attr("href", url(page - 1)), H.attr("rel", "prev"), .text(l("pagination.previous"))))) }
+        var last = 0
+        for number in window.sorted() {
+            if number > last + 1 { items.append(H.li(.class("pagination__ellipsis"), .text("…"))) }
+            items.append(number == page
+                ? H.li(H.link(H.attr("href", url(number)), H.attr("aria-current", "page"), .class("pagination__current"),
+                         H.attr("aria-label", l("pagination.page", ["number": String(number)])), .text(String(number))))
+                : H.li(H.link(H.attr("href", url(number)), H.attr("aria-label", l("pagination.page", ["number": String(number)])),
+                         .text(String(number)))))
+            last = number
+        }
+        if page < pageCount { items.append(H.li(H.link(H.attr("href", url(page + 1)), H.attr("rel", "next"), .text(l("pagination.next"))))) }
+        return .nav(.class("pagination"), H.attr("aria-label", l("pagination.label")), H.ul(.group(items)))
+    }
+
+    static func breadcrumbs(_ l: Localizer, _ trail: [(label: String, href: String?)]) -> BodyNode {
+        guard !trail.isEmpty else { return .empty }
+        return .nav(.class("breadcrumbs"), H.attr("aria-label", l("breadcrumbs.label")),
+            H.ol(.forEach(trail) { crumb in
+                H.li(.unwrap(crumb.href, { H.link(H.attr("href", $0), .text(crumb.label)) },
+                            else: .span(H.attr("aria-current", "page"), .text(crumb.label))))
+            }))
+    }
+
+    /// The search box of every page (a GET form: nothing to protect from forgery).
+    static func searchForm(_ l: Localizer, query: String, id: String = "recherche") -> BodyNode {
+        H.el("form", H.attr("action", "/recherche"), H.attr("method", "get"), H.attr("role", "search"),
+             .class("search"), H.attr("aria-label", l("search.label")),
+             H.el("label", H.attr("for", "champ-\(id)"), .class("visually-hidden"), .text(l("search.label"))),
+             H.void("input", [.named("type", "search"), .named("id", "champ-\(id)"), .named("name", "q"),
+                              .named("value", query), .named("class", "search__input"),
+                              .named("placeholder", l("search.placeholder"))]),
+             H.el("button", H.attr("type", "submit"), .class("button button--primary search__button"),
+                  .text(l("search.submit"))))
+    }
+}

@@ -1,0 +1,39 @@
+import Plot
+
+typealias BodyNode = Node<HTML.BodyContext>
+typealias BodyAttribute = Attribute<HTML.BodyContext>
+
+/// Small helpers over Plot for the elements whose typed contexts would keep components from
+/// composing (forms, labels, inputs): every component returns a plain `BodyNode`.
+enum H {
+    static func el(_ name: String, _ nodes: BodyNode...) -> BodyNode {
+        .element(named: name, nodes: nodes)
+    }
+
+    static func el(_ name: String, _ nodes: [BodyNode]) -> BodyNode {
+        .element(named: name, nodes: nodes)
+    }
+
+    static func void(_ name: String, _ attributes: [BodyAttribute]) -> BodyNode {
+        .selfClosedElement(named: name, attributes: attributes)
+    }
+
+    static func attr(_ name: String, _ value: String?) -> BodyNode {
+        .attribute(named: name, value: value)
+    }
+
+    static func a(_ text: String, href: String, _ extra: BodyNode...) -> BodyNode {
+        .element(named: "a", nodes: [attr("href", href)] + extra + [.text(text)])
+    }
+
+    static func link(_ nodes: BodyNode...) -> BodyNode { .element(named: "a", nodes: nodes) }
+    static func ul(_ nodes: BodyNode...) -> BodyNode { .element(named: "ul", nodes: nodes) }
+    static func ol(_ nodes: BodyNode...) -> BodyNode { .element(named: "ol", nodes: nodes) }
+    static func li(_ nodes: BodyNode...) -> BodyNode { .element(named: "li", nodes: nodes) }
+}
+
+extension Attribute where Context == HTML.BodyContext {
+    static func named(_ name: String, _ value: String?) -> Attribute {
+        .attribute(named: name, value: value)
+    }
+}

@@ -1,0 +1,92 @@
+import PasserelleCore
+import Plot
+import Vapor
+
+/// The frame of every page: skip link, header with the product name and the language toggle,
+/// main navigation, search, breadcrumbs, and the footer with the data attribution.
+struct Layout {
+    let l: Localizer
+    /// The path and query of the page, to build the language toggle link.
+    let path: String
+    let query: String?
+    var searchQuery = ""
+
+    init(_ request: Request) {
+        l = request.localizer
+        path = request.url.path
+        query = request.url.query
+        searchQuery = request.url.query.flatMap(Request.queryValue("q")) ?? ""
+    }
+
+    init(l: Localizer, path: String, query: String? = nil) {
+        self.l = l
+        self.path = path
+        self.query = query
+    }
+
+    /// The same page in the other language.
+    var toggleURL: String {
+        let kept = (query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }
+        return path + "?" + (kept + ["lang=\(l.language.other.rawValue)"]).joined(separator: "&")
+    }
+
+    func render(title: String, breadcrumbs: [(label: String, href: String?)] = [], _ content: BodyNode...) -> String {
+        let document = HTML(
+            .attribute(named: "lang", value: l.language.rawValue),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .title("\(title) — \(l("app.name"))"),
+                .link(.rel(.stylesheet), .href(Assets.stylesheetURL))
+            ),
+            .body(
+                H.link(.class("skip-link"), H.attr("href", "#contenu"), .text(l("layout.skip_to_content"))),
+                header,
+                .div(.class("container"),
+                     UI.breadcrumbs(l, breadcrumbs),
+                     .main(.id("contenu"), H.attr("tabindex", "-1"), .group(content))),
+                footer
+            )
+        )
+        return "<!DOCTYPE html>" + document.render()
+    }
+
+    private var header: BodyNode {
+        .header(.class("site-header"),
+            .div(.class("container site-header__bar"),
+                 H.link(.class("site-header__brand"), H.attr("href", "/"), .text(l("app.name"))),
+                 .span(.class("site-header__tagline"), .text(l("app.tagline"))),
+                 H.link(.class("site-header__language"), H.attr("href", toggleURL),
+                    H.attr("lang", l.language.other.rawValue), H.attr("hreflang", l.language.other.rawValue),
+                    .text(l("layout.other_language")))),
+            .div(.class("container site-header__tools"),
+                 .nav(.class("main-nav"), H.attr("aria-label", l("layout.main_navigation")),
+                      H.ul(navItem("nav.home", "/"), navItem("nav.regions", "/regions"),
+                          navItem("nav.municipalities", "/municipalites"), navItem("nav.api", "/api"))),
+                 UI.searchForm(l, query: searchQuery, id: "recherche-entete")))
+    }
+
+    private func navItem(_ key: String, _ href: String) -> BodyNode {
+        let current = href == "/" ? path == "/" : path.hasPrefix(href)
+        return H.li(H.link(H.attr("href", href), current ? H.attr("aria-current", "page") : .empty, .text(l(key))))
+    }
+
+    private var footer: BodyNode {
+        .footer(.class("site-footer"),
+            .div(.class("container"),
+                 .p(.text(l("footer.attribution"))),
+                 .p(.text(l("footer.coordinates"))),
+                 H.ul(.class("site-footer__links"),
+                     H.li(H.link(H.attr("href", "/api"), .text(l("footer.api")))),
+                     H.li(H.link(H.attr("href", "/api/v1/openapi.json"), .text(l("footer.openapi")))),
+                     H.li(H.link(H.attr("href", "/sources"), .text(l("footer.sources")))))))
+    }
+}
+
+extension Response {
+    static func html(_ text: String, status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: text))
+    }
+}

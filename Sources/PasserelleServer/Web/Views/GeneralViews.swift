@@ -1,0 +1,51 @@
+import PasserelleCore
+import Plot
+
+/// Pages that belong to no module: errors, the API guide, the data sources.
+enum GeneralViews {
+    static func error(_ layout: Layout, status: UInt, message: String) -> String {
+        let l = layout.l
+        let title = l.catalog.messages["error_page.title.\(status)"] ?? l("error_page.title.other")
+        return layout.render(title: title,
+            .h1(.text(title)),
+            .p(.class("lead"), .text(message)),
+            .p(.text(l("error_page.search_hint"))),
+            UI.searchForm(l, query: "", id: "recherche-erreur"),
+            .p(H.a(l("error_page.home"), href: "/")))
+    }
+
+    static func apiGuide(_ layout: Layout) -> String {
+        let l = layout.l
+        let routes: [(String, String)] = [
+            ("GET /api/v1/regions", "api_guide.regions"), ("GET /api/v1/regions/{code}", "api_guide.region"),
+            ("GET /api/v1/mrc?region=", "api_guide.units"), ("GET /api/v1/mrc/{code}", "api_guide.unit"),
+            ("GET /api/v1/municipalites?q=&region=&mrc=&designation=&statut=&page=&per_page=", "api_guide.municipalities"),
+            ("GET /api/v1/municipalites/{code}", "api_guide.municipality"),
+            ("GET /api/v1/openapi.json", "api_guide.openapi"),
+        ]
+        return layout.render(title: l("api_guide.title"), breadcrumbs: [(l("nav.home"), "/"), (l("api_guide.title"), nil)],
+            .h1(.text(l("api_guide.title"))),
+            .p(.class("lead"), .text(l("api_guide.lead"))),
+            UI.table(caption: l("api_guide.routes"), columns: [.init(title: l("api_guide.route")), .init(title: l("api_guide.what"))],
+                     rows: routes.map { [.code(.text($0.0)), .text(l($0.1))] }),
+            .h2(.text(l("api_guide.conventions"))),
+            H.ul(H.li(.text(l("api_guide.pagination"))), H.li(.text(l("api_guide.caching"))),
+                H.li(.text(l("api_guide.errors"))), H.li(.text(l("api_guide.language")))),
+            .p(H.a(l("footer.openapi"), href: "/api/v1/openapi.json")))
+    }
+
+    static func sources(_ layout: Layout) -> String {
+        let l = layout.l
+        return layout.render(title: l("sources.title"), breadcrumbs: [(l("nav.home"), "/"), (l("sources.title"), nil)],
+            .h1(.text(l("sources.title"))),
+            .h2(.text(l("sources.repertoire_title"))),
+            .p(.text(l("footer.attribution"))),
+            .p(.text(l("sources.repertoire_text"))),
+            .h2(.text(l("sources.coordinates_title"))),
+            .p(.text(l("sources.coordinates_text"))),
+            .h2(.text(l("sources.regions_title"))),
+            .p(.text(l("sources.regions_text"))),
+            .h2(.text(l("sources.changes_title"))),
+            .p(.text(l("sources.changes_text"))))
+    }
+}

@@ -1,0 +1,3 @@
+@testable import PasserelleCore
+import Testing
+@Test func placeholder() { #expect(Language.default == .frCA) }
