@@ -28,7 +28,8 @@ extension Request {
     /// The caller's `X-Request-Id` when it is a sensible token, else Vapor's own id.
     var requestID: String {
         if let known = storage[RequestIDKey.self] { return known }
-        var id = self.id
+        // Vapor adopts the caller's X-Request-Id as is; only a sensible token is kept.
+        var id = UUID().uuidString
         if let given = headers.first(name: "X-Request-Id"), (1...64).contains(given.count),
            given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             id = given

@@ -48,7 +48,7 @@ struct Layout {
                 footer
             )
         )
-        return "<!DOCTYPE html>" + document.render()
+        return document.render()
     }
 
     private var header: BodyNode {

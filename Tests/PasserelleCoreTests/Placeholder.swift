@@ -1,3 +1,0 @@
-@testable import PasserelleCore
-import Testing
-@Test func placeholder() { #expect(Language.default == .frCA) }

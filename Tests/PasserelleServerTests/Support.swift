@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+@testable import PasserelleServer
+import SQLKit
+import Testing
+import VaporTesting
+
+/// Boots the real app in process against a fresh database: an in-memory SQLite by default, or a
+/// schema of its own in the PostgreSQL named by `TEST_DATABASE_URL` (dropped afterwards).
+func withPasserelle(_ test: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    var schema: String?
+    do {
+        let settings: Settings
+        if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty {
+            let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            schema = name
+            settings = Settings(database: .postgres(url: url, searchPath: name))
+        } else {
+            settings = Settings(database: .sqliteMemory)
+        }
+        try await configure(app, settings: settings)
+        if let schema {
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
+        }
+        try await prepare(app)
+        try await test(app)
+    } catch {
+        await cleanUp(app, schema: schema)
+        throw error
+    }
+    await cleanUp(app, schema: schema)
+}
+
+private func cleanUp(_ app: Application, schema: String?) async {
+    if let schema {
+        try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+}
+
+var isPostgresRun: Bool { !(ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] ?? "").isEmpty }
+
+extension TestingHTTPResponse {
+    /// The body as a JSON object (or array), for assertions on fields.
+    func json() throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+    }
+
+    func object() throws -> [String: Any] {
+        try #require(try json() as? [String: Any])
+    }
+}
+
+/// The shipped territory files, read straight from the source tree.
+enum Fixtures {
+    static let territoryFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/PasserelleServer/Resources/Territory")
+
+    static func territoryFile(_ name: String) throws -> String {
+        try String(contentsOf: territoryFolder.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    /// The root of the checkout.
+    static var sourcesFolder: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// A temporary folder removed after `body`.
+    static func withTemporaryFolder<T>(_ body: (URL) async throws -> T) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try await body(folder)
+    }
+}
