@@ -36,30 +36,55 @@ public enum SearchKey {
     private static let ligatures: [Unicode.Scalar: String] = ["œ": "oe", "æ": "ae", "ß": "ss"]
 }
 
-/// One searchable name with its precomputed words.
+/// One searchable name with its precomputed words, kept as UTF-8 bytes: both sides are folded by
+/// the same function, so comparing bytes is exact and costs no Unicode work per comparison.
 public struct SearchEntry: Sendable {
     public let tokens: [String]
     public let joined: String
+    let wordBytes: [[UInt8]]
+    /// " " + the words joined by spaces, to find the query as a run of whole words.
+    let spaced: [UInt8]
 
     public init(_ name: String) {
         tokens = SearchKey.tokens(name)
         joined = tokens.joined(separator: " ")
+        wordBytes = tokens.map { Array($0.utf8) }
+        spaced = Array((" " + joined).utf8)
     }
 
     /// How well `query` matches, lower is better; nil when it does not match. Every word of the
     /// query must begin a distinct word of the name; the last may be unfinished.
+    /// 0: the same name; 1: the name begins with the query; 2: the query is a run of whole words
+    /// inside the name; 3: the words are all there, in another order or apart.
     public func rank(_ query: SearchQuery) -> Int? {
-        guard !query.tokens.isEmpty else { return nil }
-        if joined == query.joined { return 0 }
-        if joined.hasPrefix(query.joined) { return 1 }
-        var used = [Bool](repeating: false, count: tokens.count)
-        for word in query.tokens {
-            guard let index = tokens.indices.first(where: { !used[$0] && tokens[$0].hasPrefix(word) }) else {
-                return nil
+        guard !query.wordBytes.isEmpty else { return nil }
+        var used = 0 as UInt64
+        for word in query.wordBytes {
+            var found = false
+            for (index, candidate) in wordBytes.enumerated() where index >= 64 || used & (1 << index) == 0 {
+                if candidate.starts(with: word) {
+                    if index < 64 { used |= 1 << index }
+                    found = true
+                    break
+                }
             }
-            used[index] = true
+            guard found else { return nil }
         }
-        return (" " + joined).contains(" " + query.joined) ? 2 : 3
+        if spaced == query.spaced { return 0 }
+        if spaced.starts(with: query.spaced) { return 1 }
+        return SearchEntry.contains(spaced, query.spaced) ? 2 : 3
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        if needle.isEmpty { return true }
+        let first = needle[0]
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first, haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            start += 1
+        }
+        return false
     }
 }
 
@@ -67,10 +92,14 @@ public struct SearchEntry: Sendable {
 public struct SearchQuery: Sendable, Hashable {
     public let tokens: [String]
     public let joined: String
+    let wordBytes: [[UInt8]]
+    let spaced: [UInt8]
 
     public init(_ text: String) {
         tokens = SearchKey.tokens(text)
         joined = tokens.joined(separator: " ")
+        wordBytes = tokens.map { Array($0.utf8) }
+        spaced = Array((" " + joined).utf8)
     }
 
     public var isEmpty: Bool { tokens.isEmpty }

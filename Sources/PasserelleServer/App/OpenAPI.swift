@@ -166,7 +166,7 @@ enum OpenAPIDocument {
         return object(properties, required: ["code_geo", "nom", "actif"])
     }()
 
-    @Sendable static func serve(_ req: Request) async throws -> Response {
+    @Sendable static func serve(_ req: Request) throws -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(data: documentData))

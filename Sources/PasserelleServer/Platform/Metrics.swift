@@ -7,33 +7,38 @@ import Vapor
 /// metrics system, which a process may bootstrap only once) and printed at `/metrics`.
 final class HTTPMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let durations = NIOLockedValueBox<[String: DurationHistogram]>([:])
-    private let counters = NIOLockedValueBox<[String: Counter]>([:])
+    /// A route's instruments, found by the route's identity so a request builds no label string.
+    private struct Key: Hashable {
+        let route: ObjectIdentifier?
+        let method: String
+        let status: UInt
+    }
+    private struct Instruments {
+        let counter: Counter
+        let duration: DurationHistogram
+    }
+    private let instruments = NIOLockedValueBox<[Key: Instruments]>([:])
 
     static let buckets: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
                                       .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
                                       .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
 
-    func record(method: String, route: String, status: UInt, duration: Duration) {
-        let counterKey = "\(method) \(route) \(status)"
-        let counter = counters.withLockedValue { counters in
-            if let existing = counters[counterKey] { return existing }
-            let made = registry.makeCounter(name: "http_requests_total",
-                                            labels: [("method", method), ("route", route), ("status", String(status))])
-            counters[counterKey] = made
-            return made
-        }
-        counter.increment()
-        let durationKey = "\(method) \(route)"
-        let histogram = durations.withLockedValue { durations in
-            if let existing = durations[durationKey] { return existing }
-            let made = registry.makeDurationHistogram(name: "http_request_duration_seconds",
-                                                      labels: [("method", method), ("route", route)],
-                                                      buckets: Self.buckets)
-            durations[durationKey] = made
-            return made
-        }
-        histogram.record(duration)
+    func record(request: Request, status: UInt, duration: Duration) {
+        let key = Key(route: request.route.map(ObjectIdentifier.init), method: request.method.rawValue, status: status)
+        let found = instruments.withLockedValue { $0[key] } ?? make(key, route: request.route)
+        found.counter.increment()
+        found.duration.record(duration)
+    }
+
+    private func make(_ key: Key, route: Route?) -> Instruments {
+        let path = route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        let made = Instruments(
+            counter: registry.makeCounter(name: "http_requests_total",
+                                          labels: [("method", key.method), ("route", path), ("status", String(key.status))]),
+            duration: registry.makeDurationHistogram(name: "http_request_duration_seconds",
+                                                     labels: [("method", key.method), ("route", path)], buckets: Self.buckets))
+        instruments.withLockedValue { $0[key] = made }
+        return made
     }
 
     func gauge(_ name: String, help: String) -> Gauge {

@@ -6,26 +6,27 @@ import Vapor
 /// One middleware for what every response needs, so the hot path pays for one hop, not five:
 /// request id, errors rendered in the reader's language, security headers, language cookie,
 /// metrics and the access log.
-struct PlatformMiddleware: AsyncMiddleware {
+///
+/// It is a future-based middleware on purpose: with the synchronous handlers of the reference-data
+/// routes, a request is answered on its event loop without creating a task (measured in
+/// docs/PERFORMANCE.md).
+struct PlatformMiddleware: Middleware {
     let metrics: HTTPMetrics
     let behindTLS: Bool
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            response = ErrorRendering.response(for: error, request: request)
-        }
-        decorate(response, for: request)
-        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
-        let elapsed = ContinuousClock.now - start
-        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
-        request.logger.debug("\(request.method) \(request.url.path) \(response.status.code)",
-                             metadata: ["request_id": .string(request.requestID), "route": .string(route),
-                                        "duration_ms": .stringConvertible(elapsed.milliseconds)])
-        return response
+        return next.respond(to: request)
+            .recover { error in ErrorRendering.response(for: error, request: request) }
+            .map { response in
+                decorate(response, for: request)
+                let elapsed = ContinuousClock.now - start
+                metrics.record(request: request, status: response.status.code, duration: elapsed)
+                request.logger.debug("\(request.method) \(request.url.path) \(response.status.code)",
+                                     metadata: ["request_id": .string(request.requestID),
+                                                "duration_ms": .stringConvertible(elapsed.milliseconds)])
+                return response
+            }
     }
 
     private func decorate(_ response: Response, for request: Request) {

@@ -29,10 +29,11 @@ extension Request {
     var requestID: String {
         if let known = storage[RequestIDKey.self] { return known }
         // Vapor adopts the caller's X-Request-Id as is; only a sensible token is kept.
-        var id = UUID().uuidString
-        if let given = headers.first(name: "X-Request-Id"), (1...64).contains(given.count),
-           given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-            id = given
+        var id = self.id
+        if let given = headers.first(name: "X-Request-Id"),
+           !((1...64).contains(given.count)
+             && given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })) {
+            id = UUID().uuidString
         }
         storage[RequestIDKey.self] = id
         return id

@@ -16,14 +16,14 @@ enum TerritoryAPI {
 
     static let maxAge = 300
 
-    @Sendable static func regions(_ req: Request) async throws -> Response {
+    @Sendable static func regions(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         return try req.application.responseCache.body(revision: directory.revision, key: "api/regions") {
             try json(directory.regions.map(TerritoryDTO.Region.init))
         }.response(for: req)
     }
 
-    @Sendable static func region(_ req: Request) async throws -> Response {
+    @Sendable static func region(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         let code = try pathCode(req, digits: [2])
         guard let region = directory.region(code) else { throw Problem.notFound() }
@@ -34,7 +34,7 @@ enum TerritoryAPI {
         }.response(for: req)
     }
 
-    @Sendable static func units(_ req: Request) async throws -> Response {
+    @Sendable static func units(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         let parameters = QueryParameters(req.url.query)
         let region = try parameters["region"].map { value -> String in
@@ -49,7 +49,7 @@ enum TerritoryAPI {
         }.response(for: req)
     }
 
-    @Sendable static func unit(_ req: Request) async throws -> Response {
+    @Sendable static func unit(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         let code = try pathCode(req, digits: [2, 3])
         guard let unit = directory.unit(code) else { throw Problem.notFound() }
@@ -60,7 +60,7 @@ enum TerritoryAPI {
         }.response(for: req)
     }
 
-    @Sendable static func municipalities(_ req: Request) async throws -> Response {
+    @Sendable static func municipalities(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         let parameters = QueryParameters(req.url.query)
         let filter = try TerritoryQueries.filter(parameters, in: directory)
@@ -79,7 +79,7 @@ enum TerritoryAPI {
         }.response(for: req)
     }
 
-    @Sendable static func municipality(_ req: Request) async throws -> Response {
+    @Sendable static func municipality(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         let code = try pathCode(req, digits: [5])
         guard let municipality = directory.municipality(code) else { throw Problem.notFound() }

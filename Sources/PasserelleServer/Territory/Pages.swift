@@ -26,21 +26,21 @@ enum TerritoryPages {
         }.response(for: req)
     }
 
-    @Sendable static func home(_ req: Request) async throws -> Response {
+    @Sendable static func home(_ req: Request) throws -> Response {
         cached(req, key: "home") { TerritoryViews.home(Layout(req), directory: $0) }
     }
 
-    @Sendable static func regions(_ req: Request) async throws -> Response {
+    @Sendable static func regions(_ req: Request) throws -> Response {
         cached(req, key: "regions") { TerritoryViews.regions(Layout(req), directory: $0) }
     }
 
-    @Sendable static func region(_ req: Request) async throws -> Response {
+    @Sendable static func region(_ req: Request) throws -> Response {
         let code = req.parameters.get("code") ?? ""
         guard let region = req.application.territory.current.region(code) else { throw Problem.notFound() }
         return cached(req, key: "regions/\(code)") { TerritoryViews.region(Layout(req), region, directory: $0) }
     }
 
-    @Sendable static func unit(_ req: Request) async throws -> Response {
+    @Sendable static func unit(_ req: Request) throws -> Response {
         let code = req.parameters.get("code") ?? ""
         guard let unit = req.application.territory.current.unit(code) else { throw Problem.notFound() }
         return cached(req, key: "mrc/\(code)") { d in
@@ -49,14 +49,14 @@ enum TerritoryPages {
         }
     }
 
-    @Sendable static func municipality(_ req: Request) async throws -> Response {
+    @Sendable static func municipality(_ req: Request) throws -> Response {
         let code = req.parameters.get("code") ?? ""
         guard let municipality = req.application.territory.current.municipality(code) else { throw Problem.notFound() }
         return cached(req, key: "municipalites/\(code)") { TerritoryViews.municipality(Layout(req), municipality, directory: $0) }
     }
 
     /// The list with its filters. A bad filter re-renders the form with what was typed and a 400.
-    @Sendable static func municipalities(_ req: Request) async throws -> Response {
+    @Sendable static func municipalities(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
         let parameters = QueryParameters(req.url.query)
         var form = TerritoryViews.ListForm(q: parameters["q"] ?? "", region: parameters["region"] ?? "",
@@ -89,7 +89,7 @@ enum TerritoryPages {
         return components.string ?? "/municipalites"
     }
 
-    @Sendable static func search(_ req: Request) async throws -> Response {
+    @Sendable static func search(_ req: Request) throws -> Response {
         let parameters = QueryParameters(req.url.query)
         let query = parameters["q"] ?? ""
         if query.count > TerritoryQueries.maxQueryLength {
