@@ -91,6 +91,19 @@ import VaporTesting
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(.development, values: ["LOG_LEVEL": "loud"]) }
     }
 
+    @Test func queryParametersDecodeLikeABrowserSends() throws {
+        let p = QueryParameters("q=rivi%C3%A8re+du%20loup&q=second&empty=&blank=+++&bad=%ZZ%4&per_page=20&flag")
+        #expect(p["q"] == "rivière du loup")
+        #expect(p["empty"] == nil && p["blank"] == nil && p["flag"] == nil && p["missing"] == nil)
+        #expect(p["bad"] == "%ZZ%4")
+        #expect(p["per_page"] == "20")
+        #expect(QueryParameters("x=%FF")["x"] == "\u{FFFD}")
+        #expect(QueryParameters(nil).values.isEmpty)
+        #expect(try p.integer("per_page", in: 1...100, default: 5) == 20)
+        #expect(try p.integer("page", in: 1...100, default: 5) == 5)
+        #expect(throws: Problem.self) { try p.integer("q", in: 1...100, default: 5) }
+    }
+
     @Test func cacheIsDroppedWhenTheRevisionMoves() throws {
         let cache = ResponseCache(capacity: 2)
         var made = 0

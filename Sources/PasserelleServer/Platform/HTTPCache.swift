@@ -80,23 +80,69 @@ extension Application {
     }
 }
 
-/// The query string read once into a dictionary (the first value of each name wins).
+/// The query string read once into a dictionary (the first value of each name wins), decoded
+/// byte by byte: it runs on every request, so it stays clear of Foundation's string bridging.
 struct QueryParameters {
     private(set) var values: [String: String] = [:]
 
     init(_ query: String?) {
-        guard let query else { return }
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-            if values[name] == nil { values[name] = raw.removingPercentEncoding ?? raw }
+        guard var text = query, !text.isEmpty else { return }
+        var found: [String: String] = [:]
+        text.withUTF8 { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
+                if end > start {
+                    let pair = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.count
+                    let name = Self.decode(UnsafeBufferPointer(rebasing: pair[0..<equals]))
+                    if found[name] == nil {
+                        found[name] = equals < pair.count ? Self.decode(UnsafeBufferPointer(rebasing: pair[(equals + 1)...])) : ""
+                    }
+                }
+                start = end + 1
+            }
+        }
+        values = found
+    }
+
+    /// `+` is a space, `%XX` a byte; a malformed escape stays as typed; invalid UTF-8 is repaired.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
+                      let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                out.append(high << 4 | low)
+                index += 2
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 
+    /// The value with surrounding spaces removed; nil when absent or blank.
     subscript(name: String) -> String? {
-        guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        return value
+        guard let value = values[name] else { return nil }
+        let trimmed = value.utf8.first == UInt8(ascii: " ") || value.utf8.last == UInt8(ascii: " ")
+            ? String(value.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) : value
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// A whole number within `range`, `fallback` when absent; a Problem naming the parameter otherwise.

@@ -33,7 +33,7 @@ struct PlatformMiddleware: Middleware {
         response.headers.replaceOrAdd(name: "X-Request-Id", value: request.requestID)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if response.headers.contentType?.subType == "html" {
+        if response.headers.first(name: .contentType)?.hasPrefix("text/html") == true {
             response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
             response.headers.replaceOrAdd(name: "Content-Language", value: request.language.rawValue)
             response.headers.add(name: .vary, value: "Accept-Language, Cookie")

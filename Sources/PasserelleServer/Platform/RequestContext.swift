@@ -19,8 +19,8 @@ extension Request {
 
     /// A language chosen in this very request with `?lang=`.
     var explicitLanguage: Language? {
-        guard let code = url.query.flatMap(Request.queryValue("lang")) else { return nil }
-        return Language(code: code)
+        guard let query = url.query, query.contains("lang=") else { return nil }
+        return QueryParameters(query)["lang"].flatMap { Language(code: $0) }
     }
 
     var localizer: Localizer { Localizer(language) }
@@ -37,19 +37,6 @@ extension Request {
         }
         storage[RequestIDKey.self] = id
         return id
-    }
-
-    /// Reads one parameter from a raw query string without decoding the whole query.
-    static func queryValue(_ name: String) -> (String) -> String? {
-        { query in
-            for pair in query.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                if parts[0] == name {
-                    return parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding : ""
-                }
-            }
-            return nil
-        }
     }
 
     var isAPI: Bool { url.path.hasPrefix("/api/") }

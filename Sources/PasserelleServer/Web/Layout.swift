@@ -15,7 +15,7 @@ struct Layout {
         l = request.localizer
         path = request.url.path
         query = request.url.query
-        searchQuery = request.url.query.flatMap(Request.queryValue("q")) ?? ""
+        searchQuery = QueryParameters(request.url.query)["q"] ?? ""
     }
 
     init(l: Localizer, path: String, query: String? = nil) {
