@@ -13,6 +13,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.http.server.configuration.port = settings.port
         app.routes.defaultMaxBodySize = ByteCount(stringLiteral: settings.maxBodySize)
         app.http.server.configuration.serverName = nil
+        // Passerelle records its own request metrics (/metrics); Vapor's would build label strings
+        // for every request for a metrics backend that is not there.
+        app.http.server.configuration.reportMetrics = false
+        // No route takes a compressed upload.
+        app.http.server.configuration.requestDecompression = .disabled
     }
 
     // database

@@ -60,14 +60,16 @@ enum TerritoryAPI {
         }.response(for: req)
     }
 
+    /// Keyed by the raw query string: a repeated search costs one dictionary lookup, and its
+    /// parameters are read and checked only the first time (a bad one is never cached).
     @Sendable static func municipalities(_ req: Request) throws -> Response {
         let directory = req.application.territory.current
-        let parameters = QueryParameters(req.url.query)
-        let filter = try TerritoryQueries.filter(parameters, in: directory)
-        let page = try parameters.integer("page", in: 1...1_000_000, default: 1)
-        let perPage = try parameters.integer("per_page", in: 1...TerritoryQueries.maxPerPage, default: 20)
-        let key = "api/municipalites?\(filter.canonical)&page=\(page)&per_page=\(perPage)"
+        let key = "api/municipalites?" + (req.url.query ?? "")
         return try req.application.responseCache.body(revision: directory.revision, key: key) {
+            let parameters = QueryParameters(req.url.query)
+            let filter = try TerritoryQueries.filter(parameters, in: directory)
+            let page = try parameters.integer("page", in: 1...1_000_000, default: 1)
+            let perPage = try parameters.integer("per_page", in: 1...TerritoryQueries.maxPerPage, default: 20)
             let result = TerritoryQueries.page(TerritoryQueries.municipalities(filter, in: directory),
                                                page: page, perPage: perPage)
             var headers = HTTPHeaders()
