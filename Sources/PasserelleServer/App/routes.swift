@@ -18,10 +18,10 @@ func routes(_ app: Application) throws {
     // API
     let api = app.grouped("api", "v1")
     api.get("openapi.json", use: OpenAPIDocument.serve)
-    TerritoryAPI.register(api)
+    TerritoryAPI(territory: app.territory, cache: app.responseCache).register(api)
 
     // pages
-    TerritoryPages.register(app)
+    TerritoryPages(territory: app.territory, cache: app.responseCache).register(app)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }
 }

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import PasserelleCore
 import Vapor
 
 /// A finished response body with the headers that go with it, its strong validator computed once.
@@ -8,13 +9,15 @@ struct CachedBody: Sendable {
     let headers: HTTPHeaders
     let etag: String
 
-    init(body: ByteBuffer, contentType: HTTPMediaType, extraHeaders: HTTPHeaders = [:], maxAge: Int) {
+    init(body: ByteBuffer, contentType: HTTPMediaType, extraHeaders: HTTPHeaders = [:], maxAge: Int,
+         language: Language = .default) {
         self.body = body
         etag = "\"" + String(FNV1a.hash(body.readableBytesView), radix: 16) + "\""
         var headers = extraHeaders
         headers.contentType = contentType
         headers.replaceOrAdd(name: .eTag, value: etag)
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge)")
+        SecurityHeaders.apply(to: &headers, html: contentType == .html, language: language)
         self.headers = headers
     }
 

@@ -30,14 +30,12 @@ struct PlatformMiddleware: Middleware {
     }
 
     private func decorate(_ response: Response, for request: Request) {
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.requestID)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if response.headers.first(name: .contentType)?.hasPrefix("text/html") == true {
-            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
-            response.headers.replaceOrAdd(name: "Content-Language", value: request.language.rawValue)
-            response.headers.add(name: .vary, value: "Accept-Language, Cookie")
+        // Cached bodies carry the fixed headers already (see `SecurityHeaders`): one look, not five.
+        if !response.headers.contains(name: SecurityHeaders.marker) {
+            let html = response.headers.first(name: .contentType)?.hasPrefix("text/html") == true
+            SecurityHeaders.apply(to: &response.headers, html: html, language: request.language)
         }
+        response.headers.add(name: "X-Request-Id", value: request.requestID)
         if behindTLS {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
@@ -45,6 +43,20 @@ struct PlatformMiddleware: Middleware {
             response.cookies["lang"] = HTTPCookies.Value(string: chosen.rawValue, maxAge: 365 * 24 * 3600, path: "/",
                                                          isSecure: behindTLS, isHTTPOnly: true, sameSite: .lax)
         }
+    }
+}
+
+/// The headers every response carries, and those of pages.
+enum SecurityHeaders {
+    static let marker = "X-Content-Type-Options"
+
+    static func apply(to headers: inout HTTPHeaders, html: Bool, language: Language) {
+        headers.replaceOrAdd(name: marker, value: "nosniff")
+        headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        guard html else { return }
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: contentSecurityPolicy)
+        headers.replaceOrAdd(name: "Content-Language", value: language.rawValue)
+        headers.replaceOrAdd(name: .vary, value: "Accept-Language, Cookie")
     }
 
     static let contentSecurityPolicy =

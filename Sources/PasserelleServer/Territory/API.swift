@@ -4,8 +4,12 @@ import Vapor
 
 /// `/api/v1` routes of the territory directory. Every answer is built from the in-memory directory
 /// and kept, encoded, in the response cache until the directory's revision moves.
-enum TerritoryAPI {
-    static func register(_ api: any RoutesBuilder) {
+struct TerritoryAPI: Sendable {
+    /// Captured when the routes are registered, so a request looks nothing up in the app's storage.
+    let territory: TerritoryStore
+    let cache: ResponseCache
+
+    func register(_ api: any RoutesBuilder) {
         api.get("regions", use: regions)
         api.get("regions", ":code", use: region)
         api.get("mrc", use: units)
@@ -16,26 +20,26 @@ enum TerritoryAPI {
 
     static let maxAge = 300
 
-    @Sendable static func regions(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
-        return try req.application.responseCache.body(revision: directory.revision, key: "api/regions") {
-            try json(directory.regions.map(TerritoryDTO.Region.init))
+    @Sendable func regions(_ req: Request) throws -> Response {
+        let directory = territory.current
+        return try cache.body(revision: directory.revision, key: "api/regions") {
+            try Self.json(directory.regions.map(TerritoryDTO.Region.init))
         }.response(for: req)
     }
 
-    @Sendable static func region(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
-        let code = try pathCode(req, digits: [2])
+    @Sendable func region(_ req: Request) throws -> Response {
+        let directory = territory.current
+        let code = try Self.pathCode(req, digits: [2])
         guard let region = directory.region(code) else { throw Problem.notFound() }
-        return try req.application.responseCache.body(revision: directory.revision, key: "api/regions/\(code)") {
-            try json(TerritoryDTO.RegionDetail(
+        return try cache.body(revision: directory.revision, key: "api/regions/\(code)") {
+            try Self.json(TerritoryDTO.RegionDetail(
                 region: .init(region),
                 mrc: region.unitCodes.compactMap { directory.unit($0) }.map { .init($0, in: directory) }))
         }.response(for: req)
     }
 
-    @Sendable static func units(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
+    @Sendable func units(_ req: Request) throws -> Response {
+        let directory = territory.current
         let parameters = QueryParameters(req.url.query)
         let region = try parameters["region"].map { value -> String in
             guard directory.region(value) != nil else {
@@ -43,29 +47,29 @@ enum TerritoryAPI {
             }
             return value
         }
-        return try req.application.responseCache.body(revision: directory.revision, key: "api/mrc?\(region ?? "")") {
-            try json(directory.units.filter { region == nil || $0.record.regionCode == region }
+        return try cache.body(revision: directory.revision, key: "api/mrc?\(region ?? "")") {
+            try Self.json(directory.units.filter { region == nil || $0.record.regionCode == region }
                 .map { TerritoryDTO.Unit($0, in: directory) })
         }.response(for: req)
     }
 
-    @Sendable static func unit(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
-        let code = try pathCode(req, digits: [2, 3])
+    @Sendable func unit(_ req: Request) throws -> Response {
+        let directory = territory.current
+        let code = try Self.pathCode(req, digits: [2, 3])
         guard let unit = directory.unit(code) else { throw Problem.notFound() }
-        return try req.application.responseCache.body(revision: directory.revision, key: "api/mrc/\(code)") {
+        return try cache.body(revision: directory.revision, key: "api/mrc/\(code)") {
             let members = directory.municipalities.filter { $0.active && $0.record.territoryUnitCode == code }
-            return try json(TerritoryDTO.UnitDetail(mrc: .init(unit, in: directory),
+            return try Self.json(TerritoryDTO.UnitDetail(mrc: .init(unit, in: directory),
                                                     municipalites: members.map { .init($0, in: directory) }))
         }.response(for: req)
     }
 
     /// Keyed by the raw query string: a repeated search costs one dictionary lookup, and its
     /// parameters are read and checked only the first time (a bad one is never cached).
-    @Sendable static func municipalities(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
+    @Sendable func municipalities(_ req: Request) throws -> Response {
+        let directory = territory.current
         let key = "api/municipalites?" + (req.url.query ?? "")
-        return try req.application.responseCache.body(revision: directory.revision, key: key) {
+        return try cache.body(revision: directory.revision, key: key) {
             let parameters = QueryParameters(req.url.query)
             let filter = try TerritoryQueries.filter(parameters, in: directory)
             let page = try parameters.integer("page", in: 1...1_000_000, default: 1)
@@ -74,19 +78,19 @@ enum TerritoryAPI {
                                                page: page, perPage: perPage)
             var headers = HTTPHeaders()
             headers.add(name: "X-Total-Count", value: String(result.total))
-            headers.add(name: .link, value: links(filter, result))
-            return try json(TerritoryDTO.MunicipalityList(total: result.total, page: page, per_page: perPage,
+            headers.add(name: .link, value: Self.links(filter, result))
+            return try Self.json(TerritoryDTO.MunicipalityList(total: result.total, page: page, per_page: perPage,
                                                           items: result.items.map { .init($0, in: directory) }),
                             headers: headers)
         }.response(for: req)
     }
 
-    @Sendable static func municipality(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
-        let code = try pathCode(req, digits: [5])
+    @Sendable func municipality(_ req: Request) throws -> Response {
+        let directory = territory.current
+        let code = try Self.pathCode(req, digits: [5])
         guard let municipality = directory.municipality(code) else { throw Problem.notFound() }
-        return try req.application.responseCache.body(revision: directory.revision, key: "api/municipalites/\(code)") {
-            try json(TerritoryDTO.Municipality(municipality, in: directory))
+        return try cache.body(revision: directory.revision, key: "api/municipalites/\(code)") {
+            try Self.json(TerritoryDTO.Municipality(municipality, in: directory))
         }.response(for: req)
     }
 

@@ -6,8 +6,9 @@ import PasserelleCore
 /// An immutable copy of the territory directory: 17 regions, about a hundred MRC, 1,281 entities.
 /// Reference data changes only through `import-territory`, and every request reads it, so each app
 /// instance holds it in memory and reloads it when the database's revision moves (see
-/// `TerritoryStore`). The database stays the one source of truth.
-struct TerritoryDirectory: Sendable {
+/// `TerritoryStore`). The database stays the one source of truth. A class, so that a request
+/// takes the current copy with one reference, not one per array.
+final class TerritoryDirectory: Sendable {
     struct Municipality: Sendable {
         let record: MunicipalityRecord
         let active: Bool
@@ -75,16 +76,17 @@ struct TerritoryDirectory: Sendable {
         let units = unitRecords.sorted { $0.code < $1.code }.map {
             Unit(record: $0, totals: unitTotals[$0.code] ?? Totals(), search: SearchEntry($0.name))
         }
-        self.units = units
-        self.regions = regionRecords.sorted { $0.code < $1.code }.map { region in
+        let regions = regionRecords.sorted { $0.code < $1.code }.map { region in
             Region(record: region, totals: regionTotals[region.code] ?? Totals(),
                    unitCodes: units.filter { $0.record.regionCode == region.code }.map(\.record.code),
                    search: SearchEntry(region.name))
         }
+        self.units = units
+        self.regions = regions
         regionIndex = Dictionary(uniqueKeysWithValues: regions.enumerated().map { ($1.record.code, $0) })
         unitIndex = Dictionary(uniqueKeysWithValues: units.enumerated().map { ($1.record.code, $0) })
         municipalityIndex = Dictionary(uniqueKeysWithValues: municipalities.enumerated().map { ($1.code, $0) })
-        designationIndex = Dictionary(uniqueKeysWithValues: self.designations.enumerated().map { ($1.code, $0) })
+        designationIndex = Dictionary(uniqueKeysWithValues: designations.sorted { $0.code < $1.code }.enumerated().map { ($1.code, $0) })
     }
 
     /// Reads the whole directory from the database.

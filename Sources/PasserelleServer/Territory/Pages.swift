@@ -4,8 +4,12 @@ import Vapor
 
 /// HTML routes of the territory directory. Pages over reference data are cached per language and
 /// address until the directory's revision moves.
-enum TerritoryPages {
-    static func register(_ routes: any RoutesBuilder) {
+struct TerritoryPages: Sendable {
+    /// Captured when the routes are registered, so a request looks nothing up in the app's storage.
+    let territory: TerritoryStore
+    let cache: ResponseCache
+
+    func register(_ routes: any RoutesBuilder) {
         routes.get(use: home)
         routes.get("regions", use: regions)
         routes.get("regions", ":code", use: region)
@@ -18,46 +22,47 @@ enum TerritoryPages {
     static let maxAge = 60
 
     /// A page from the cache, or rendered and kept.
-    static func cached(_ req: Request, key: String, render: (TerritoryDirectory) throws -> String) rethrows -> Response {
-        let directory = req.application.territory.current
+    func cached(_ req: Request, key: String, render: (TerritoryDirectory) throws -> String) rethrows -> Response {
+        let directory = territory.current
         let cacheKey = "page/\(req.language.rawValue)/\(key)"
-        return try req.application.responseCache.body(revision: directory.revision, key: cacheKey) {
-            CachedBody(body: ByteBuffer(string: try render(directory)), contentType: .html, maxAge: maxAge)
+        return try cache.body(revision: directory.revision, key: cacheKey) {
+            CachedBody(body: ByteBuffer(string: try render(directory)), contentType: .html, maxAge: Self.maxAge,
+                       language: req.language)
         }.response(for: req)
     }
 
-    @Sendable static func home(_ req: Request) throws -> Response {
+    @Sendable func home(_ req: Request) throws -> Response {
         cached(req, key: "home") { TerritoryViews.home(Layout(req), directory: $0) }
     }
 
-    @Sendable static func regions(_ req: Request) throws -> Response {
+    @Sendable func regions(_ req: Request) throws -> Response {
         cached(req, key: "regions") { TerritoryViews.regions(Layout(req), directory: $0) }
     }
 
-    @Sendable static func region(_ req: Request) throws -> Response {
+    @Sendable func region(_ req: Request) throws -> Response {
         let code = req.parameters.get("code") ?? ""
-        guard let region = req.application.territory.current.region(code) else { throw Problem.notFound() }
+        guard let region = territory.current.region(code) else { throw Problem.notFound() }
         return cached(req, key: "regions/\(code)") { TerritoryViews.region(Layout(req), region, directory: $0) }
     }
 
-    @Sendable static func unit(_ req: Request) throws -> Response {
+    @Sendable func unit(_ req: Request) throws -> Response {
         let code = req.parameters.get("code") ?? ""
-        guard let unit = req.application.territory.current.unit(code) else { throw Problem.notFound() }
+        guard let unit = territory.current.unit(code) else { throw Problem.notFound() }
         return cached(req, key: "mrc/\(code)") { d in
             let members = d.municipalities.filter { $0.active && $0.record.territoryUnitCode == code }
             return TerritoryViews.unit(Layout(req), unit, members: members, directory: d)
         }
     }
 
-    @Sendable static func municipality(_ req: Request) throws -> Response {
+    @Sendable func municipality(_ req: Request) throws -> Response {
         let code = req.parameters.get("code") ?? ""
-        guard let municipality = req.application.territory.current.municipality(code) else { throw Problem.notFound() }
+        guard let municipality = territory.current.municipality(code) else { throw Problem.notFound() }
         return cached(req, key: "municipalites/\(code)") { TerritoryViews.municipality(Layout(req), municipality, directory: $0) }
     }
 
     /// The list with its filters. A bad filter re-renders the form with what was typed and a 400.
-    @Sendable static func municipalities(_ req: Request) throws -> Response {
-        let directory = req.application.territory.current
+    @Sendable func municipalities(_ req: Request) throws -> Response {
+        let directory = territory.current
         let parameters = QueryParameters(req.url.query)
         var form = TerritoryViews.ListForm(q: parameters["q"] ?? "", region: parameters["region"] ?? "",
                                            mrc: parameters["mrc"] ?? "", designation: parameters["designation"] ?? "",
@@ -69,7 +74,7 @@ enum TerritoryPages {
             return cached(req, key: "municipalites?\(filter.canonical)&page=\(page)") { d in
                 let result = TerritoryQueries.page(TerritoryQueries.municipalities(filter, in: d), page: page, perPage: 50)
                 return TerritoryViews.municipalityList(Layout(req), form: form, page: result, directory: d) { number in
-                    listURL(form, page: number)
+                    Self.listURL(form, page: number)
                 }
             }
         } catch let problem as Problem where problem.status == .badRequest {
@@ -89,13 +94,13 @@ enum TerritoryPages {
         return components.string ?? "/municipalites"
     }
 
-    @Sendable static func search(_ req: Request) throws -> Response {
+    @Sendable func search(_ req: Request) throws -> Response {
         let parameters = QueryParameters(req.url.query)
         let query = parameters["q"] ?? ""
         if query.count > TerritoryQueries.maxQueryLength {
             let l = req.localizer
             let message = l("problem.parameter.too_long", ["name": "q", "max": String(TerritoryQueries.maxQueryLength)])
-            let directory = req.application.territory.current
+            let directory = territory.current
             return .html(TerritoryViews.search(Layout(req), query: query, regions: [], units: [], municipalities: [],
                                                totalMunicipalities: 0, directory: directory, error: message),
                          status: .badRequest)
