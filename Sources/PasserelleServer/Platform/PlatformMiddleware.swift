@@ -31,15 +31,16 @@ struct PlatformMiddleware: Middleware {
 
     private func decorate(_ response: Response, for request: Request) {
         // Cached bodies carry the fixed headers already (see `SecurityHeaders`): one look, not five.
+        let html = response.headers.first(name: .contentType)?.hasPrefix("text/html") == true
         if !response.headers.contains(name: SecurityHeaders.marker) {
-            let html = response.headers.first(name: .contentType)?.hasPrefix("text/html") == true
             SecurityHeaders.apply(to: &response.headers, html: html, language: request.language)
         }
         response.headers.add(name: "X-Request-Id", value: request.requestID)
         if behindTLS {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
-        if let chosen = request.explicitLanguage, request.cookies["lang"]?.string != chosen.rawValue {
+        // The choice of language is remembered for people (pages); systems say `lang` each time.
+        if html, let chosen = request.explicitLanguage, request.cookies["lang"]?.string != chosen.rawValue {
             response.cookies["lang"] = HTTPCookies.Value(string: chosen.rawValue, maxAge: 365 * 24 * 3600, path: "/",
                                                          isSecure: behindTLS, isHTTPOnly: true, sameSite: .lax)
         }
