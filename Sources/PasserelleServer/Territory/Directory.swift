@@ -9,12 +9,23 @@ import PasserelleCore
 /// `TerritoryStore`). The database stays the one source of truth. A class, so that a request
 /// takes the current copy with one reference, not one per array.
 final class TerritoryDirectory: Sendable {
-    struct Municipality: Sendable {
+    /// A class: lists and rankings pass entities around by reference, never copying the thirty
+    /// fields of a record (measured: copies were half the cost of an uncached search).
+    final class Municipality: Sendable {
         let record: MunicipalityRecord
         let active: Bool
         let inactiveSince: CalendarDate?
         let search: SearchEntry
         let isLocal: Bool
+
+        init(record: MunicipalityRecord, active: Bool, inactiveSince: CalendarDate?, search: SearchEntry, isLocal: Bool) {
+            self.record = record
+            self.active = active
+            self.inactiveSince = inactiveSince
+            self.search = search
+            self.isLocal = isLocal
+        }
+
         var code: String { record.code }
         var name: String { record.name }
     }

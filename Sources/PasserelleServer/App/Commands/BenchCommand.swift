@@ -52,6 +52,16 @@ enum Benchmarks {
         Scenario(name: "municipality_search_api") { app, n in
             try await requests(app, n, name: "municipality_search_api", path: "/api/v1/municipalites?q=riviere%20du%20loup")
         },
+        Scenario(name: "municipality_search_core") { app, n in
+            // The ranking alone over the 1,281 entities, a different query each time.
+            let directory = app.territory.current
+            let names = directory.municipalities.map { String($0.record.name.prefix(6)) }
+            return measure("municipality_search_core", n) { i in
+                var filter = TerritoryQueries.MunicipalityFilter()
+                filter.query = names[i % names.count]
+                precondition(!TerritoryQueries.municipalities(filter, in: directory).isEmpty)
+            }
+        },
         Scenario(name: "municipality_search_uncached") { app, n in
             let names = app.territory.current.municipalities.map { String($0.record.name.prefix(6)) }
             let directory = app.territory.current
