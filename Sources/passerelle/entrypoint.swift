@@ -18,9 +18,9 @@ enum Entrypoint {
             try await configure(app, settings: settings)
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
+            // Vapor has logged the error; a failed command exits non-zero without a crash report.
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }

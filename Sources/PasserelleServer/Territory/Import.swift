@@ -158,6 +158,7 @@ enum TerritoryImport {
         var listed: Set<String> = []
         var toCreate: [MunicipalityModel] = []
         for (index, record) in records.enumerated() {
+            if index % 50 == 0 { progress?(Double(index) / Double(records.count)) }
             listed.insert(record.code)
             if let model = byCode[record.code] {
                 let old = try model.record()
@@ -173,7 +174,6 @@ enum TerritoryImport {
                 toCreate.append(try MunicipalityModel(record))
                 report.added.append(record.code)
             }
-            if index % 100 == 0 { progress?(Double(index) / Double(records.count)) }
         }
         // Batches keep each statement under SQLite's limit on bound parameters.
         for start in stride(from: 0, to: toCreate.count, by: 500) {
