@@ -36,21 +36,37 @@ public enum SearchKey {
     private static let ligatures: [Unicode.Scalar: String] = ["œ": "oe", "æ": "ae", "ß": "ss"]
 }
 
-/// One searchable name with its precomputed words, kept as UTF-8 bytes: both sides are folded by
-/// the same function, so comparing bytes is exact and costs no Unicode work per comparison.
-public struct SearchEntry: Sendable {
+/// A text folded once into its comparable words, kept as UTF-8 bytes too: both sides of a
+/// comparison are folded by the same function, so comparing bytes is exact and costs no Unicode
+/// work per comparison.
+public struct FoldedText: Sendable, Hashable {
     public let tokens: [String]
     public let joined: String
     let wordBytes: [[UInt8]]
-    /// " " + the words joined by spaces, to find the query as a run of whole words.
+    /// " " + the words joined by spaces, to find a run of whole words.
     let spaced: [UInt8]
 
-    public init(_ name: String) {
-        tokens = SearchKey.tokens(name)
+    public init(_ text: String) {
+        tokens = SearchKey.tokens(text)
         joined = tokens.joined(separator: " ")
         wordBytes = tokens.map { Array($0.utf8) }
         spaced = Array((" " + joined).utf8)
     }
+
+    public var isEmpty: Bool { tokens.isEmpty }
+}
+
+/// What a person typed, folded once.
+public typealias SearchQuery = FoldedText
+
+/// One searchable name.
+public struct SearchEntry: Sendable {
+    public let name: FoldedText
+
+    public init(_ name: String) { self.name = FoldedText(name) }
+
+    public var tokens: [String] { name.tokens }
+    public var joined: String { name.joined }
 
     /// How well `query` matches, lower is better; nil when it does not match. Every word of the
     /// query must begin a distinct word of the name; the last may be unfinished.
@@ -61,7 +77,7 @@ public struct SearchEntry: Sendable {
         var used = 0 as UInt64
         for word in query.wordBytes {
             var found = false
-            for (index, candidate) in wordBytes.enumerated() where index >= 64 || used & (1 << index) == 0 {
+            for (index, candidate) in name.wordBytes.enumerated() where index >= 64 || used & (1 << index) == 0 {
                 if candidate.starts(with: word) {
                     if index < 64 { used |= 1 << index }
                     found = true
@@ -70,9 +86,9 @@ public struct SearchEntry: Sendable {
             }
             guard found else { return nil }
         }
-        if spaced == query.spaced { return 0 }
-        if spaced.starts(with: query.spaced) { return 1 }
-        return SearchEntry.contains(spaced, query.spaced) ? 2 : 3
+        if name.spaced == query.spaced { return 0 }
+        if name.spaced.starts(with: query.spaced) { return 1 }
+        return SearchEntry.contains(name.spaced, query.spaced) ? 2 : 3
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -86,21 +102,4 @@ public struct SearchEntry: Sendable {
         }
         return false
     }
-}
-
-/// What a person typed, folded once.
-public struct SearchQuery: Sendable, Hashable {
-    public let tokens: [String]
-    public let joined: String
-    let wordBytes: [[UInt8]]
-    let spaced: [UInt8]
-
-    public init(_ text: String) {
-        tokens = SearchKey.tokens(text)
-        joined = tokens.joined(separator: " ")
-        wordBytes = tokens.map { Array($0.utf8) }
-        spaced = Array((" " + joined).utf8)
-    }
-
-    public var isEmpty: Bool { tokens.isEmpty }
 }

@@ -75,12 +75,7 @@ final class ResponseCache: Sendable {
 extension Application {
     private struct ResponseCacheKey: StorageKey { typealias Value = ResponseCache }
 
-    var responseCache: ResponseCache {
-        if let existing = storage[ResponseCacheKey.self] { return existing }
-        let made = ResponseCache()
-        storage[ResponseCacheKey.self] = made
-        return made
-    }
+    var responseCache: ResponseCache { service(ResponseCacheKey.self) { ResponseCache() } }
 }
 
 /// The query string read once into a dictionary (the first value of each name wins), decoded

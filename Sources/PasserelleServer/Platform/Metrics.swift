@@ -49,10 +49,13 @@ final class HTTPMetrics: Sendable {
 extension Application {
     private struct MetricsKey: StorageKey { typealias Value = HTTPMetrics }
 
-    var httpMetrics: HTTPMetrics {
-        if let existing = storage[MetricsKey.self] { return existing }
-        let made = HTTPMetrics()
-        storage[MetricsKey.self] = made
+    var httpMetrics: HTTPMetrics { service(MetricsKey.self, HTTPMetrics.init) }
+
+    /// One instance of a service per app, made the first time it is asked for (at configuration).
+    func service<Key: StorageKey>(_ key: Key.Type, _ make: () -> Key.Value) -> Key.Value {
+        if let existing = storage[key] { return existing }
+        let made = make()
+        storage[key] = made
         return made
     }
 }

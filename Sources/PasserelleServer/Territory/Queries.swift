@@ -121,10 +121,5 @@ enum TerritoryQueries {
 extension Application {
     private struct TerritoryStoreKey: StorageKey { typealias Value = TerritoryStore }
 
-    var territory: TerritoryStore {
-        if let existing = storage[TerritoryStoreKey.self] { return existing }
-        let made = TerritoryStore()
-        storage[TerritoryStoreKey.self] = made
-        return made
-    }
+    var territory: TerritoryStore { service(TerritoryStoreKey.self, TerritoryStore.init) }
 }
