@@ -216,3 +216,40 @@ enum AccessibilityCheck {
         }
     }
 }
+
+@Suite struct EscapingTests {
+    @Test func whatPeopleTypeCannotBreakOutOfThePage() async throws {
+        try await withPasserelle { app in
+            let attack = "\"><img src=x onerror=alert(1)>&amp;'"
+            let q = attack.addingPercentEncodingForQuery
+            for path in ["/recherche?q=\(q)", "/municipalites?q=\(q)", "/municipalites?mrc=\(q)", "/regions?x=\(q)"] {
+                try await app.testing().test(.GET, path) { res async throws in
+                    let html = res.body.string
+                    #expect(!html.contains("<img"), "\(path)")
+                    #expect(!html.contains("\"><img"), "\(path)")
+                    #expect(!html.contains("content=\"Résultats pour « \""), "\(path)")
+                    #expect(res.status.code < 500, "\(path)")
+                }
+            }
+            try await app.testing().test(.GET, "/recherche?q=\(q)") { res async throws in
+                #expect(res.body.string.contains("value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&amp;amp;&#39;\""))
+            }
+        }
+    }
+
+    /// A cached page is the same for everyone: a parameter it does not read stays out of it.
+    @Test func strayParametersStayOutOfCachedPages() async throws {
+        try await withPasserelle { app in
+            try await app.testing().test(.GET, "/municipalites/12072?q=secret&utm=x") { res async throws in
+                #expect(!res.body.string.contains("secret"))
+                #expect(res.body.string.contains("href=\"/municipalites/12072?lang=en-CA\""))
+            }
+            try await app.testing().test(.GET, "/municipalites/12072") { res async throws in
+                #expect(!res.body.string.contains("secret"))
+            }
+            try await app.testing().test(.GET, "/municipalites?q=lac&utm=x") { res async throws in
+                #expect(res.body.string.contains("href=\"/municipalites?q=lac&amp;lang=en-CA\""))
+            }
+        }
+    }
+}

@@ -18,8 +18,27 @@ enum H {
         .selfClosedElement(named: name, attributes: attributes)
     }
 
+    /// Plot writes attribute values as they are given: every value goes through here (or
+    /// `Attribute.named`) to be escaped, so what a person typed can never close the attribute.
     static func attr(_ name: String, _ value: String?) -> BodyNode {
-        .attribute(named: name, value: value)
+        .attribute(named: name, value: value.map(escapeAttribute))
+    }
+
+    static func escapeAttribute(_ value: String) -> String {
+        guard value.contains(where: { $0 == "&" || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "'" }) else { return value }
+        var out = ""
+        out.reserveCapacity(value.count + 16)
+        for character in value {
+            switch character {
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 
     static func a(_ text: String, href: String, _ extra: BodyNode...) -> BodyNode {
@@ -34,6 +53,6 @@ enum H {
 
 extension Attribute where Context == HTML.BodyContext {
     static func named(_ name: String, _ value: String?) -> Attribute {
-        .attribute(named: name, value: value)
+        .attribute(named: name, value: value.map(H.escapeAttribute))
     }
 }

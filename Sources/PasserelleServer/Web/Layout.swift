@@ -11,11 +11,22 @@ struct Layout {
     let query: String?
     var searchQuery = ""
 
+    /// Pages are cached by path and by the parameters they read, so the frame keeps only those:
+    /// a stray parameter of the first visitor must not end up in everyone's copy.
+    static let pageParameters: Set<Substring> = ["q", "region", "mrc", "designation", "statut", "page"]
+    static let searchPages: Set<String> = ["/recherche", "/municipalites"]
+
     init(_ request: Request) {
-        l = request.localizer
-        path = request.url.path
-        query = request.url.query
-        searchQuery = QueryParameters(request.url.query)["q"] ?? ""
+        let path = request.url.path
+        let readsQuery = Self.searchPages.contains(path)
+        let kept = (request.url.query ?? "").split(separator: "&").filter { pair in
+            readsQuery && Self.pageParameters.contains(pair.prefix { $0 != "=" })
+        }
+        let query = kept.isEmpty ? nil : kept.joined(separator: "&")
+        self.l = request.localizer
+        self.path = path
+        self.query = query
+        self.searchQuery = readsQuery ? QueryParameters(query)["q"] ?? "" : ""
     }
 
     init(l: Localizer, path: String, query: String? = nil) {
@@ -36,7 +47,9 @@ struct Layout {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(title) — \(l("app.name"))"),
+                // Plot's `.title` also writes social-media meta tags without escaping their content:
+                // a plain, escaped <title> only.
+                .element(named: "title", text: "\(title) — \(l("app.name"))"),
                 .link(.rel(.stylesheet), .href(Assets.stylesheetURL))
             ),
             .body(
