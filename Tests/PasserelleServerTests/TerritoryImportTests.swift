@@ -23,7 +23,7 @@ import VaporTesting
         try await withPasserelle { app in
             let files = TerritoryFileSet(municipalities: try Self.newerRepertoire())
             let today = CalendarDate(year: 2026, month: 11, day: 21)!
-            let report = try await TerritoryImport.apply(files, source: "test", on: app.db, today: today)
+            let report = try await TerritoryImport.apply(files, source: "test", on: app.db, today: today, actor: .system("test"))
             #expect(report.revision == 2)
             #expect(report.added == ["48099"])
             #expect(report.delisted == ["46005"])
@@ -48,10 +48,20 @@ import VaporTesting
             }
             #expect(try await MunicipalityModel.query(on: app.db).count() == 1282)
 
+            // Each entity's change is in the journal, column by column, and the chain holds.
+            let history = try await AuditEventModel.query(on: app.db)
+                .filter(\.$recordType == "municipality").filter(\.$recordID == "71025").all()
+            #expect(history.map(\.action) == ["municipality.update"])
+            #expect(history.first?.decodedChanges["population"] == AuditChange(before: "10452", after: "10999"))
+            #expect(history.first?.actorLabel == "system:test")
+            let delisted = try await AuditEventModel.query(on: app.db).filter(\.$recordID == "46005").first()
+            #expect(delisted?.decodedChanges["inactif_depuis"]?.after == "2026-11-21")
+            #expect(try await Audit.verify(on: app.db) == .success(5)) // first load, summary, 3 entities
+
             // The same file again changes nothing; the shipped one brings Abercorn back.
-            let again = try await TerritoryImport.apply(files, source: "test", on: app.db, today: today)
+            let again = try await TerritoryImport.apply(files, source: "test", on: app.db, today: today, actor: .system("test"))
             #expect(again.added.isEmpty && again.changed.isEmpty && again.delisted.isEmpty)
-            let back = try await TerritoryImport.apply(try TerritoryFileSet.shipped(), source: "shipped", on: app.db, today: today)
+            let back = try await TerritoryImport.apply(try TerritoryFileSet.shipped(), source: "shipped", on: app.db, today: today, actor: .system("test"))
             #expect(back.reactivated == ["46005"])
             #expect(back.delisted == ["48099"])
         }
@@ -65,13 +75,14 @@ import VaporTesting
             lines[index] = lines[index].replacingOccurrences(of: "12072,Rivière-du-Loup,10,Ville,01", with: "12072,Rivière-du-Loup,10,Ville,77")
             let files = TerritoryFileSet(municipalities: lines.joined(separator: "\n"))
             await #expect {
-                try await TerritoryImport.apply(files, source: "test", on: app.db, today: .today)
+                try await TerritoryImport.apply(files, source: "test", on: app.db, today: .today, actor: .system("test"))
             } throws: { error in
                 guard case TerritoryImportError.invalid(let file, let problems) = error else { return false }
                 return file == "quebec_municipalites_mamh.csv" && problems.count == 1
                     && problems[0].line == index + 1 && problems[0].column == "region_code"
             }
             #expect(try await TerritoryRevisionModel.query(on: app.db).count() == 1)
+            #expect(try await AuditEventModel.query(on: app.db).count() == 1) // only the first load
             #expect(try await MunicipalityModel.query(on: app.db).filter(\.$code == "71025").first()?.record().population == 10452)
             #expect(try await MunicipalityModel.query(on: app.db).filter(\.$code == "46005").first()?.active == true)
         }

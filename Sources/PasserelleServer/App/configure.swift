@@ -33,6 +33,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     // migrations, in order
     do {
+        app.migrations.add(CreateAuditJournal())
         app.migrations.add(CreateTerritoryTables())
         app.migrations.add(LoadShippedTerritory())
     }
@@ -48,6 +49,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.asyncCommands.use(ImportTerritoryCommand(), as: "import-territory")
         app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
         app.asyncCommands.use(BenchCommand(), as: "bench")
+        app.asyncCommands.use(AuditCommands(), as: "audit")
     }
 }
 

@@ -74,8 +74,11 @@ struct TerritoryImportReport: Sendable, Equatable {
 
 enum TerritoryImport {
     /// Validates every file, then applies them in one transaction: everything or nothing.
-    static func apply(_ files: TerritoryFileSet, source: String, on database: any Database,
-                      today: CalendarDate, progress: (@Sendable (Double) -> Void)? = nil) async throws -> TerritoryImportReport {
+    /// Every change is journaled in the same transaction: one summary event, and after the first
+    /// load one event per entity added, changed, reactivated or delisted, with each column before
+    /// and after.
+    static func apply(_ files: TerritoryFileSet, source: String, on database: any Database, today: CalendarDate,
+                      actor: AuditActor, progress: (@Sendable (Double) -> Void)? = nil) async throws -> TerritoryImportReport {
         try await database.transaction { db in
             let existingRegions = try await RegionModel.query(on: db).all()
             let existingUnits = try await TerritoryUnitModel.query(on: db).all()
@@ -100,13 +103,21 @@ enum TerritoryImport {
             try await upsertReferenceTables(regions: regions, units: units, designations: designations,
                                             existingRegions: existingRegions, existingUnits: existingUnits,
                                             existingDesignations: existingDesignations, on: db)
-            var report = try await upsertMunicipalities(municipalities, today: today, on: db, progress: progress)
+            var report = try await upsertMunicipalities(municipalities, today: today, actor: actor, on: db, progress: progress)
 
             let last = try await TerritoryRevisionModel.query(on: db).max(\.$revision) ?? 0
             report.revision = last + 1
             try await TerritoryRevisionModel(revision: report.revision, source: source, added: report.added.count,
                                              changed: report.changed.count + report.reactivated.count,
                                              delisted: report.delisted.count).create(on: db)
+            try await Audit.record(on: db, actor: actor, action: "territory.import", recordType: "territory",
+                                   recordID: String(report.revision), changes: [
+                                       "source": AuditChange(before: nil, after: source),
+                                       "added": AuditChange(before: nil, after: String(report.added.count)),
+                                       "changed": AuditChange(before: nil, after: String(report.changed.count)),
+                                       "reactivated": AuditChange(before: nil, after: String(report.reactivated.count)),
+                                       "delisted": AuditChange(before: nil, after: String(report.delisted.count)),
+                                   ])
             return report
         }
     }
@@ -150,10 +161,24 @@ enum TerritoryImport {
         try await newUnits.create(on: db)
     }
 
-    static func upsertMunicipalities(_ records: [MunicipalityRecord], today: CalendarDate, on db: any Database,
+    static func upsertMunicipalities(_ records: [MunicipalityRecord], today: CalendarDate, actor: AuditActor,
+                                     on db: any Database,
                                      progress: (@Sendable (Double) -> Void)?) async throws -> TerritoryImportReport {
         var report = TerritoryImportReport(revision: 0)
         let existing = try await MunicipalityModel.query(on: db).all()
+        // The first load is one event; after it, each entity's history is its own.
+        let journalEach = !existing.isEmpty
+        func journal(_ action: String, _ code: String, _ old: MunicipalityRecord?, _ new: MunicipalityRecord?,
+                     extra: [String: AuditChange] = [:]) async throws {
+            guard journalEach else { return }
+            var changes = extra
+            for column in MunicipalityColumn.allCases {
+                let before = old?.field(column), after = new?.field(column)
+                if before != after { changes[column.rawValue] = AuditChange(before: before, after: after) }
+            }
+            try await Audit.record(on: db, actor: actor, action: action, recordType: "municipality", recordID: code,
+                                   changes: changes)
+        }
         let byCode = Dictionary(uniqueKeysWithValues: existing.map { ($0.code, $0) })
         var listed: Set<String> = []
         var toCreate: [MunicipalityModel] = []
@@ -166,6 +191,8 @@ enum TerritoryImport {
                 guard !columns.isEmpty || !model.active else { continue }
                 if !model.active { report.reactivated.append(record.code) }
                 if !columns.isEmpty { report.changed.append((record.code, columns)) }
+                try await journal(model.active ? "municipality.update" : "municipality.reactivate", record.code, old, record,
+                                  extra: model.active ? [:] : ["actif": AuditChange(before: "false", after: "true")])
                 try model.update(record)
                 model.active = true
                 model.inactiveSince = nil
@@ -173,6 +200,7 @@ enum TerritoryImport {
             } else {
                 toCreate.append(try MunicipalityModel(record))
                 report.added.append(record.code)
+                try await journal("municipality.create", record.code, nil, record)
             }
         }
         // Batches keep each statement under SQLite's limit on bound parameters.
@@ -184,6 +212,9 @@ enum TerritoryImport {
             model.inactiveSince = today.iso
             try await model.update(on: db)
             report.delisted.append(model.code)
+            try await journal("municipality.delist", model.code, nil, nil,
+                              extra: ["actif": AuditChange(before: "true", after: "false"),
+                                      "inactif_depuis": AuditChange(before: nil, after: today.iso)])
         }
         progress?(1)
         return report

@@ -34,7 +34,8 @@ struct ImportTerritoryCommand: AsyncCommand {
         let bar = showProgress ? console.progressBar(title: l("import.progress")) : nil
         bar?.start(refreshRate: 100)
         do {
-            let report = try await TerritoryImport.apply(files, source: signature.path, on: app.db, today: .today) { fraction in
+            let report = try await TerritoryImport.apply(files, source: signature.path, on: app.db, today: .today,
+                                                         actor: .system("import-territory")) { fraction in
                 bar?.activity.currentProgress = fraction
             }
             bar?.succeed()

@@ -154,10 +154,10 @@ enum TerritoryViews {
         return layout.render(title: r.name, breadcrumbs: trail,
             .h1(.text(r.name), .text(" "), UI.tag(r.designation, .info)),
             m.active ? .empty : UI.notice(
-                m.inactiveSince.map { l("municipality.inactive_since", ["date": l.format.dateInSentence($0)]) }
-                    ?? l("municipality.inactive"), kind: .warning),
+                m.inactiveSince.map { l("municipality_page.inactive_since", ["date": l.format.dateInSentence($0)]) }
+                    ?? l("municipality_page.inactive"), kind: .warning),
             UI.summaryList(rows),
-            .p(H.a(l("municipality.as_json"), href: "/api/v1/municipalites/\(r.code)")))
+            .p(H.a(l("municipality_page.as_json"), href: "/api/v1/municipalites/\(r.code)")))
     }
 
     /// « J0P 1Z0 »

@@ -1,0 +1,116 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Who did something: a person (through a session or a token) for an organisation, or the system
+/// itself (a command, a job). Carried into every audit event.
+struct AuditActor: Sendable, Equatable {
+    var personID: UUID?
+    var organisationID: UUID?
+    var sessionID: UUID?
+    var tokenID: UUID?
+    /// A readable name for people reading the journal: an email, `system:import-territory`.
+    var label: String
+    var requestID: String?
+    var clientAddress: String?
+
+    static func system(_ name: String) -> AuditActor { AuditActor(label: "system:\(name)") }
+}
+
+/// A field's value before and after a change (nil: absent).
+struct AuditChange: Codable, Sendable, Equatable {
+    var before: String?
+    var after: String?
+}
+
+/// The append-only, tamper-evident journal of every change, for every module. Each event carries
+/// the hash of the one before it; `passerelle audit verify` walks the chain.
+enum Audit {
+    /// Writes one event. Call it with the transaction that makes the change, so that a failed change
+    /// leaves no event and no event exists without its change.
+    @discardableResult
+    static func record(on db: any Database, actor: AuditActor, action: String, recordType: String, recordID: String,
+                       changes: [String: AuditChange] = [:], at instant: Date = Date()) async throws -> AuditEventModel {
+        let sql = db as! any SQLDatabase
+        // Taking the head row first serializes writers: a row lock on PostgreSQL, the write lock on
+        // SQLite (a first statement that writes never has to upgrade a read lock).
+        try await sql.update(AuditChainHeadModel.schema).set(SQLIdentifier("sequence"), to: SQLRaw("sequence + 1"))
+            .where("id", .equal, 1).run()
+        guard let head = try await AuditChainHeadModel.find(1, on: db) else {
+            throw Abort(.internalServerError, reason: "the audit chain head is missing")
+        }
+        let event = AuditEventModel()
+        event.sequence = head.sequence
+        event.occurredAt = AuditEventModel.timestamp(instant)
+        event.actorPersonID = actor.personID
+        event.actorOrganisationID = actor.organisationID
+        event.actorSessionID = actor.sessionID
+        event.actorTokenID = actor.tokenID
+        event.actorLabel = actor.label
+        event.action = action
+        event.recordType = recordType
+        event.recordID = recordID
+        event.changes = try AuditEventModel.canonicalChanges(changes)
+        event.requestID = actor.requestID
+        event.clientAddress = actor.clientAddress
+        event.previousHash = head.hash
+        event.hash = event.computedHash()
+        try await event.create(on: db)
+        head.hash = event.hash
+        try await head.update(on: db)
+        return event
+    }
+
+    /// The fields that differ between two versions of a record, as audit changes.
+    static func changes(before: [String: String?], after: [String: String?]) -> [String: AuditChange] {
+        var result: [String: AuditChange] = [:]
+        for key in Set(before.keys).union(after.keys) {
+            let old = before[key] ?? nil
+            let new = after[key] ?? nil
+            if old != new { result[key] = AuditChange(before: old, after: new) }
+        }
+        return result
+    }
+
+    struct Broken: Error, Equatable, CustomStringConvertible {
+        let sequence: Int
+        let id: UUID?
+        let reason: String
+        var description: String { "event \(sequence) (\(id?.uuidString ?? "?")): \(reason)" }
+    }
+
+    /// Walks the whole chain in order, in pages; returns how many events were checked, or the first
+    /// broken link.
+    static func verify(on db: any Database, pageSize: Int = 1000) async throws -> Result<Int, Broken> {
+        var previous = AuditChainHeadModel.genesis
+        var expectedSequence = 1
+        var checked = 0
+        while true {
+            let page = try await AuditEventModel.query(on: db)
+                .filter(\.$sequence >= expectedSequence)
+                .sort(\.$sequence).limit(pageSize).all()
+            for event in page {
+                guard event.sequence == expectedSequence else {
+                    return .failure(Broken(sequence: expectedSequence, id: nil, reason: "missing event"))
+                }
+                guard event.previousHash == previous else {
+                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: "does not follow the event before it"))
+                }
+                guard event.computedHash() == event.hash else {
+                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: "its content does not match its hash"))
+                }
+                previous = event.hash
+                expectedSequence += 1
+                checked += 1
+            }
+            if page.count < pageSize { break }
+        }
+        let head = try await AuditChainHeadModel.find(1, on: db)
+        if let head, head.sequence != checked || head.hash != previous {
+            return .failure(Broken(sequence: checked + 1, id: nil, reason: "the chain was cut after this point"))
+        }
+        return .success(checked)
+    }
+}

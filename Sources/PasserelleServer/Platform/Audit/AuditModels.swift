@@ -1,0 +1,131 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+
+final class AuditEventModel: Model, @unchecked Sendable {
+    static let schema = "audit_events"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+
+    // reference fields
+    @OptionalField(key: "actor_person_id") var actorPersonID: UUID?
+    @OptionalField(key: "actor_organisation_id") var actorOrganisationID: UUID?
+    @OptionalField(key: "actor_session_id") var actorSessionID: UUID?
+    @OptionalField(key: "actor_token_id") var actorTokenID: UUID?
+
+    // data fields
+    @Field(key: "sequence") var sequence: Int
+    /// ISO 8601 UTC with milliseconds, as hashed: kept as text so both databases return it exactly.
+    @Field(key: "occurred_at") var occurredAt: String
+    @Field(key: "actor_label") var actorLabel: String
+    @Field(key: "action") var action: String
+    @Field(key: "record_type") var recordType: String
+    @Field(key: "record_id") var recordID: String
+    /// `{"field": {"before": …, "after": …}}`, keys sorted, as hashed.
+    @Field(key: "changes") var changes: String
+    @OptionalField(key: "request_id") var requestID: String?
+    @OptionalField(key: "client_address") var clientAddress: String?
+    @Field(key: "previous_hash") var previousHash: String
+    @Field(key: "hash") var hash: String
+
+    init() {}
+
+    /// SHA-256 over the previous hash and every field of the event, each on its own line.
+    func computedHash() -> String {
+        let fields: [String] = [
+            previousHash, String(sequence), occurredAt,
+            actorPersonID?.uuidString ?? "", actorOrganisationID?.uuidString ?? "",
+            actorSessionID?.uuidString ?? "", actorTokenID?.uuidString ?? "", actorLabel,
+            action, recordType, recordID, changes, requestID ?? "", clientAddress ?? "",
+        ]
+        let text = fields.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n") }
+            .joined(separator: "\n")
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func canonicalChanges(_ changes: [String: AuditChange]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(changes), as: UTF8.self)
+    }
+
+    var decodedChanges: [String: AuditChange] {
+        (try? JSONDecoder().decode([String: AuditChange].self, from: Data(changes.utf8))) ?? [:]
+    }
+
+    nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter
+    }()
+
+    static func timestamp(_ date: Date) -> String { formatter.string(from: date) }
+}
+
+/// The one row that holds the end of the chain: its last sequence and hash.
+final class AuditChainHeadModel: Model, @unchecked Sendable {
+    static let schema = "audit_chain_head"
+
+    @ID(custom: .id, generatedBy: .user) var id: Int?
+    @Field(key: "sequence") var sequence: Int
+    @Field(key: "hash") var hash: String
+
+    init() {}
+
+    init(id: Int, sequence: Int, hash: String) {
+        self.id = id
+        self.sequence = sequence
+        self.hash = hash
+    }
+
+    /// What the first event follows.
+    static let genesis = String(repeating: "0", count: 64)
+}
+
+struct CreateAuditJournal: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEventModel.schema)
+            .id()
+            .field("sequence", .int, .required)
+            .field("occurred_at", .string, .required)
+            .field("actor_person_id", .uuid)
+            .field("actor_organisation_id", .uuid)
+            .field("actor_session_id", .uuid)
+            .field("actor_token_id", .uuid)
+            .field("actor_label", .string, .required)
+            .field("action", .string, .required)
+            .field("record_type", .string, .required)
+            .field("record_id", .string, .required)
+            .field("changes", .string, .required)
+            .field("request_id", .string)
+            .field("client_address", .string)
+            .field("previous_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "sequence")
+            .create()
+        // The journal is read by record, by person, by organisation and by date.
+        let sql = database as! any SQLDatabase
+        for (name, columns) in [("audit_events_record", ["record_type", "record_id"]),
+                                ("audit_events_person", ["actor_person_id"]),
+                                ("audit_events_organisation", ["actor_organisation_id"]),
+                                ("audit_events_occurred_at", ["occurred_at"])] {
+            var index = sql.create(index: name).on(AuditEventModel.schema)
+            for column in columns { index = index.column(column) }
+            try await index.run()
+        }
+        try await database.schema(AuditChainHeadModel.schema)
+            .field(.id, .int, .identifier(auto: false))
+            .field("sequence", .int, .required)
+            .field("hash", .string, .required)
+            .create()
+        try await AuditChainHeadModel(id: 1, sequence: 0, hash: AuditChainHeadModel.genesis).create(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditChainHeadModel.schema).delete()
+        try await database.schema(AuditEventModel.schema).delete()
+    }
+}
