@@ -29,6 +29,7 @@ import VaporTesting
             }
             #expect(broken.sequence == 3)
             #expect(broken.id == third.id)
+            #expect(broken.reason == .content)
         }
     }
 

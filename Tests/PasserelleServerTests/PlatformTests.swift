@@ -172,6 +172,9 @@ import VaporTesting
         for reason in ["unterminatedQuote", "quoteInUnquotedField", "textAfterClosingQuote"] {
             #expect(catalog["import.problem.csv_\(reason)"] != nil)
         }
+        for reason in ["missing", "order", "content", "cut"] {
+            #expect(catalog["audit.broken.\(reason)"] != nil && english["audit.broken.\(reason)"] != nil)
+        }
         for status in TerritoryQueries.Status.allCases {
             #expect(catalog["filter.status.\(status.rawValue)"] != nil)
         }

@@ -1,4 +1,5 @@
 import Fluent
+import PasserelleCore
 import Vapor
 
 /// `passerelle audit verify`: walks the journal's hash chain and names the first broken link.
@@ -8,18 +9,24 @@ struct AuditCommands: AsyncCommandGroup {
 }
 
 struct AuditVerifyCommand: AsyncCommand {
-    struct Signature: CommandSignature { init() {} }
+    struct Signature: CommandSignature {
+        @Option(name: "lang", help: "Language of the report: fr-CA (default) or en-CA")
+        var lang: String?
+        init() {}
+    }
 
     var help: String { "Checks that no audit event was changed, removed or inserted." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await prepare(app)
+        let l = Localizer(signature.lang.flatMap { Language(code: $0) } ?? .default)
         switch try await Audit.verify(on: app.db) {
         case .success(let count):
-            context.console.print("audit: \(count) événement(s), chaîne intacte / \(count) event(s), chain intact")
+            context.console.print(l("audit.verify.intact", ["count": String(count)]))
         case .failure(let broken):
-            context.console.error("audit: chaîne rompue à l'\(broken) / chain broken at \(broken)")
+            context.console.error(l("audit.verify.broken", ["sequence": String(broken.sequence),
+                                                            "id": broken.id?.uuidString ?? "—", "reason": l(broken.key)]))
             throw broken
         }
     }

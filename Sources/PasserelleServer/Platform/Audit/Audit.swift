@@ -75,10 +75,13 @@ enum Audit {
     }
 
     struct Broken: Error, Equatable, CustomStringConvertible {
+        enum Reason: String { case missing, order, content, cut }
         let sequence: Int
         let id: UUID?
-        let reason: String
-        var description: String { "event \(sequence) (\(id?.uuidString ?? "?")): \(reason)" }
+        let reason: Reason
+        /// The catalog key (`audit.broken.*`) that says what is wrong.
+        var key: String { "audit.broken.\(reason.rawValue)" }
+        var description: String { "audit event \(sequence) (\(id?.uuidString ?? "-")): \(reason.rawValue)" }
     }
 
     /// Walks the whole chain in order, in pages; returns how many events were checked, or the first
@@ -93,13 +96,13 @@ enum Audit {
                 .sort(\.$sequence).limit(pageSize).all()
             for event in page {
                 guard event.sequence == expectedSequence else {
-                    return .failure(Broken(sequence: expectedSequence, id: nil, reason: "missing event"))
+                    return .failure(Broken(sequence: expectedSequence, id: nil, reason: .missing))
                 }
                 guard event.previousHash == previous else {
-                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: "does not follow the event before it"))
+                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: .order))
                 }
                 guard event.computedHash() == event.hash else {
-                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: "its content does not match its hash"))
+                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: .content))
                 }
                 previous = event.hash
                 expectedSequence += 1
@@ -109,7 +112,7 @@ enum Audit {
         }
         let head = try await AuditChainHeadModel.find(1, on: db)
         if let head, head.sequence != checked || head.hash != previous {
-            return .failure(Broken(sequence: checked + 1, id: nil, reason: "the chain was cut after this point"))
+            return .failure(Broken(sequence: checked + 1, id: nil, reason: .cut))
         }
         return .success(checked)
     }
