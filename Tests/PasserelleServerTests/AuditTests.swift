@@ -19,7 +19,7 @@ import VaporTesting
     @Test func chainVerifiesAndNamesTheEditedEvent() async throws {
         try await withPasserelle { app in
             try await Self.write(5, on: app.db)
-            #expect(try await Audit.verify(on: app.db) == .success(6)) // the first load, then five
+            #expect(try await Audit.verify(on: app.db) == .success(7)) // territory and organisations loaded, then five
             let sql = app.db as! any SQLDatabase
             try await sql.raw("UPDATE audit_events SET record_id = 'forged' WHERE sequence = 3").run()
             let third = try #require(try await AuditEventModel.query(on: app.db).filter(\.$sequence == 3).first())
@@ -67,7 +67,7 @@ import VaporTesting
             }
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "test.fail").count() == 0)
             try await Self.write(1, on: app.db)
-            #expect(try await Audit.verify(on: app.db) == .success(2))
+            #expect(try await Audit.verify(on: app.db) == .success(3)) // territory and organisations loaded, then one
         }
     }
 
@@ -86,7 +86,7 @@ import VaporTesting
                 }
                 try await group.waitForAll()
             }
-            #expect(try await Audit.verify(on: app.db) == .success(41))
+            #expect(try await Audit.verify(on: app.db) == .success(42))
         }
     }
 

@@ -56,7 +56,7 @@ import VaporTesting
             #expect(history.first?.actorLabel == "system:test")
             let delisted = try await AuditEventModel.query(on: app.db).filter(\.$recordID == "46005").first()
             #expect(delisted?.decodedChanges["inactif_depuis"]?.after == "2026-11-21")
-            #expect(try await Audit.verify(on: app.db) == .success(5)) // first load, summary, 3 entities
+            #expect(try await Audit.verify(on: app.db) == .success(6)) // first loads, summary, 3 entities
 
             // The same file again changes nothing; the shipped one brings Abercorn back.
             let again = try await TerritoryImport.apply(files, source: "test", on: app.db, today: today, actor: .system("test"))
@@ -82,7 +82,7 @@ import VaporTesting
                     && problems[0].line == index + 1 && problems[0].column == "region_code"
             }
             #expect(try await TerritoryRevisionModel.query(on: app.db).count() == 1)
-            #expect(try await AuditEventModel.query(on: app.db).count() == 1) // only the first load
+            #expect(try await AuditEventModel.query(on: app.db).count() == 2) // only the first loads (territory, organisations)
             #expect(try await MunicipalityModel.query(on: app.db).filter(\.$code == "71025").first()?.record().population == 10452)
             #expect(try await MunicipalityModel.query(on: app.db).filter(\.$code == "46005").first()?.active == true)
         }

@@ -29,6 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     do {
         app.middleware = .init()
         app.middleware.use(PlatformMiddleware(metrics: app.httpMetrics, behindTLS: settings.behindTLS))
+        app.middleware.use(SessionMiddleware())
     }
 
     // migrations, in order
@@ -36,6 +37,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateAuditJournal())
         app.migrations.add(CreateTerritoryTables())
         app.migrations.add(LoadShippedTerritory())
+        app.migrations.add(CreateIdentityTables())
+        app.migrations.add(SyncOrganisations())
     }
 
     // routes

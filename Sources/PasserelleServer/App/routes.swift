@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
 
     // pages
     TerritoryPages(territory: app.territory, cache: app.responseCache).register(app)
+    IdentityPages().register(app)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }
 }

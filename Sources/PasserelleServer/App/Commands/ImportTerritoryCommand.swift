@@ -34,9 +34,15 @@ struct ImportTerritoryCommand: AsyncCommand {
         let bar = showProgress ? console.progressBar(title: l("import.progress")) : nil
         bar?.start(refreshRate: 100)
         do {
-            let report = try await TerritoryImport.apply(files, source: signature.path, on: app.db, today: .today,
-                                                         actor: .system("import-territory")) { fraction in
-                bar?.activity.currentProgress = fraction
+            let report = try await app.db.transaction { tx in
+                let report = try await TerritoryImport.apply(files, source: signature.path, on: tx, today: .today,
+                                                             actor: .system("import-territory")) { fraction in
+                    bar?.activity.currentProgress = fraction
+                }
+                // The organisations follow the territory in the same transaction.
+                try await OrganisationQueries.sync(try await TerritoryDirectory.load(from: tx),
+                                                   actor: .system("import-territory"), on: tx)
+                return report
             }
             bar?.succeed()
             try await app.territory.refresh(from: app.db)

@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// Sign-in, sign-out and the person's own account page.
+struct IdentityPages: Sendable {
+    static let throttleWindow: TimeInterval = 15 * 60
+    static let maxFailuresPerAccount = 5
+    static let maxFailuresPerAddress = 20
+    /// Verified when the address has no account, so that the answer takes as long either way.
+    static let decoyHash = (try? Bcrypt.hash(Sessions.randomToken(), cost: Passwords.cost)) ?? ""
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("connexion", use: signInForm)
+        routes.post("connexion", use: signIn)
+        routes.post("deconnexion", use: signOut)
+        routes.get("mon-compte", use: account)
+        routes.post("mon-compte", "deconnexion-partout", use: signOutEverywhere)
+    }
+
+    struct SignInForm: Content {
+        var email: String?
+        var password: String?
+    }
+
+    @Sendable func signInForm(_ req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: "/mon-compte") }
+        return page(req, email: "", errors: [])
+    }
+
+    func page(_ req: Request, email: String, errors: [(field: String, message: String)],
+              status: HTTPResponseStatus = .ok) -> Response {
+        let csrf = CSRF.token(for: req)
+        let response = Response.html(IdentityViews.signIn(Layout(req), email: email, errors: errors, csrf: csrf.token),
+                                     status: status)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let cookie = csrf.cookie { response.cookies[CSRF.cookieName] = cookie }
+        return response
+    }
+
+    @Sendable func signIn(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let l = req.localizer
+        let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm()
+        let email = PersonModel.normalized(form.email ?? "")
+        let password = form.password ?? ""
+        var errors: [(field: String, message: String)] = []
+        if email.isEmpty { errors.append(("email", l("signin.error.email_required"))) }
+        if password.isEmpty { errors.append(("password", l("signin.error.password_required"))) }
+        guard errors.isEmpty else { return page(req, email: form.email ?? "", errors: errors, status: .unprocessableEntity) }
+
+        let now = Date()
+        let since = now.addingTimeInterval(-Self.throttleWindow)
+        let failuresForAccount = try await SignInAttemptModel.query(on: req.db).filter(\.$email == email)
+            .filter(\.$succeeded == false).filter(\.$attemptedAt > since).count()
+        let failuresForAddress = try await SignInAttemptModel.query(on: req.db).filter(\.$clientAddress == req.clientAddress)
+            .filter(\.$succeeded == false).filter(\.$attemptedAt > since).count()
+        if failuresForAccount >= Self.maxFailuresPerAccount || failuresForAddress >= Self.maxFailuresPerAddress {
+            try await SignInAttemptModel(email: email, clientAddress: req.clientAddress, attemptedAt: now, succeeded: false)
+                .create(on: req.db)
+            return page(req, email: form.email ?? "", errors: [("email", l("signin.error.throttled", ["minutes": "15"]))],
+                        status: .tooManyRequests)
+        }
+
+        let person = try await PersonModel.query(on: req.db).filter(\.$email == email).first()
+        let hash = person?.passwordHash ?? Self.decoyHash
+        let matches = try await req.application.threadPool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+        guard let person, person.active, person.passwordHash != nil, matches else {
+            try await SignInAttemptModel(email: email, clientAddress: req.clientAddress, attemptedAt: now, succeeded: false)
+                .create(on: req.db)
+            return page(req, email: form.email ?? "", errors: [("email", l("signin.error.failed"))], status: .unprocessableEntity)
+        }
+        let token = try await req.db.transaction { db in
+            try await SignInAttemptModel(email: email, clientAddress: req.clientAddress, attemptedAt: now, succeeded: true)
+                .create(on: db)
+            return try await Sessions.open(for: person, request: req, on: db)
+        }
+        let response = req.redirect(to: "/mon-compte", redirectType: .normal)
+        response.cookies[Sessions.cookieName] = Sessions.cookie(token, secure: req.application.settings.behindTLS)
+        return response
+    }
+
+    @Sendable func signOut(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        if let user = req.currentUser {
+            _ = try await req.db.transaction { db in try await Sessions.revoke(user, everywhere: false, request: req, on: db) }
+        }
+        let response = req.redirect(to: "/connexion", redirectType: .normal)
+        response.cookies[Sessions.cookieName] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
+                                                                  path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    @Sendable func signOutEverywhere(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let user = req.currentUser else { return req.redirect(to: "/connexion") }
+        _ = try await req.db.transaction { db in try await Sessions.revoke(user, everywhere: true, request: req, on: db) }
+        let response = req.redirect(to: "/connexion", redirectType: .normal)
+        response.cookies[Sessions.cookieName] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
+                                                                  path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    @Sendable func account(_ req: Request) async throws -> Response {
+        guard let user = req.currentUser else { return req.redirect(to: "/connexion") }
+        let organisations = try await OrganisationModel.query(on: req.db)
+            .filter(\.$id ~~ user.memberships.map(\.organisationID)).all()
+        let names = Dictionary(organisations.compactMap { o in o.id.map { ($0, o.name) } }, uniquingKeysWith: { a, _ in a })
+        let openSessions = try await SessionModel.query(on: req.db).filter(\.$person.$id == user.personID)
+            .filter(\.$revokedAt == nil).filter(\.$expiresAt > Date()).count()
+        let response = Response.html(IdentityViews.account(Layout(req), user: user, organisationNames: names,
+                                                           openSessions: openSessions))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,100 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// Keeps the organisations in step with the territory (one per local municipality and per MRC)
+/// and with the ministry's configured units and partners.
+enum OrganisationQueries {
+    struct Configured: Decodable {
+        struct Entry: Decodable {
+            let code: String
+            let kind: OrganisationKind
+            let name: String
+            let regions: [String]
+        }
+        let organisations: [Entry]
+    }
+
+    static func configured() throws -> [Configured.Entry] {
+        guard let url = Bundle.module.url(forResource: "organisations", withExtension: "json", subdirectory: "Resources/Identity") else {
+            throw Abort(.internalServerError, reason: "Resources/Identity/organisations.json is missing")
+        }
+        return try JSONDecoder().decode(Configured.self, from: Data(contentsOf: url)).organisations
+    }
+
+    /// What the organisations should be, given the territory and the configuration.
+    static func expected(_ directory: TerritoryDirectory) throws -> [OrganisationModel] {
+        var result: [OrganisationModel] = []
+        for m in directory.municipalities where m.active && m.isLocal {
+            result.append(OrganisationModel(code: "mun-\(m.code)", kind: .municipality, name: m.record.name, territoryCode: m.code))
+        }
+        for unit in directory.units where unit.record.code.count == 3 && unit.record.type.hasPrefix("MRC") {
+            result.append(OrganisationModel(code: "mrc-\(unit.record.code)", kind: .mrc, name: unit.record.name,
+                                            territoryCode: unit.record.code))
+        }
+        for entry in try configured() {
+            result.append(OrganisationModel(code: entry.code, kind: entry.kind, name: entry.name))
+        }
+        return result
+    }
+
+    /// Adds what is missing, renames what changed, deactivates what left; journaled. The first
+    /// sync is one event, later ones one per organisation.
+    static func sync(_ directory: TerritoryDirectory, actor: AuditActor, on db: any Database) async throws {
+        let existing = try await OrganisationModel.query(on: db).all()
+        let byCode = Dictionary(uniqueKeysWithValues: existing.map { ($0.code, $0) })
+        let expected = try expected(directory)
+        let first = existing.isEmpty
+        var created: [OrganisationModel] = []
+        for organisation in expected {
+            if let current = byCode[organisation.code] {
+                guard current.name != organisation.name || !current.active else { continue }
+                let changes = Audit.changes(before: ["name": current.name, "active": String(current.active)],
+                                            after: ["name": organisation.name, "active": "true"])
+                current.name = organisation.name
+                current.active = true
+                current.version += 1
+                try await current.update(on: db)
+                try await Audit.record(on: db, actor: actor, action: "organisation.update", recordType: "organisation",
+                                       recordID: current.code, changes: changes)
+            } else {
+                created.append(organisation)
+            }
+        }
+        for start in stride(from: 0, to: created.count, by: 500) {
+            try await Array(created[start..<min(start + 500, created.count)]).create(on: db)
+        }
+        if first {
+            try await Audit.record(on: db, actor: actor, action: "organisation.load", recordType: "organisation",
+                                   recordID: "*", changes: ["count": AuditChange(before: nil, after: String(created.count))])
+        } else {
+            for organisation in created {
+                try await Audit.record(on: db, actor: actor, action: "organisation.create", recordType: "organisation",
+                                       recordID: organisation.code,
+                                       changes: ["name": AuditChange(before: nil, after: organisation.name)])
+            }
+        }
+        let expectedCodes = Set(expected.map(\.code))
+        for organisation in existing where organisation.active && !expectedCodes.contains(organisation.code) {
+            organisation.active = false
+            organisation.version += 1
+            try await organisation.update(on: db)
+            try await Audit.record(on: db, actor: actor, action: "organisation.deactivate", recordType: "organisation",
+                                   recordID: organisation.code, changes: ["active": AuditChange(before: "true", after: "false")])
+        }
+    }
+}
+
+/// Creates the organisations of the shipped territory on a new database.
+struct SyncOrganisations: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.transaction { db in
+            try await OrganisationQueries.sync(try await TerritoryDirectory.load(from: db), actor: .system("first-start"), on: db)
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await OrganisationModel.query(on: database).delete()
+    }
+}
