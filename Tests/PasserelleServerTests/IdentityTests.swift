@@ -186,6 +186,24 @@ enum IdentityFixtures {
         }
     }
 
+    @Test func demoAccountsCanSignIn() async throws {
+        try await withPasserelle { app in
+            let report = try await PeopleDemoGenerator().generate(scale: 2, app: app)
+            #expect(report.hasPrefix("7 "))
+            #expect(try await PeopleDemoGenerator().generate(scale: 2, app: app).hasPrefix("0 "))
+            let browser = Browser(app)
+            let token = try #require(Browser.csrf(in: try await browser.send(.GET, "/connexion").body.string))
+            let res = try await browser.send(.POST, "/connexion", form: ["email": "rse@riviere-du-loup.demo",
+                                                                         "password": PeopleDemoGenerator.password, "_csrf": token])
+            #expect(res.status == .seeOther)
+            let account = try await browser.send(.GET, "/mon-compte")
+            #expect(account.body.string.contains("Responsable des services électroniques"))
+            #expect(account.body.string.contains("Rivière-du-Loup"))
+            let problems = AccessibilityCheck.problems(in: account.body.string)
+            #expect(problems.isEmpty, "\(problems)")
+        }
+    }
+
     @Test func passwordRulesSayWhatIsWrong() {
         #expect(Passwords.problems("court", email: "a@b.c").contains("password.rule.length"))
         #expect(Passwords.problems("toutenminusculesici", email: "a@b.c") == ["password.rule.variety"])

@@ -7,7 +7,7 @@ import VaporTesting
 @Suite struct TerritoryPagesTests {
     static let pages = ["/", "/regions", "/regions/01", "/mrc/120", "/mrc/23", "/municipalites", "/municipalites?q=ste+anne",
                         "/municipalites/12072", "/municipalites/71025", "/recherche?q=riviere+du+loup", "/recherche",
-                        "/api", "/sources"]
+                        "/api", "/sources", "/connexion"]
 
     @Test func homeIsInFrenchByDefault() async throws {
         try await withPasserelle { app in
