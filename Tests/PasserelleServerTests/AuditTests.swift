@@ -72,7 +72,7 @@ import VaporTesting
     }
 
     @Test func concurrentWritersKeepOneChain() async throws {
-        try await withPasserelle { app in
+        try await withPasserelle(onDisk: true) { app in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<4 {
                     group.addTask {

@@ -7,16 +7,23 @@ import VaporTesting
 
 /// Boots the real app in process against a fresh database: an in-memory SQLite by default, or a
 /// schema of its own in the PostgreSQL named by `TEST_DATABASE_URL` (dropped afterwards).
-func withPasserelle(_ test: (Application) async throws -> Void) async throws {
+/// `onDisk`: a SQLite file in WAL mode as in production, instead of the shared in-memory database,
+/// for tests of concurrent writers (the in-memory database locks whole tables).
+func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     var schema: String?
+    var folder: URL?
     do {
         let settings: Settings
         if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty {
             let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             schema = name
             settings = Settings(database: .postgres(url: url, searchPath: name))
+        } else if onDisk {
+            let made = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-test-\(UUID().uuidString)")
+            folder = made
+            settings = Settings(database: .sqliteFile(made.appendingPathComponent("test.sqlite").path))
         } else {
             settings = Settings(database: .sqliteMemory)
         }
@@ -28,9 +35,11 @@ func withPasserelle(_ test: (Application) async throws -> Void) async throws {
         try await test(app)
     } catch {
         await cleanUp(app, schema: schema)
+        if let folder { try? FileManager.default.removeItem(at: folder) }
         throw error
     }
     await cleanUp(app, schema: schema)
+    if let folder { try? FileManager.default.removeItem(at: folder) }
 }
 
 private func cleanUp(_ app: Application, schema: String?) async {

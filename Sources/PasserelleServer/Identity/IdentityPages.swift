@@ -65,7 +65,7 @@ struct IdentityPages: Sendable {
 
         let person = try await PersonModel.query(on: req.db).filter(\.$email == email).first()
         let hash = person?.passwordHash ?? Self.decoyHash
-        let matches = try await req.application.threadPool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+        let matches = try await Passwords.verify(password, hash: hash)
         guard let person, person.active, person.passwordHash != nil, matches else {
             try await SignInAttemptModel(email: email, clientAddress: req.clientAddress, attemptedAt: now, succeeded: false)
                 .create(on: req.db)

@@ -6,8 +6,20 @@ enum Passwords {
     /// Bcrypt cost: 2^12 rounds, about a quarter of a second on the reference machine.
     static let cost = 12
 
+    /// Bcrypt runs on threads of its own: on the app's pool it would hold up SQLite's queries, which
+    /// run there too, for as long as a burst of sign-ins lasts.
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
+
     static func hash(_ password: String, on app: Application) async throws -> String {
-        try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+        try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    static func verify(_ password: String, hash: String) async throws -> Bool {
+        try await pool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
     }
 
     /// The catalog keys of the rules a password breaks (empty when it is acceptable).
