@@ -25,11 +25,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
         try app.configureDatabase(settings.database)
     }
 
-    // middleware: one platform middleware replaces Vapor's error and logging middleware
+    // middleware: one platform middleware replaces Vapor's error and logging middleware, and reads
+    // the session cookie
     do {
         app.middleware = .init()
         app.middleware.use(PlatformMiddleware(metrics: app.httpMetrics, behindTLS: settings.behindTLS))
-        app.middleware.use(SessionMiddleware())
     }
 
     // migrations, in order

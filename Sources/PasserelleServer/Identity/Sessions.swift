@@ -115,14 +115,15 @@ enum Sessions {
     }
 }
 
-/// Reads the session cookie. A request without one pays nothing: no task, no query.
-struct SessionMiddleware: Middleware {
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard let token = request.cookies[Sessions.cookieName]?.string, !token.isEmpty else {
+extension Sessions {
+    /// Reads the session cookie, then answers. A request without one pays nothing: no task, no
+    /// query, no extra middleware (the platform middleware calls this).
+    static func attach(to request: Request, then next: any Responder) -> EventLoopFuture<Response> {
+        guard let token = request.cookies[cookieName]?.string, !token.isEmpty else {
             return next.respond(to: request)
         }
         return request.eventLoop.makeFutureWithTask {
-            request.currentUser = try await Sessions.resolve(token: token, on: request.db)
+            request.currentUser = try await resolve(token: token, on: request.db)
         }.flatMap { next.respond(to: request) }
     }
 }

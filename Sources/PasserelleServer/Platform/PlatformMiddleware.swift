@@ -16,7 +16,7 @@ struct PlatformMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
-        return next.respond(to: request)
+        return Sessions.attach(to: request, then: next)
             .recover { error in ErrorRendering.response(for: error, request: request) }
             .map { response in
                 decorate(response, for: request)
