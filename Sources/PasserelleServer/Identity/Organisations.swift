@@ -62,9 +62,12 @@ enum OrganisationQueries {
                 created.append(organisation)
             }
         }
-        for start in stride(from: 0, to: created.count, by: 500) {
-            try await Array(created[start..<min(start + 500, created.count)]).create(on: db)
-        }
+        let now = Date()
+        try await bulkInsert(into: OrganisationModel.schema, columns: [
+            "id", "code", "kind", "name", "territory_code", "language", "active", "version", "created_at",
+        ], rows: created.map { o in [
+            UUID(), o.code, o.kind.rawValue, o.name, o.territoryCode, o.language, true, 1, now,
+        ] }, on: db)
         if first {
             try await Audit.record(on: db, actor: actor, action: "organisation.load", recordType: "organisation",
                                    recordID: "*", changes: ["count": AuditChange(before: nil, after: String(created.count))])

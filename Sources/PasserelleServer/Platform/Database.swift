@@ -60,3 +60,18 @@ extension Application {
         }
     }
 }
+
+/// Inserts many rows in few statements, without Fluent's per-model reflection (measured: two thirds
+/// of a first start went to it). Batches stay under SQLite's limit on bound parameters.
+func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], on db: any Database) async throws {
+    guard !rows.isEmpty else { return }
+    let sql = db as! any SQLDatabase
+    let perBatch = max(1, 30_000 / max(1, columns.count))
+    for start in stride(from: 0, to: rows.count, by: perBatch) {
+        var insert = sql.insert(into: table).columns(columns)
+        for row in rows[start..<min(start + perBatch, rows.count)] {
+            insert = insert.values(row.map { SQLBind($0) })
+        }
+        try await insert.run()
+    }
+}

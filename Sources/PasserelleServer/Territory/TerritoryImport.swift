@@ -203,10 +203,14 @@ enum TerritoryImport {
                 try await journal("municipality.create", record.code, nil, record)
             }
         }
-        // Batches keep each statement under SQLite's limit on bound parameters.
-        for start in stride(from: 0, to: toCreate.count, by: 500) {
-            try await Array(toCreate[start..<min(start + 500, toCreate.count)]).create(on: db)
-        }
+        let now = Date()
+        try await bulkInsert(into: MunicipalityModel.schema, columns: [
+            "id", "code", "name", "designation_code", "region_code", "territory_unit_code", "active", "inactive_since",
+            "population", "latitude", "longitude", "record", "created_at", "updated_at",
+        ], rows: toCreate.map { m in [
+            UUID(), m.code, m.name, m.designationCode, m.regionCode, m.territoryUnitCode, true, m.inactiveSince,
+            m.population, m.latitude, m.longitude, m.recordJSON, now, now,
+        ] }, on: db)
         for model in existing where model.active && !listed.contains(model.code) {
             model.active = false
             model.inactiveSince = today.iso
