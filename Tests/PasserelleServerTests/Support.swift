@@ -27,7 +27,10 @@ func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> 
         } else {
             settings = Settings(database: .sqliteMemory)
         }
-        try await configure(app, settings: settings)
+        // The whole suite runs at once on two cores: a connection may take a while to come.
+        var patient = settings
+        patient.poolTimeoutSeconds = 120
+        try await configure(app, settings: patient)
         if let schema {
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
         }

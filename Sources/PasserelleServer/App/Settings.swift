@@ -20,6 +20,8 @@ public struct Settings: Sendable {
     /// Served with `Strict-Transport-Security` and `Secure` cookies when true (behind TLS).
     public var behindTLS: Bool
     public var maxBodySize: String
+    /// How long a request waits for a database connection before it fails.
+    public var poolTimeoutSeconds: Int = 10
 
     public init(database: DatabaseChoice, hostname: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, jsonLogs: Bool = false, territoryRefreshSeconds: Int = 5,
@@ -69,6 +71,12 @@ public struct Settings: Sendable {
         }
         settings.behindTLS = value("BEHIND_TLS") == "true"
         settings.maxBodySize = value("MAX_BODY_SIZE") ?? settings.maxBodySize
+        if let seconds = value("DB_POOL_TIMEOUT_SECONDS") {
+            guard let number = Int(seconds), number > 0 else {
+                throw SettingsError.invalid(name: "DB_POOL_TIMEOUT_SECONDS", value: seconds)
+            }
+            settings.poolTimeoutSeconds = number
+        }
         return settings
     }
 }

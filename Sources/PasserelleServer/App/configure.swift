@@ -22,7 +22,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     // database
     do {
-        try app.configureDatabase(settings.database)
+        try app.configureDatabase(settings.database, poolTimeout: settings.poolTimeoutSeconds)
     }
 
     // middleware: one platform middleware replaces Vapor's error and logging middleware, and reads

@@ -87,8 +87,7 @@ struct IdentityPages: Sendable {
             _ = try await req.db.transaction { db in try await Sessions.revoke(user, everywhere: false, request: req, on: db) }
         }
         let response = req.redirect(to: "/connexion", redirectType: .normal)
-        response.cookies[Sessions.cookieName] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
-                                                                  path: "/", isHTTPOnly: true, sameSite: .lax)
+        response.cookies[Sessions.cookieName] = Sessions.clearedCookie
         return response
     }
 
@@ -97,8 +96,7 @@ struct IdentityPages: Sendable {
         guard let user = req.currentUser else { return req.redirect(to: "/connexion") }
         _ = try await req.db.transaction { db in try await Sessions.revoke(user, everywhere: true, request: req, on: db) }
         let response = req.redirect(to: "/connexion", redirectType: .normal)
-        response.cookies[Sessions.cookieName] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
-                                                                  path: "/", isHTTPOnly: true, sameSite: .lax)
+        response.cookies[Sessions.cookieName] = Sessions.clearedCookie
         return response
     }
 

@@ -109,6 +109,10 @@ enum Sessions {
         return sessions.count
     }
 
+    /// Tells the browser to forget its session cookie.
+    static let clearedCookie = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
+                                                 isHTTPOnly: true, sameSite: .lax)
+
     static func cookie(_ token: String, secure: Bool) -> HTTPCookies.Value {
         HTTPCookies.Value(string: token, maxAge: Int(absoluteTimeout), path: "/", isSecure: secure, isHTTPOnly: true,
                           sameSite: .lax)

@@ -31,18 +31,19 @@ enum DatabaseDialect: Sendable {
 }
 
 extension Application {
-    func configureDatabase(_ choice: Settings.DatabaseChoice) throws {
+    func configureDatabase(_ choice: Settings.DatabaseChoice, poolTimeout: Int = 10) throws {
+        let timeout = TimeAmount.seconds(Int64(poolTimeout))
         switch choice {
         case .sqliteFile(let path):
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqlite)
         case .sqliteMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+            databases.use(.sqlite(.memory, connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqlite)
         case .postgres(let url, let searchPath):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let searchPath { configuration.searchPath = [searchPath] }
-            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: timeout,
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .debug),
                           as: .psql)
         }
