@@ -106,15 +106,19 @@ enum TerritoryQueries {
 
     /// Regions and MRC whose names match a query, best first (for the search page).
     static func regions(matching text: String, in directory: TerritoryDirectory) -> [TerritoryDirectory.Region] {
-        let query = SearchQuery(text)
-        return directory.regions.compactMap { r in r.search.rank(query).map { (r, $0) } }
-            .sorted { $0.1 < $1.1 }.map(\.0)
+        ranked(directory.regions, text, search: \.search, name: \.record.name)
     }
 
     static func units(matching text: String, in directory: TerritoryDirectory) -> [TerritoryDirectory.Unit] {
+        ranked(directory.units, text, search: \.search, name: \.record.name)
+    }
+
+    /// Items whose name matches, best match first, then by name.
+    private static func ranked<T>(_ items: [T], _ text: String, search: KeyPath<T, SearchEntry>,
+                                  name: KeyPath<T, String>) -> [T] {
         let query = SearchQuery(text)
-        return directory.units.compactMap { u in u.search.rank(query).map { (u, $0) } }
-            .sorted { ($0.1, $0.0.record.name) < ($1.1, $1.0.record.name) }.map(\.0)
+        return items.compactMap { item in item[keyPath: search].rank(query).map { (item, $0) } }
+            .sorted { ($0.1, $0.0[keyPath: name]) < ($1.1, $1.0[keyPath: name]) }.map(\.0)
     }
 }
 

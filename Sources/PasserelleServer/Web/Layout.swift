@@ -29,12 +29,6 @@ struct Layout {
         self.searchQuery = readsQuery ? QueryParameters(query)["q"] ?? "" : ""
     }
 
-    init(l: Localizer, path: String, query: String? = nil) {
-        self.l = l
-        self.path = path
-        self.query = query
-    }
-
     /// The same page in the other language.
     var toggleURL: String {
         let kept = (query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }
