@@ -72,20 +72,82 @@ public struct Mandate: Hashable, Codable, Sendable {
     public func isInForce(on day: CalendarDate) -> Bool { !revoked && day <= endsOn }
 }
 
-/// Someone acting: a person with memberships and mandates (an API token narrows them to one
-/// organisation and its scopes before it gets here), or nobody.
+/// What an API token may do: read, or read and write, in one service. Written `requests:read`,
+/// `grants:write`.
+public struct Scope: Hashable, Codable, Sendable, CustomStringConvertible {
+    public enum Level: String, Codable, Sendable, CaseIterable { case read, write }
+    public let service: Service
+    public let level: Level
+
+    public init(_ service: Service, _ level: Level) {
+        self.service = service
+        self.level = level
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let service = Service(rawValue: String(parts[0])),
+              let level = Level(rawValue: String(parts[1])) else { return nil }
+        self.init(service, level)
+    }
+
+    public var description: String { "\(service.rawValue):\(level.rawValue)" }
+
+    public static var all: [Scope] { Service.allCases.flatMap { s in Level.allCases.map { Scope(s, $0) } } }
+
+    /// `requests:read grants:write` → scopes; nil when one word is not a scope.
+    public static func parse(_ text: String) -> Set<Scope>? {
+        var result = Set<Scope>()
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "," }) {
+            guard let scope = Scope(String(word)) else { return nil }
+            result.insert(scope)
+        }
+        return result
+    }
+
+    public static func text(_ scopes: Set<Scope>) -> String { scopes.map(\.description).sorted().joined(separator: " ") }
+}
+
+/// Someone acting: a person with memberships and mandates, or nobody. An API token narrows them to
+/// one organisation and gives its scopes.
 public struct AccessActor: Sendable {
     public let personID: UUID?
     public let memberships: [Membership]
     public let mandates: [Mandate]
+    /// Nil for a person signed in; the token's scopes for a system.
+    public let scopes: Set<Scope>?
 
-    public init(personID: UUID?, memberships: [Membership] = [], mandates: [Mandate] = []) {
+    public init(personID: UUID?, memberships: [Membership] = [], mandates: [Mandate] = [], scopes: Set<Scope>? = nil) {
         self.personID = personID
         self.memberships = memberships
         self.mandates = mandates
+        self.scopes = scopes
     }
 
     public static let anonymous = AccessActor(personID: nil)
+
+    /// What a token created for one organisation may use of its person's rights.
+    public func narrowed(to organisationID: UUID, scopes: Set<Scope>) -> AccessActor {
+        AccessActor(personID: personID, memberships: memberships.filter { $0.organisationID == organisationID },
+                    mandates: mandates.filter { $0.municipalityID == organisationID }, scopes: scopes)
+    }
+
+    public var isMinistry: Bool { memberships.contains { $0.role.isMinistry } }
+    public var isAdministrator: Bool { memberships.contains { $0.role == .administrator } }
+}
+
+/// Whose records a list may hold: everyone's, or only these organisations'. Lists put it in their
+/// SQL `WHERE`, never filter after loading.
+public enum ListScope: Equatable, Sendable {
+    case all
+    case only(Set<UUID>)
+
+    public func contains(_ owner: UUID?) -> Bool {
+        switch self {
+        case .all: true
+        case .only(let owners): owner.map(owners.contains) ?? false
+        }
+    }
 }
 
 public enum Action: String, CaseIterable, Codable, Sendable {
@@ -116,5 +178,5 @@ public enum Decision: Equatable, Sendable {
 }
 
 public enum DenialReason: String, Sendable {
-    case notSignedIn, otherOrganisation, missingRole, mandateEnded
+    case notSignedIn, otherOrganisation, missingRole, mandateEnded, missingScope
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one answer to "may this actor do this action on this record?", for every module.
 public enum Policy {
     /// Which ministry roles write in which service.
@@ -16,6 +18,7 @@ public enum Policy {
     public static func decide(_ actor: AccessActor, _ action: Action, _ resource: Resource, on day: CalendarDate) -> Decision {
         if resource.isPublic && action == .read { return .allow }
         guard actor.personID != nil else { return .deny(.notSignedIn) }
+        if let scopes = actor.scopes, !scopesAllow(scopes, action, resource) { return .deny(.missingScope) }
         if actor.memberships.contains(where: { $0.role == .administrator }) { return .allow }
 
         let ministryRoles = actor.memberships.map(\.role).filter(\.isMinistry)
@@ -23,6 +26,49 @@ public enum Policy {
             return decision
         }
         return municipalDecision(actor, action, resource, on: day)
+    }
+
+    /// A token reads with `service:read` or `service:write`, writes with `service:write`, and never
+    /// manages access, reads the journal or administers.
+    static func scopesAllow(_ scopes: Set<Scope>, _ action: Action, _ resource: Resource) -> Bool {
+        guard let service = resource.service else { return false }
+        switch action {
+        case .read: return scopes.contains(Scope(service, .read)) || scopes.contains(Scope(service, .write))
+        case .create, .update: return scopes.contains(Scope(service, .write))
+        case .manageAccess, .readJournal, .administer: return false
+        }
+    }
+
+    /// Whose records of a service the actor may read: every municipality's for the ministry, else
+    /// those of their organisations and of their mandates in force. Nil when they may read none.
+    public static func readableOwners(_ actor: AccessActor, service: Service, on day: CalendarDate) -> ListScope? {
+        guard actor.personID != nil else { return nil }
+        if let scopes = actor.scopes, !scopesAllow(scopes, .read, Resource(service: service)) { return nil }
+        if actor.isMinistry { return .all }
+        var owners = Set(actor.memberships.map(\.organisationID))
+        owners.formUnion(actor.mandates.map(\.municipalityID))
+        let readable = owners.filter { allows(actor, .read, Resource(service: service, ownerID: $0), on: day) }
+        return readable.isEmpty ? nil : .only(readable)
+    }
+
+    /// May the actor give this role in this organisation? Ministry roles are given by
+    /// administrators only, the RSÉ role by the organisation's RSÉ (or an administrator), and a role
+    /// of a service by whoever manages access to that service there. Municipal roles exist in
+    /// municipalities, MRC and partner bodies; ministry roles in the ministry's units.
+    public static func mayGrant(_ actor: AccessActor, _ role: Role, in owner: UUID, kind: OrganisationKind,
+                                on day: CalendarDate) -> Bool {
+        guard role.isMinistry == (kind == .ministryUnit) else { return false }
+        if actor.scopes != nil { return false }
+        if actor.isAdministrator { return true }
+        switch role {
+        case .administrator, .bcamCoordinator, .liaisonAgent, .analyst, .programManager, .evaluator, .financeOfficer, .manager:
+            return false
+        case .rse:
+            return actor.memberships.contains { $0.organisationID == owner && $0.role == .rse }
+        case .accessManager(let service), .contributor(let service), .reader(let service):
+            return actor.memberships.contains { $0.organisationID == owner } &&
+                allows(actor, .manageAccess, Resource(service: service, ownerID: owner), on: day)
+        }
     }
 
     public static func allows(_ actor: AccessActor, _ action: Action, _ resource: Resource, on day: CalendarDate) -> Bool {
@@ -54,9 +100,11 @@ public enum Policy {
 
         if roles.contains(.rse) { return action == .administer ? .deny(.missingRole) : .allow }
         guard let service = resource.service else {
-            // Records of the municipality that belong to no service (its people, its journal):
-            // the RSÉ's alone.
-            return .deny(.missingRole)
+            // Records of the municipality that belong to no service (its people, its journal): the
+            // RSÉ's; an access-rights manager of any service may open the list of people to grant
+            // the roles of that service (each grant is checked for its own service).
+            let managesAService = roles.contains { if case .accessManager = $0 { true } else { false } }
+            return action == .manageAccess && managesAService ? .allow : .deny(.missingRole)
         }
         for role in roles {
             switch (role, action) {

@@ -15,6 +15,15 @@ public struct Formatter: Sendable {
     private static let englishMonths = ["January", "February", "March", "April", "May", "June", "July",
                                         "August", "September", "October", "November", "December"]
 
+    /// « 21 novembre 2026 à 14 h 30 »; "November 21, 2026 at 2:30 p.m.": an instant, in Québec time.
+    public func dateTime(_ instant: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = CalendarDate.quebecTimeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: instant)
+        let day = CalendarDate(instant, timeZone: CalendarDate.quebecTimeZone)
+        return date(day) + (language == .frCA ? " à " : " at ") + time(hour: parts.hour ?? 0, minute: parts.minute ?? 0)
+    }
+
     /// « 21 novembre 2026 », « 1er décembre 2026 »; "November 21, 2026".
     public func date(_ date: CalendarDate) -> String {
         switch language {

@@ -14,7 +14,7 @@ enum OpenAPIDocument {
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
-            "paths": paths,
+            "paths": paths.merging(identityPaths) { a, _ in a },
             "components": components,
         ]
     }
@@ -95,6 +95,45 @@ enum OpenAPIDocument {
     nonisolated(unsafe) static let reference: [String: Any] = ["type": "object", "required": ["code", "nom"],
                                            "properties": ["code": ["type": "string"], "nom": ["type": "string"]]]
 
+    /// Operations that need credentials: a session cookie or `Authorization: Bearer` with an API
+    /// token (created on /mon-compte/jetons).
+    static func securedOperation(_ id: String, _ summary: String, tag: String, parameters: [[String: Any]] = [],
+                                 ok: [String: Any]) -> [String: Any] {
+        ["get": ["operationId": id, "summary": summary, "tags": [tag],
+                 "security": [["bearer": [] as [String]], ["session": [] as [String]]],
+                 "parameters": parameters + [["$ref": "#/components/parameters/lang"]],
+                 "responses": ["200": ok, "400": ["$ref": "#/components/responses/Problem"],
+                               "401": ["$ref": "#/components/responses/Problem"],
+                               "403": ["$ref": "#/components/responses/Problem"],
+                               "404": ["$ref": "#/components/responses/Problem"]]]]
+    }
+
+    static func plainJSON(_ description: String, _ schema: [String: Any]) -> [String: Any] {
+        ["description": description, "content": ["application/json": ["schema": schema]]]
+    }
+
+    nonisolated(unsafe) static let identityPaths: [String: Any] = [
+        "/api/v1/moi": securedOperation("me", "La personne (ou le système) qui appelle : rôles, mandats, jeton", tag: "Identité",
+                                        ok: plainJSON("Identité", ref("Me"))),
+        "/api/v1/organisations/{code}/personnes": securedOperation(
+            "organisationPeople", "Les personnes d'une organisation et leurs rôles (RSÉ, gestionnaire d'accès, administrateur); consultation journalisée",
+            tag: "Identité",
+            parameters: [["name": "code", "in": "path", "required": true, "description": "Code de l'organisation (mun-46005, mrc-480, unite-bcam)",
+                          "schema": ["type": "string"]]],
+            ok: plainJSON("Personnes", ["type": "array", "items": ref("Person")])),
+        "/api/v1/journal": securedOperation(
+            "journal", "Le journal d'audit, du plus récent au plus ancien, 50 par page (administrateurs et gestionnaires)",
+            tag: "Journal",
+            parameters: [query("type", "Type d'enregistrement", ["type": "string"]),
+                         query("enregistrement", "Identifiant de l'enregistrement", ["type": "string"]),
+                         query("personne", "Adresse courriel ou identifiant de la personne qui agit", ["type": "string"]),
+                         query("organisation", "Code de l'organisation pour laquelle elle agit", ["type": "string"]),
+                         query("du", "Depuis cette date (heure du Québec)", ["type": "string", "format": "date"]),
+                         query("au", "Jusqu'à cette date inclusivement", ["type": "string", "format": "date"]),
+                         query("page", "Page", ["type": "integer", "minimum": 1])],
+            ok: plainJSON("Événements", ["type": "array", "items": ref("AuditEvent")])),
+    ]
+
     static func object(_ properties: [String: Any], required: [String]) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required]
     }
@@ -128,6 +167,33 @@ enum OpenAPIDocument {
                                         "items": ["type": "array", "items": ref("MunicipalitySummary")]],
                                        required: ["total", "page", "per_page", "items"]),
             "Municipality": municipalitySchema,
+            "Me": object([
+                "id": ["type": "string", "format": "uuid"], "courriel": ["type": "string"], "nom": ["type": "string"],
+                "langue": ["type": "string"],
+                "roles": ["type": "array", "items": object(["organisation": ["type": "string"], "role": ["type": "string"],
+                                                            "service": nullableString,
+                                                            "limite_depenses_cents": ["type": ["integer", "null"]]],
+                                                           required: ["organisation", "role"])],
+                "mandats": ["type": "array", "items": object(["organisation": ["type": "string"],
+                                                              "services": ["type": "array", "items": ["type": "string"]],
+                                                              "fin": ["type": "string", "format": "date"],
+                                                              "en_vigueur": ["type": "boolean"]],
+                                                             required: ["organisation", "services", "fin", "en_vigueur"])],
+                "jeton": ["oneOf": [object(["id": ["type": "string"], "organisation": ["type": "string"],
+                                            "portees": ["type": "array", "items": ["type": "string"]]],
+                                           required: ["id", "organisation", "portees"]), ["type": "null"]]]],
+                required: ["id", "courriel", "nom", "langue", "roles", "mandats"]),
+            "Person": object(["id": ["type": "string", "format": "uuid"], "courriel": ["type": "string"], "nom": ["type": "string"],
+                              "actif": ["type": "boolean"], "roles": ["type": "array", "items": ["type": "string"]]],
+                             required: ["id", "courriel", "nom", "actif", "roles"]),
+            "AuditEvent": object([
+                "sequence": ["type": "integer"], "quand": ["type": "string"], "qui": ["type": "string"],
+                "personne": nullableString, "organisation": nullableString, "session": nullableString, "jeton": nullableString,
+                "action": ["type": "string"], "type": ["type": "string"], "enregistrement": ["type": "string"],
+                "changements": ["type": "object", "additionalProperties": object(["before": nullableString, "after": nullableString],
+                                                                                 required: [])],
+                "requete": nullableString, "adresse": nullableString, "hash": ["type": "string"]],
+                required: ["sequence", "quand", "qui", "action", "type", "enregistrement", "changements", "hash"]),
             "Problem": object([
                 "type": ["type": "string", "format": "uri"], "title": ["type": "string"], "status": ["type": "integer"],
                 "detail": ["type": "string"], "instance": ["type": "string"], "code": ["type": "string"],
@@ -139,6 +205,10 @@ enum OpenAPIDocument {
         "responses": [
             "Problem": ["description": "Problème (RFC 9457)",
                         "content": ["application/problem+json": ["schema": ref("Problem")]]],
+        ],
+        "securitySchemes": [
+            "bearer": ["type": "http", "scheme": "bearer", "description": "Jeton d'accès créé sur /mon-compte/jetons (psr_…)"],
+            "session": ["type": "apiKey", "in": "cookie", "name": "passerelle_session"],
         ],
         "headers": [
             "ETag": ["description": "Validateur fort; renvoyez-le dans If-None-Match pour obtenir 304", "schema": ["type": "string"]],

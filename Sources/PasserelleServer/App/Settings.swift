@@ -22,6 +22,28 @@ public struct Settings: Sendable {
     public var maxBodySize: String
     /// How long a request waits for a database connection before it fails.
     public var poolTimeoutSeconds: Int = 10
+    /// The address people reach Passerelle at, for links in messages (invitations, resets) and
+    /// the OpenID Connect redirect. Defaults to `http://HOST:PORT`.
+    public var publicURL: String?
+    /// Single sign-on with an OpenID Connect provider, when configured.
+    public var oidc: OIDCSettings?
+
+    public struct OIDCSettings: Sendable, Equatable {
+        public var issuer: String
+        public var clientID: String
+        public var clientSecret: String
+        /// The provider's name on the sign-in page.
+        public var displayName: String
+
+        public init(issuer: String, clientID: String, clientSecret: String, displayName: String = "OpenID Connect") {
+            self.issuer = issuer
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.displayName = displayName
+        }
+    }
+
+    var baseURL: String { publicURL ?? "http://\(hostname):\(port)" }
 
     public init(database: DatabaseChoice, hostname: String = "127.0.0.1", port: Int = 8080,
                 logLevel: Logger.Level = .info, jsonLogs: Bool = false, territoryRefreshSeconds: Int = 5,
@@ -76,6 +98,15 @@ public struct Settings: Sendable {
                 throw SettingsError.invalid(name: "DB_POOL_TIMEOUT_SECONDS", value: seconds)
             }
             settings.poolTimeoutSeconds = number
+        }
+        settings.publicURL = value("PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        let oidcValues = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"].map(value)
+        if oidcValues.contains(where: { $0 != nil }) {
+            for (name, given) in zip(["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"], oidcValues) where given == nil {
+                throw SettingsError.invalid(name: name, value: "(missing: the three OIDC_ settings go together)")
+            }
+            settings.oidc = OIDCSettings(issuer: oidcValues[0]!, clientID: oidcValues[1]!, clientSecret: oidcValues[2]!,
+                                         displayName: value("OIDC_NAME") ?? "OpenID Connect")
         }
         return settings
     }

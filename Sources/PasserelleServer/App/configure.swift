@@ -39,6 +39,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(LoadShippedTerritory())
         app.migrations.add(CreateIdentityTables())
         app.migrations.add(SyncOrganisations())
+        app.migrations.add(CreateAccessTables())
     }
 
     // routes

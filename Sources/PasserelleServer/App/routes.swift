@@ -5,26 +5,31 @@ func routes(_ app: Application) throws {
     // operations
     app.get("healthz") { _ in
         Response(status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"], body: "ok\n")
-    }
-    app.get("readyz", use: Operations.ready)
-    app.get("metrics", use: Operations.metrics)
+    }.policy(.open)
+    app.get("readyz", use: Operations.ready).policy(.open)
+    app.get("metrics", use: Operations.metrics).policy(.open)
     app.get("assets", ":file") { req -> Response in
         guard req.parameters.get("file") == String(Assets.stylesheetURL.dropFirst("/assets/".count)) else {
             throw Problem.notFound()
         }
         return Assets.stylesheetResponse(req)
-    }
+    }.policy(.open)
 
     // API
     let api = app.grouped("api", "v1")
-    api.get("openapi.json", use: OpenAPIDocument.serve)
+    api.get("openapi.json", use: OpenAPIDocument.serve).policy(.open)
     TerritoryAPI(territory: app.territory, cache: app.responseCache).register(api)
+    IdentityAPI().register(api)
 
     // pages
     TerritoryPages(territory: app.territory, cache: app.responseCache).register(app)
     IdentityPages().register(app)
-    app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }
-    app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }
+    AccountPages().register(app)
+    OrganisationPages().register(app)
+    AdminPages().register(app)
+    OIDCPages().register(app)
+    app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
+    app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }
 
 enum Operations {

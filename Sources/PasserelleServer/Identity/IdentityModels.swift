@@ -112,8 +112,14 @@ final class MembershipModel: Model, @unchecked Sendable {
     }
 
     /// The role these columns hold; nil for a row no version of Passerelle wrote.
-    var decodedRole: Role? {
-        let service = self.service.flatMap(Service.init(rawValue:))
+    var decodedRole: Role? { Self.role(name: role, service: service, spendingLimitCents: spendingLimitCents) }
+
+    static let ministryRoleNames = ["administrator", "bcam_coordinator", "liaison_agent", "analyst", "program_manager",
+                                    "evaluator", "finance_officer", "manager"]
+    static let municipalRoleNames = ["rse", "access_manager", "contributor", "reader"]
+
+    static func role(name role: String, service serviceName: String?, spendingLimitCents: Int64?) -> Role? {
+        let service = serviceName.flatMap(Service.init(rawValue:))
         switch role {
         case "administrator": return .administrator
         case "bcam_coordinator": return .bcamCoordinator

@@ -12,27 +12,38 @@ struct IdentityPages: Sendable {
     static let decoyHash = (try? Bcrypt.hash(Sessions.randomToken(), cost: Passwords.cost)) ?? ""
 
     func register(_ routes: any RoutesBuilder) {
-        routes.get("connexion", use: signInForm)
-        routes.post("connexion", use: signIn)
-        routes.post("deconnexion", use: signOut)
-        routes.get("mon-compte", use: account)
-        routes.post("mon-compte", "deconnexion-partout", use: signOutEverywhere)
+        routes.get("connexion", use: signInForm).policy(.open)
+        routes.post("connexion", use: signIn).policy(.open)
+        routes.post("deconnexion", use: signOut).policy(.signedIn)
+        routes.get("mon-compte", use: account).policy(.signedIn)
+        routes.post("mon-compte", "deconnexion-partout", use: signOutEverywhere).policy(.signedIn)
     }
 
     struct SignInForm: Content {
         var email: String?
         var password: String?
+        var retour: String?
+    }
+
+    /// Where to go after signing in: a path of Passerelle only (never another site).
+    static func safeReturn(_ path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 500 else {
+            return "/mon-compte"
+        }
+        return path
     }
 
     @Sendable func signInForm(_ req: Request) async throws -> Response {
-        if req.currentUser != nil { return req.redirect(to: "/mon-compte") }
-        return page(req, email: "", errors: [])
+        let back = Self.safeReturn(req.query[String.self, at: "retour"])
+        if req.currentUser != nil { return req.redirect(to: back) }
+        return page(req, email: "", errors: [], back: back)
     }
 
-    func page(_ req: Request, email: String, errors: [(field: String, message: String)],
+    func page(_ req: Request, email: String, errors: [(field: String, message: String)], back: String = "/mon-compte",
               status: HTTPResponseStatus = .ok) -> Response {
         let csrf = CSRF.token(for: req)
-        let response = Response.html(IdentityViews.signIn(Layout(req), email: email, errors: errors, csrf: csrf.token),
+        let response = Response.html(IdentityViews.signIn(Layout(req), email: email, errors: errors, csrf: csrf.token,
+                                                          back: back, oidcName: req.application.settings.oidc?.displayName),
                                      status: status)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         if let cookie = csrf.cookie { response.cookies[CSRF.cookieName] = cookie }
@@ -76,7 +87,7 @@ struct IdentityPages: Sendable {
                 .create(on: db)
             return try await Sessions.open(for: person, request: req, on: db)
         }
-        let response = req.redirect(to: "/mon-compte", redirectType: .normal)
+        let response = req.redirect(to: Self.safeReturn(form.retour), redirectType: .normal)
         response.cookies[Sessions.cookieName] = Sessions.cookie(token, secure: req.application.settings.behindTLS)
         return response
     }
@@ -107,8 +118,14 @@ struct IdentityPages: Sendable {
         let names = Dictionary(organisations.compactMap { o in o.id.map { ($0, o.name) } }, uniquingKeysWith: { a, _ in a })
         let openSessions = try await SessionModel.query(on: req.db).filter(\.$person.$id == user.personID)
             .filter(\.$revokedAt == nil).filter(\.$expiresAt > Date()).count()
+        let actor = req.accessActor
+        let managed = user.memberships.contains { Policy.allows(actor, .manageAccess, Resource(ownerID: $0.organisationID), on: .today) }
+        let links = IdentityViews.AccountLinks(
+            organisation: managed,
+            administration: Policy.allows(actor, .administer, Resource(), on: .today),
+            journal: Policy.allows(actor, .readJournal, Resource(), on: .today))
         let response = Response.html(IdentityViews.account(Layout(req), user: user, organisationNames: names,
-                                                           openSessions: openSessions))
+                                                           openSessions: openSessions, links: links))
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

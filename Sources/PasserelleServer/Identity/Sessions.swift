@@ -1,35 +1,94 @@
 import Crypto
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import PasserelleCore
 import Vapor
 
-/// The signed-in person of a request, read once from the session.
+/// Who is behind a request: a person through a session cookie, or a system through an API token
+/// (narrowed to the token's organisation and scopes). Read once per request.
 struct CurrentUser: Sendable {
     let personID: UUID
     let email: String
     let displayName: String
-    let sessionID: UUID
-    let csrfToken: String
+    let language: String
+    let sessionID: UUID?
+    /// The session's CSRF token; nil for an API token (no cookie, nothing to forge).
+    let csrfToken: String?
     let memberships: [Membership]
+    let mandates: [Mandate]
+    let tokenID: UUID?
+    let tokenOrganisationID: UUID?
+    let scopes: Set<Scope>?
 
-    var accessActor: AccessActor { AccessActor(personID: personID, memberships: memberships) }
+    var accessActor: AccessActor {
+        let actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates)
+        if let tokenOrganisationID, let scopes { return actor.narrowed(to: tokenOrganisationID, scopes: scopes) }
+        return actor
+    }
 }
 
 extension Request {
     private struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
+    private struct ActingOrganisationKey: StorageKey { typealias Value = UUID }
 
     var currentUser: CurrentUser? {
         get { storage[CurrentUserKey.self] }
         set { storage[CurrentUserKey.self] = newValue }
     }
 
+    /// The organisation the request acts on (set by the route's policy), for the journal.
+    var actingOrganisationID: UUID? {
+        get { storage[ActingOrganisationKey.self] ?? currentUser?.tokenOrganisationID }
+        set { storage[ActingOrganisationKey.self] = newValue }
+    }
+
     var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The actor the policy judges.
+    var accessActor: AccessActor { currentUser?.accessActor ?? .anonymous }
 
     /// Who acts, for the audit journal.
     var auditActor: AuditActor {
-        AuditActor(personID: currentUser?.personID, organisationID: nil, sessionID: currentUser?.sessionID, tokenID: nil,
-                   label: currentUser?.email ?? "anonymous", requestID: requestID, clientAddress: clientAddress)
+        AuditActor(personID: currentUser?.personID, organisationID: actingOrganisationID, sessionID: currentUser?.sessionID,
+                   tokenID: currentUser?.tokenID, label: currentUser?.email ?? "anonymous", requestID: requestID,
+                   clientAddress: clientAddress)
+    }
+}
+
+/// Resolved credentials, kept a moment so that a busy client does not cost a query per request.
+/// Every change to access made by this instance empties it at once; a change made by another
+/// instance sharing the database holds here at most `lifetime`.
+final class CredentialCache: @unchecked Sendable {
+    static let lifetime: TimeInterval = 1
+    private let lock = NIOLock()
+    private var entries: [String: (user: CurrentUser, until: Date)] = [:]
+
+    func get(_ key: String, now: Date = Date()) -> CurrentUser? {
+        lock.withLock {
+            guard let entry = entries[key], entry.until > now else { return nil }
+            return entry.user
+        }
+    }
+
+    func put(_ key: String, _ user: CurrentUser, now: Date = Date()) {
+        lock.withLock {
+            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (user, now.addingTimeInterval(Self.lifetime))
+        }
+    }
+
+    func removeAll() { lock.withLock { entries.removeAll() } }
+}
+
+extension Application {
+    private struct CredentialCacheKey: StorageKey { typealias Value = CredentialCache }
+
+    var credentialCache: CredentialCache {
+        if let cache = storage[CredentialCacheKey.self] { return cache }
+        let cache = CredentialCache()
+        storage[CredentialCacheKey.self] = cache
+        return cache
     }
 }
 
@@ -83,21 +142,54 @@ enum Sessions {
             session.lastSeenAt = now
             try await session.update(on: db)
         }
-        let personID = try session.person.requireID()
+        let (memberships, mandates) = try await grants(of: try session.person.requireID(), on: db)
+        return CurrentUser(personID: try session.person.requireID(), email: session.person.email,
+                           displayName: session.person.displayName, language: session.person.language,
+                           sessionID: try session.requireID(), csrfToken: session.csrfToken, memberships: memberships,
+                           mandates: mandates, tokenID: nil, tokenOrganisationID: nil, scopes: nil)
+    }
+
+    /// A person's roles and mandates, as the policy reads them.
+    static func grants(of personID: UUID, on db: any Database) async throws -> ([Membership], [Mandate]) {
         let memberships = try await MembershipModel.query(on: db).filter(\.$person.$id == personID)
             .with(\.$organisation).all()
             .compactMap { m -> Membership? in
-                guard let role = m.decodedRole, let organisationID = m.organisation.id else { return nil }
+                guard let role = m.decodedRole, let organisationID = m.organisation.id, m.organisation.active else { return nil }
                 return Membership(organisationID: organisationID, kind: m.organisation.kind, role: role)
             }
-        return CurrentUser(personID: personID, email: session.person.email, displayName: session.person.displayName,
-                           sessionID: try session.requireID(), csrfToken: session.csrfToken, memberships: memberships)
+        let mandates = try await MandateModel.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.mandate)
+        return (memberships, mandates)
+    }
+
+    /// The system behind an `Authorization: Bearer` token, or nil when the token is unknown,
+    /// revoked or expired.
+    static func resolve(apiToken token: String, on db: any Database, now: Date = Date()) async throws -> CurrentUser? {
+        guard let stored = try await APITokenModel.query(on: db).filter(\.$tokenHash == hash(token))
+            .with(\.$person).first(),
+              stored.revokedAt == nil, stored.expiresAt > now, stored.person.active else { return nil }
+        if now.timeIntervalSince(stored.lastUsedAt ?? .distantPast) > touchInterval {
+            stored.lastUsedAt = now
+            try await stored.update(on: db)
+        }
+        let personID = try stored.person.requireID()
+        let (memberships, mandates) = try await grants(of: personID, on: db)
+        return CurrentUser(personID: personID, email: stored.person.email, displayName: stored.person.displayName,
+                           language: stored.person.language, sessionID: nil, csrfToken: nil, memberships: memberships,
+                           mandates: mandates, tokenID: try stored.requireID(), tokenOrganisationID: stored.$organisation.id,
+                           scopes: stored.scopeSet)
     }
 
     /// Revokes one session, or every session of the person; journaled.
     static func revoke(_ user: CurrentUser, everywhere: Bool, request: Request, on db: any Database) async throws -> Int {
+        request.application.credentialCache.removeAll()
         var query = SessionModel.query(on: db).filter(\.$revokedAt == nil)
-        query = everywhere ? query.filter(\.$person.$id == user.personID) : query.filter(\.$id == user.sessionID)
+        if everywhere {
+            query = query.filter(\.$person.$id == user.personID)
+        } else if let sessionID = user.sessionID {
+            query = query.filter(\.$id == sessionID)
+        } else {
+            return 0
+        }
         let sessions = try await query.all()
         for session in sessions {
             session.revokedAt = Date()
@@ -120,14 +212,36 @@ enum Sessions {
 }
 
 extension Sessions {
-    /// Reads the session cookie, then answers. A request without one pays nothing: no task, no
-    /// query, no extra middleware (the platform middleware calls this).
+    /// Reads the credentials (an `Authorization: Bearer` token, else the session cookie), checks the
+    /// route's policy, then answers. A request without credentials to an open route pays nothing:
+    /// no task, no query, no extra middleware (the platform middleware calls this). A known
+    /// credential seen within the last second costs no query either (`CredentialCache`).
     static func attach(to request: Request, then next: any Responder) -> EventLoopFuture<Response> {
-        guard let token = request.cookies[cookieName]?.string, !token.isEmpty else {
-            return next.respond(to: request)
+        let bearer = request.headers.bearerAuthorization?.token
+        let cookie = bearer == nil ? request.cookies[cookieName]?.string : nil
+        let policy = request.route?.policy
+        guard let token = bearer ?? cookie, !token.isEmpty else {
+            if policy == nil || policy?.isOpen == true { return next.respond(to: request) }
+            return request.eventLoop.makeFutureWithTask { try await RouteGuard.check(request) }
+                .flatMap { next.respond(to: request) }
+        }
+        let key = (bearer == nil ? "s:" : "t:") + token
+        let cache = request.application.credentialCache
+        if let user = cache.get(key) {
+            request.currentUser = user
+            if policy?.isOpen == true { return next.respond(to: request) }
+            return request.eventLoop.makeFutureWithTask { try await RouteGuard.check(request) }
+                .flatMap { next.respond(to: request) }
         }
         return request.eventLoop.makeFutureWithTask {
-            request.currentUser = try await resolve(token: token, on: request.db)
+            let user = bearer != nil ? try await resolve(apiToken: token, on: request.db)
+                                     : try await resolve(token: token, on: request.db)
+            if let user { cache.put(key, user) }
+            request.currentUser = user
+            if bearer != nil && user == nil {
+                throw Problem(.unauthorized, code: "invalid_token", key: "problem.invalid_token")
+            }
+            try await RouteGuard.check(request)
         }.flatMap { next.respond(to: request) }
     }
 }
@@ -141,7 +255,7 @@ enum CSRF {
 
     /// The token to put in a form, and the cookie to set when the browser has none yet.
     static func token(for request: Request) -> (token: String, cookie: HTTPCookies.Value?) {
-        if let user = request.currentUser { return (user.csrfToken, nil) }
+        if let user = request.currentUser, let token = user.csrfToken { return (token, nil) }
         if let existing = request.cookies[cookieName]?.string, existing.count >= 32 { return (existing, nil) }
         let made = Sessions.randomToken()
         return (made, HTTPCookies.Value(string: made, path: "/", isSecure: request.application.settings.behindTLS,
@@ -149,6 +263,8 @@ enum CSRF {
     }
 
     static func verify(_ request: Request) throws {
+        // A system with an API token sends no cookie: there is no browser to trick.
+        if request.currentUser?.tokenID != nil { return }
         let given = try? request.content.get(String.self, at: field)
         let expected = request.currentUser?.csrfToken ?? request.cookies[cookieName]?.string
         guard let given, let expected, !expected.isEmpty, constantTimeEqual(given, expected) else {

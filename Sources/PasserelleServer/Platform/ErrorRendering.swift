@@ -6,6 +6,15 @@ import Vapor
 /// Nothing but a bug becomes a 500, and a 500 never shows its inner details.
 enum ErrorRendering {
     static func response(for error: any Error, request: Request) -> Response {
+        if error is SignInRequired {
+            if !(request.isAPI || prefersJSON(request)) && request.method == .GET {
+                return request.redirect(to: "/connexion?retour=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"))
+            }
+            let response = Self.response(for: Problem(.unauthorized, code: "sign_in_required", key: "problem.sign_in_required"),
+                                         request: request)
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+            return response
+        }
         let problem = Problem.from(error)
         if problem.status.code >= 500 {
             request.logger.error("\(String(reflecting: error))", metadata: ["request_id": .string(request.requestID)])

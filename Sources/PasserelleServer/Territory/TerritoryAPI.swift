@@ -10,12 +10,12 @@ struct TerritoryAPI: Sendable {
     let cache: ResponseCache
 
     func register(_ api: any RoutesBuilder) {
-        api.get("regions", use: regions)
-        api.get("regions", ":code", use: region)
-        api.get("mrc", use: units)
-        api.get("mrc", ":code", use: unit)
-        api.get("municipalites", use: municipalities)
-        api.get("municipalites", ":code", use: municipality)
+        api.get("regions", use: regions).policy(.open)
+        api.get("regions", ":code", use: region).policy(.open)
+        api.get("mrc", use: units).policy(.open)
+        api.get("mrc", ":code", use: unit).policy(.open)
+        api.get("municipalites", use: municipalities).policy(.open)
+        api.get("municipalites", ":code", use: municipality).policy(.open)
     }
 
     static let maxAge = 300

@@ -10,13 +10,13 @@ struct TerritoryPages: Sendable {
     let cache: ResponseCache
 
     func register(_ routes: any RoutesBuilder) {
-        routes.get(use: home)
-        routes.get("regions", use: regions)
-        routes.get("regions", ":code", use: region)
-        routes.get("mrc", ":code", use: unit)
-        routes.get("municipalites", use: municipalities)
-        routes.get("municipalites", ":code", use: municipality)
-        routes.get("recherche", use: search)
+        routes.get(use: home).policy(.open)
+        routes.get("regions", use: regions).policy(.open)
+        routes.get("regions", ":code", use: region).policy(.open)
+        routes.get("mrc", ":code", use: unit).policy(.open)
+        routes.get("municipalites", use: municipalities).policy(.open)
+        routes.get("municipalites", ":code", use: municipality).policy(.open)
+        routes.get("recherche", use: search).policy(.open)
     }
 
     static let maxAge = 60

@@ -54,6 +54,11 @@ enum Assets {
     .field__input, .field__select { padding: .5rem; border: 1px solid var(--border); font: inherit; max-width: 100%; }
     .field--error .field__input, .field--error .field__select { border: 2px solid var(--error); }
     .field__input--short { width: 8rem; }
+    .fieldset { border: 0; padding: 0; }
+    .checkbox { margin: .25rem 0; }
+    .checkbox input { margin-right: .5rem; }
+    .inline-form { display: inline-block; margin: 0 .5rem .25rem 0; }
+    .token-once { font-family: monospace; font-size: 1.1rem; padding: .75rem; border: 2px dashed var(--border); word-break: break-all; }
     .filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; background: var(--light); padding: 1rem; margin-bottom: 1rem; }
     .filters .field { margin-bottom: 0; }
     .error-summary { border: 4px solid var(--error); padding: 1rem 1.5rem; margin: 1rem 0; }

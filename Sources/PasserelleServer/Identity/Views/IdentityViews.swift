@@ -7,7 +7,8 @@ enum IdentityViews {
         H.void("input", [.named("type", "hidden"), .named("name", CSRF.field), .named("value", token)])
     }
 
-    static func signIn(_ layout: Layout, email: String, errors: [(field: String, message: String)], csrf: String) -> String {
+    static func signIn(_ layout: Layout, email: String, errors: [(field: String, message: String)], csrf: String,
+                       back: String, oidcName: String?) -> String {
         let l = layout.l
         func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
         return layout.render(title: l("signin.title"), breadcrumbs: [(l("nav.home"), "/"), (l("signin.title"), nil)],
@@ -15,17 +16,30 @@ enum IdentityViews {
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             H.el("form", H.attr("action", "/connexion"), H.attr("method", "post"), H.attr("novalidate", ""),
                  csrfField(csrf),
+                 H.void("input", [.named("type", "hidden"), .named("name", "retour"), .named("value", back)]),
                  UI.textField(name: "email", label: l("signin.email"), value: email, error: error("email"), type: "email",
                               autocomplete: "username"),
                  UI.textField(name: "password", label: l("signin.password"), error: error("password"), type: "password",
                               autocomplete: "current-password"),
                  UI.button(l("signin.submit"))),
+            .p(H.a(l("signin.forgot"), href: "/mot-de-passe-oublie")),
+            .unwrap(oidcName) { name in
+                .group(.h2(.text(l("signin.oidc_title"))),
+                       .p(H.a(l("signin.oidc", ["provider": name]), href: "/connexion/oidc", .class("button button--secondary"))))
+            },
             .p(.text(l("signin.help"))))
     }
 
-    static func account(_ layout: Layout, user: CurrentUser, organisationNames: [UUID: String], openSessions: Int) -> String {
+    struct AccountLinks {
+        var organisation = false
+        var administration = false
+        var journal = false
+    }
+
+    static func account(_ layout: Layout, user: CurrentUser, organisationNames: [UUID: String], openSessions: Int,
+                        links: AccountLinks) -> String {
         let l = layout.l
-        let csrf = user.csrfToken
+        let csrf = user.csrfToken ?? ""
         return layout.render(title: l("account.title"), breadcrumbs: [(l("nav.home"), "/"), (l("account.title"), nil)],
             .h1(.text(l("account.title"))),
             UI.summaryList([
@@ -39,6 +53,12 @@ enum IdentityViews {
                          rows: user.memberships.map { m in
                              [.text(organisationNames[m.organisationID] ?? "—"), .text(roleLabel(l, m.role))]
                          }, captionHidden: true),
+            .h2(.text(l("account.tools"))),
+            H.ul(.class("link-list"),
+                 H.li(H.a(l("tokens.title"), href: "/mon-compte/jetons")),
+                 links.organisation ? H.li(H.a(l("org.mine.title"), href: "/mon-organisation")) : .empty,
+                 links.administration ? H.li(H.a(l("admin.title"), href: "/administration")) : .empty,
+                 links.journal && !links.administration ? H.li(H.a(l("admin.journal"), href: "/administration/journal")) : .empty),
             .h2(.text(l("account.sign_out_title"))),
             H.el("form", H.attr("action", "/deconnexion"), H.attr("method", "post"), csrfField(csrf),
                  UI.button(l("account.sign_out"), kind: .secondary)),

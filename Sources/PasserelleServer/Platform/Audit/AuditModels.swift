@@ -63,6 +63,8 @@ final class AuditEventModel: Model, @unchecked Sendable {
     }()
 
     static func timestamp(_ date: Date) -> String { formatter.string(from: date) }
+
+    static func date(_ text: String) -> Date? { formatter.date(from: text) }
 }
 
 /// The one row that holds the end of the chain: its last sequence and hash.

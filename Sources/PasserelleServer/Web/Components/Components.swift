@@ -45,6 +45,31 @@ enum UI {
                  }))
     }
 
+    /// Several choices in a fieldset; `selected` holds the values kept from the request.
+    static func checkboxes(name: String, legend: String, options: [(value: String, label: String)], selected: Set<String>,
+                           error: String? = nil) -> BodyNode {
+        let id = "champ-\(name)"
+        return H.el("fieldset", .class("field fieldset" + (error == nil ? "" : " field--error")), H.attr("id", id),
+            H.el("legend", .class("field__label"), .text(legend)),
+            .unwrap(error) { .p(.class("field__error"), .text($0)) },
+            .group(options.enumerated().map { index, option in
+                .div(.class("checkbox"),
+                     H.void("input", [.named("type", "checkbox"), .named("id", "\(id)-\(index)"), .named("name", name + "[]"),
+                                      .named("value", option.value),
+                                      .named("checked", selected.contains(option.value) ? "checked" : nil)]),
+                     H.el("label", H.attr("for", "\(id)-\(index)"), .text(option.label)))
+            }))
+    }
+
+    /// A form of one button that changes something (revoke, remove): POST with its CSRF token.
+    static func actionForm(action: String, csrf: String, label: String, kind: ButtonKind = .secondary,
+                           hidden: [(String, String)] = []) -> BodyNode {
+        H.el("form", H.attr("action", action), H.attr("method", "post"), .class("inline-form"),
+             H.void("input", [.named("type", "hidden"), .named("name", CSRF.field), .named("value", csrf)]),
+             .group(hidden.map { H.void("input", [.named("type", "hidden"), .named("name", $0.0), .named("value", $0.1)]) }),
+             button(label, kind: kind))
+    }
+
     /// The list of problems at the top of a form, each linked to its field.
     static func errorSummary(title: String, errors: [(field: String, message: String)]) -> BodyNode {
         guard !errors.isEmpty else { return .empty }

@@ -1,0 +1,271 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+/// Messages for the mail module, written in the recipient's language in the same transaction as
+/// the change that sends them.
+enum Outbox {
+    static func enqueue(on db: any Database, to person: PersonModel, kind: String, arguments: [String: String] = [:])
+        async throws {
+        let language = Language(rawValue: person.language) ?? .frCA
+        let l = Localizer(language)
+        var arguments = arguments
+        arguments["name"] = person.displayName
+        let message = OutboxMessageModel()
+        message.personID = person.id
+        message.recipient = person.email
+        message.language = language.rawValue
+        message.kind = kind
+        message.subject = l("mail.\(kind).subject", arguments)
+        message.body = l("mail.\(kind).body", arguments)
+        try await message.create(on: db)
+    }
+}
+
+/// One-time links sent by mail: an invitation (a week) or a password reset (an hour). They work
+/// once; a newer link of the same purpose replaces the older ones.
+enum OneTimeLinks {
+    static func lifetime(_ purpose: OneTimeLinkModel.Purpose) -> TimeInterval {
+        switch purpose {
+        case .invitation: 7 * 24 * 3600
+        case .reset: 3600
+        }
+    }
+
+    static func issue(_ purpose: OneTimeLinkModel.Purpose, for person: PersonModel, by creator: UUID?, on db: any Database,
+                      now: Date = Date()) async throws -> String {
+        let personID = try person.requireID()
+        try await OneTimeLinkModel.query(on: db).filter(\.$person.$id == personID).filter(\.$purpose == purpose)
+            .filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
+        let token = Sessions.randomToken()
+        let link = OneTimeLinkModel()
+        link.$person.id = personID
+        link.createdBy = creator
+        link.purpose = purpose
+        link.tokenHash = Sessions.hash(token)
+        link.expiresAt = now.addingTimeInterval(lifetime(purpose))
+        try await link.create(on: db)
+        return token
+    }
+
+    enum Lookup {
+        case valid(OneTimeLinkModel)
+        case expired, used, unknown
+    }
+
+    static func find(_ token: String, on db: any Database, now: Date = Date()) async throws -> Lookup {
+        guard let link = try await OneTimeLinkModel.query(on: db).filter(\.$tokenHash == Sessions.hash(token))
+            .with(\.$person).first() else { return .unknown }
+        if link.usedAt != nil { return .used }
+        if link.expiresAt <= now { return .expired }
+        return .valid(link)
+    }
+
+    /// Marks the link used unless it already is; true when this call did.
+    static func claim(_ link: OneTimeLinkModel, on db: any Database, now: Date = Date()) async throws -> Bool {
+        let rows = try await (db as! any SQLDatabase).update(OneTimeLinkModel.schema)
+            .set(SQLIdentifier("used_at"), to: SQLBind(now))
+            .where("id", .equal, SQLBind(try link.requireID()))
+            .where(SQLIdentifier("used_at"), .is, SQLLiteral.null)
+            .returning("id").all()
+        if !rows.isEmpty { link.usedAt = now }
+        return !rows.isEmpty
+    }
+
+    static func url(_ token: String, settings: Settings) -> String { settings.baseURL + "/lien/" + token }
+}
+
+/// Changes to who may do what: each one journaled in the transaction that makes it, and each one
+/// empties the credential cache so that it holds on this instance at once.
+enum AccessChanges {
+    struct Invited {
+        let person: PersonModel
+        let created: Bool
+    }
+
+    /// Gives a role to the person with this address, creating the person (and sending an
+    /// invitation link) when there is none.
+    static func invite(email: String, name: String, role: Role, in organisation: OrganisationModel, language: Language,
+                       request: Request, on db: any Database) async throws -> Invited {
+        let email = PersonModel.normalized(email)
+        let actor = request.auditActor
+        var person = try await PersonModel.query(on: db).filter(\.$email == email).first()
+        let created = person == nil
+        if person == nil {
+            let made = PersonModel(email: email, displayName: name, passwordHash: nil, language: language)
+            try await made.create(on: db)
+            try await Audit.record(on: db, actor: actor, action: "person.invite", recordType: "person",
+                                   recordID: try made.requireID().uuidString,
+                                   changes: ["email": .init(before: nil, after: email),
+                                             "display_name": .init(before: nil, after: name),
+                                             "language": .init(before: nil, after: language.rawValue)])
+            person = made
+        }
+        guard let person else { throw Problem.notFound() }
+        try await grant(role, to: person, in: organisation, request: request, on: db, notify: !created)
+        if created {
+            let token = try await OneTimeLinks.issue(.invitation, for: person, by: request.currentUser?.personID, on: db)
+            try await Outbox.enqueue(on: db, to: person, kind: "invitation",
+                                     arguments: ["organisation": organisation.name,
+                                                 "link": OneTimeLinks.url(token, settings: request.application.settings),
+                                                 "days": "7"])
+        }
+        return Invited(person: person, created: created)
+    }
+
+    static func grant(_ role: Role, to person: PersonModel, in organisation: OrganisationModel, request: Request,
+                      on db: any Database, notify: Bool = true) async throws {
+        let personID = try person.requireID()
+        let organisationID = try organisation.requireID()
+        let (name, service, _) = MembershipModel.columns(of: role)
+        var existing = MembershipModel.query(on: db).filter(\.$person.$id == personID)
+            .filter(\.$organisation.$id == organisationID).filter(\.$role == name)
+        existing = service.map { existing.filter(\.$service == $0) } ?? existing.filter(\.$service == nil)
+        if let found = try await existing.first() {
+            // A finance officer's limit changes in place; any other role is there already.
+            guard found.decodedRole != role else { return }
+            let before = found.spendingLimitCents
+            found.spendingLimitCents = MembershipModel.columns(of: role).2
+            try await found.update(on: db)
+            try await Audit.record(on: db, actor: request.auditActor, action: "membership.change", recordType: "person",
+                                   recordID: personID.uuidString,
+                                   changes: ["spending_limit_cents": .init(before: before.map(String.init),
+                                                                           after: found.spendingLimitCents.map(String.init))])
+            request.application.credentialCache.removeAll()
+            return
+        }
+        let membership = MembershipModel(personID: personID, organisationID: organisationID, role: role)
+        try await membership.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "membership.grant", recordType: "person",
+                               recordID: personID.uuidString,
+                               changes: ["role": .init(before: nil, after: roleText(role, organisation))])
+        if notify {
+            try await Outbox.enqueue(on: db, to: person, kind: "role_granted",
+                                     arguments: ["organisation": organisation.name, "role": roleLabel(role, for: person)])
+        }
+        request.application.credentialCache.removeAll()
+    }
+
+    static func remove(_ membership: MembershipModel, organisation: OrganisationModel, request: Request,
+                       on db: any Database) async throws {
+        let text = membership.decodedRole.map { roleText($0, organisation) } ?? membership.role
+        try await membership.delete(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "membership.remove", recordType: "person",
+                               recordID: membership.$person.id.uuidString, changes: ["role": .init(before: text, after: nil)])
+        request.application.credentialCache.removeAll()
+    }
+
+    static func grantMandate(to person: PersonModel, firm: String, services: Set<Service>, endsOn: CalendarDate,
+                             for organisation: OrganisationModel, request: Request, on db: any Database) async throws
+        -> MandateModel {
+        let mandate = MandateModel()
+        mandate.$person.id = try person.requireID()
+        mandate.$organisation.id = try organisation.requireID()
+        mandate.grantedBy = request.currentUser?.personID ?? UUID()
+        mandate.firm = firm
+        mandate.services = services.map(\.rawValue).sorted().joined(separator: " ")
+        mandate.endsOn = endsOn.iso
+        try await mandate.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "mandate.grant", recordType: "mandate",
+                               recordID: try mandate.requireID().uuidString,
+                               changes: ["person": .init(before: nil, after: person.email),
+                                         "organisation": .init(before: nil, after: organisation.code),
+                                         "firm": .init(before: nil, after: firm),
+                                         "services": .init(before: nil, after: mandate.services),
+                                         "ends_on": .init(before: nil, after: mandate.endsOn)])
+        try await Outbox.enqueue(on: db, to: person, kind: "mandate_granted",
+                                 arguments: ["organisation": organisation.name,
+                                             "date": Localizer(Language(rawValue: person.language) ?? .frCA)
+                                                 .format.date(endsOn)])
+        request.application.credentialCache.removeAll()
+        return mandate
+    }
+
+    static func revoke(_ mandate: MandateModel, request: Request, on db: any Database, now: Date = Date()) async throws {
+        guard mandate.revokedAt == nil else { return }
+        mandate.revokedAt = now
+        try await mandate.update(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "mandates.revoke", recordType: "mandate",
+                               recordID: try mandate.requireID().uuidString,
+                               changes: ["revoked_at": .init(before: nil, after: AuditEventModel.timestamp(now))])
+        request.application.credentialCache.removeAll()
+    }
+
+    /// Creates a token and returns it: the only time it is ever shown.
+    static func createToken(name: String, organisation: OrganisationModel, scopes: Set<Scope>, days: Int,
+                            request: Request, on db: any Database, now: Date = Date()) async throws -> String {
+        guard let user = request.currentUser else { throw SignInRequired() }
+        let secret = "psr_" + Sessions.randomToken()
+        let token = APITokenModel()
+        token.$person.id = user.personID
+        token.$organisation.id = try organisation.requireID()
+        token.name = name
+        token.scopes = Scope.text(scopes)
+        token.tokenHash = Sessions.hash(secret)
+        token.prefix = String(secret.prefix(10))
+        token.expiresAt = now.addingTimeInterval(TimeInterval(days) * 24 * 3600)
+        try await token.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "api_token.create", recordType: "api_token",
+                               recordID: try token.requireID().uuidString,
+                               changes: ["name": .init(before: nil, after: name),
+                                         "organisation": .init(before: nil, after: organisation.code),
+                                         "scopes": .init(before: nil, after: token.scopes),
+                                         "expires_at": .init(before: nil, after: AuditEventModel.timestamp(token.expiresAt))])
+        return secret
+    }
+
+    static func revoke(_ token: APITokenModel, request: Request, on db: any Database, now: Date = Date()) async throws {
+        guard token.revokedAt == nil else { return }
+        token.revokedAt = now
+        try await token.update(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "api_token.revoke", recordType: "api_token",
+                               recordID: try token.requireID().uuidString,
+                               changes: ["revoked_at": .init(before: nil, after: AuditEventModel.timestamp(now))])
+        request.application.credentialCache.removeAll()
+    }
+
+    static func setActive(_ person: PersonModel, _ active: Bool, request: Request, on db: any Database) async throws {
+        guard person.active != active else { return }
+        person.active = active
+        person.version += 1
+        try await person.update(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: active ? "person.activate" : "person.deactivate",
+                               recordType: "person", recordID: try person.requireID().uuidString,
+                               changes: ["active": .init(before: String(!active), after: String(active))])
+        request.application.credentialCache.removeAll()
+    }
+
+    /// Sets a new password from a one-time link: the link is spent, every other session of the
+    /// person closed, all journaled.
+    static func setPassword(_ hash: String, with link: OneTimeLinkModel, request: Request, on db: any Database,
+                            now: Date = Date()) async throws {
+        let person = link.person
+        person.passwordHash = hash
+        person.version += 1
+        try await person.update(on: db)
+        let personID = try person.requireID()
+        let closed = try await SessionModel.query(on: db).filter(\.$person.$id == personID).filter(\.$revokedAt == nil).count()
+        try await SessionModel.query(on: db).filter(\.$person.$id == personID).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now).update()
+        var actor = request.auditActor
+        actor.personID = personID
+        actor.label = person.email
+        try await Audit.record(on: db, actor: actor, action: link.purpose == .invitation ? "person.password_set" : "person.password_reset",
+                               recordType: "person", recordID: personID.uuidString,
+                               changes: ["password": .init(before: link.purpose == .invitation ? nil : "***", after: "***"),
+                                         "sessions": .init(before: String(closed), after: "0")])
+        request.application.credentialCache.removeAll()
+    }
+
+    /// `contributor:requests @ mun-46005`: a role as the journal keeps it.
+    static func roleText(_ role: Role, _ organisation: OrganisationModel) -> String {
+        let (name, service, limit) = MembershipModel.columns(of: role)
+        return name + (service.map { ":" + $0 } ?? "") + (limit.map { " limit=\($0)" } ?? "") + " @ " + organisation.code
+    }
+
+    static func roleLabel(_ role: Role, for person: PersonModel) -> String {
+        IdentityViews.roleLabel(Localizer(Language(rawValue: person.language) ?? .frCA), role)
+    }
+}

@@ -1,0 +1,223 @@
+import Fluent
+import SQLKit
+import Foundation
+import PasserelleCore
+
+/// A person of a firm acting for a municipality on named services until an end date.
+final class MandateModel: Model, @unchecked Sendable {
+    static let schema = "mandates"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    // reference fields
+    @Parent(key: "person_id") var person: PersonModel
+    /// The municipality the mandataire acts for.
+    @Parent(key: "organisation_id") var organisation: OrganisationModel
+    @Field(key: "granted_by") var grantedBy: UUID
+
+    // data fields
+    /// The firm, as the RSÉ wrote it.
+    @Field(key: "firm") var firm: String
+    /// Space-separated service names.
+    @Field(key: "services") var services: String
+    /// ISO date, inclusive.
+    @Field(key: "ends_on") var endsOn: String
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    var mandate: Mandate? {
+        guard let end = CalendarDate(iso: endsOn) else { return nil }
+        let organisationID = $organisation.id
+        let set = Set(services.split(separator: " ").compactMap { Service(rawValue: String($0)) })
+        return Mandate(municipalityID: organisationID, services: set, endsOn: end, revoked: revokedAt != nil)
+    }
+}
+
+/// A one-time link sent by mail: an invitation (sets the first password) or a password reset.
+/// Only the token's hash is kept; the link works once and expires.
+final class OneTimeLinkModel: Model, @unchecked Sendable {
+    static let schema = "one_time_links"
+
+    enum Purpose: String, Codable, Sendable { case invitation, reset }
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    // reference fields
+    @Parent(key: "person_id") var person: PersonModel
+    @OptionalField(key: "created_by") var createdBy: UUID?
+
+    // data fields
+    @Enum(key: "purpose") var purpose: Purpose
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "used_at") var usedAt: Date?
+
+    init() {}
+}
+
+/// A message waiting for the mail module. Tests and administrators read it here.
+final class OutboxMessageModel: Model, @unchecked Sendable {
+    static let schema = "outbox_messages"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    // reference fields
+    @OptionalField(key: "person_id") var personID: UUID?
+
+    // data fields
+    @Field(key: "recipient") var recipient: String
+    @Field(key: "language") var language: String
+    /// `invitation`, `reset`, `role_granted`…
+    @Field(key: "kind") var kind: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @OptionalField(key: "sent_at") var sentAt: Date?
+
+    init() {}
+}
+
+/// A system's credential: created by a person for one organisation, with scopes; only its hash is
+/// kept.
+final class APITokenModel: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    // reference fields
+    @Parent(key: "person_id") var person: PersonModel
+    @Parent(key: "organisation_id") var organisation: OrganisationModel
+
+    // data fields
+    @Field(key: "name") var name: String
+    /// `requests:read grants:write`
+    @Field(key: "scopes") var scopes: String
+    @Field(key: "token_hash") var tokenHash: String
+    /// The first characters, to recognise a token in a list without revealing it.
+    @Field(key: "prefix") var prefix: String
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+
+    init() {}
+
+    var scopeSet: Set<Scope> { Scope.parse(scopes) ?? [] }
+}
+
+/// A provider's subject linked to a person.
+final class OIDCIdentityModel: Model, @unchecked Sendable {
+    static let schema = "oidc_identities"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Parent(key: "person_id") var person: PersonModel
+    @Field(key: "issuer") var issuer: String
+    @Field(key: "subject") var subject: String
+
+    init() {}
+}
+
+/// One authorization request in flight: the state (hashed), the nonce and the PKCE verifier. Used
+/// once, within ten minutes.
+final class OIDCStateModel: Model, @unchecked Sendable {
+    static let schema = "oidc_states"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Field(key: "state_hash") var stateHash: String
+    @Field(key: "nonce") var nonce: String
+    @Field(key: "code_verifier") var codeVerifier: String
+    @OptionalField(key: "used_at") var usedAt: Date?
+
+    init() {}
+}
+
+struct CreateAccessTables: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MandateModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .restrict))
+            .field("granted_by", .uuid, .required)
+            .field("firm", .string, .required)
+            .field("services", .string, .required)
+            .field("ends_on", .string, .required)
+            .field("revoked_at", .datetime)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(OneTimeLinkModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("created_by", .uuid)
+            .field("purpose", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(OutboxMessageModel.schema)
+            .id()
+            .field("person_id", .uuid)
+            .field("recipient", .string, .required)
+            .field("language", .string, .required)
+            .field("kind", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("sent_at", .datetime)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(APITokenModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .restrict))
+            .field("name", .string, .required)
+            .field("scopes", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("prefix", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("revoked_at", .datetime)
+            .field("last_used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(OIDCIdentityModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("issuer", .string, .required)
+            .field("subject", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "issuer", "subject")
+            .create()
+        try await database.schema(OIDCStateModel.schema)
+            .id()
+            .field("state_hash", .string, .required)
+            .field("nonce", .string, .required)
+            .field("code_verifier", .string, .required)
+            .field("used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "state_hash")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "mandates_person").on(MandateModel.schema).column("person_id").run()
+        try await sql.create(index: "mandates_organisation").on(MandateModel.schema).column("organisation_id").run()
+        try await sql.create(index: "api_tokens_person").on(APITokenModel.schema).column("person_id").run()
+        try await sql.create(index: "outbox_created").on(OutboxMessageModel.schema).column("created_at").run()
+        try await sql.create(index: "memberships_organisation").on(MembershipModel.schema).column("organisation_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [OIDCStateModel.schema, OIDCIdentityModel.schema, APITokenModel.schema, OutboxMessageModel.schema,
+                       OneTimeLinkModel.schema, MandateModel.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

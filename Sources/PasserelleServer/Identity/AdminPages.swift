@@ -1,0 +1,205 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// Administration: organisations, people, tokens, the outbox and the journal.
+struct AdminPages: Sendable {
+    static let pageSize = 50
+
+    func register(_ routes: any RoutesBuilder) {
+        let admin = routes.grouped("administration")
+        admin.get(use: index).policy(.ministry(.administer))
+        admin.get("organisations", use: organisations).policy(.ministry(.administer))
+        admin.get("personnes", use: people).policy(.ministry(.administer))
+        admin.get("personnes", ":id", use: person).policy(.ministry(.administer))
+        admin.post("personnes", ":id", "activer", use: activate).policy(.ministry(.administer))
+        admin.post("personnes", ":id", "desactiver", use: deactivate).policy(.ministry(.administer))
+        admin.get("jetons", use: tokens).policy(.ministry(.administer))
+        admin.post("jetons", ":id", "revoquer", use: revokeToken).policy(.ministry(.administer))
+        admin.get("courriels", use: outbox).policy(.ministry(.administer))
+        admin.get("journal", use: journal).policy(.ministry(.readJournal))
+    }
+
+    @Sendable func index(_ req: Request) async throws -> Response {
+        AdminViews.index(Layout(req)).page(status: .ok)
+    }
+
+    static func page(_ req: Request) throws -> Int {
+        guard let text = req.query[String.self, at: "page"], !text.isEmpty else { return 1 }
+        guard let page = Int(text), (1...100_000).contains(page) else {
+            throw Problem.invalidParameter("page", key: "problem.parameter.integer_range",
+                                           ["min": "1", "max": "100000", "value": text])
+        }
+        return page
+    }
+
+    static func text(_ req: Request, _ name: String) -> String {
+        String((req.query[String.self, at: name] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+    }
+
+    @Sendable func organisations(_ req: Request) async throws -> Response {
+        let q = Self.text(req, "q")
+        let kind = OrganisationKind(rawValue: Self.text(req, "type"))
+        let page = try Self.page(req)
+        var query = OrganisationModel.query(on: req.db)
+        if !q.isEmpty {
+            query = query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(q)%").filter(\.$code, .custom("LIKE"), "%\(q)%") }
+        }
+        if let kind { query = query.filter(\.$kind == kind) }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$name).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        return AdminViews.organisations(Layout(req), rows: rows, total: total, page: page, q: q, kind: kind).page(status: .ok)
+    }
+
+    @Sendable func people(_ req: Request) async throws -> Response {
+        let q = Self.text(req, "q").lowercased()
+        let page = try Self.page(req)
+        var query = PersonModel.query(on: req.db)
+        if !q.isEmpty {
+            query = query.group(.or) { $0.filter(\.$email, .custom("LIKE"), "%\(q)%")
+                .filter(\.$displayName, .custom("LIKE"), "%\(q)%") }
+        }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$email).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        return AdminViews.people(Layout(req), rows: rows, total: total, page: page, q: q).page(status: .ok)
+    }
+
+    func loadPerson(_ req: Request) async throws -> PersonModel {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let person = try await PersonModel.find(id, on: req.db) else { throw Problem.notFound() }
+        return person
+    }
+
+    @Sendable func person(_ req: Request) async throws -> Response {
+        let person = try await loadPerson(req)
+        let id = try person.requireID()
+        try await PersonalInformation.journalRead(of: person, request: req)
+        let memberships = try await MembershipModel.query(on: req.db).filter(\.$person.$id == id).with(\.$organisation).all()
+        let mandates = try await MandateModel.query(on: req.db).filter(\.$person.$id == id).with(\.$organisation).all()
+        let sessions = try await SessionModel.query(on: req.db).filter(\.$person.$id == id).filter(\.$revokedAt == nil)
+            .filter(\.$expiresAt > Date()).count()
+        let history = try await PersonalInformation.history(of: person, on: req.db)
+        return AdminViews.person(Layout(req), person: person, memberships: memberships, mandates: mandates,
+                                 openSessions: sessions, history: history, csrf: req.currentUser?.csrfToken ?? "")
+            .page(status: .ok)
+    }
+
+    @Sendable func activate(_ req: Request) async throws -> Response { try await setActive(req, true) }
+    @Sendable func deactivate(_ req: Request) async throws -> Response { try await setActive(req, false) }
+
+    func setActive(_ req: Request, _ active: Bool) async throws -> Response {
+        try CSRF.verify(req)
+        let person = try await loadPerson(req)
+        try await req.db.transaction { db in try await AccessChanges.setActive(person, active, request: req, on: db) }
+        return req.redirect(to: "/administration/personnes/\(try person.requireID().uuidString)", redirectType: .normal)
+    }
+
+    @Sendable func tokens(_ req: Request) async throws -> Response {
+        let page = try Self.page(req)
+        let query = APITokenModel.query(on: req.db)
+        let total = try await query.count()
+        let rows = try await query.with(\.$organisation).with(\.$person).sort(\.$createdAt, .descending)
+            .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        return AdminViews.tokens(Layout(req), rows: rows, total: total, page: page, csrf: req.currentUser?.csrfToken ?? "")
+            .page(status: .ok)
+    }
+
+    @Sendable func revokeToken(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let token = try await APITokenModel.find(id, on: req.db) else { throw Problem.notFound() }
+        try await req.db.transaction { db in try await AccessChanges.revoke(token, request: req, on: db) }
+        return req.redirect(to: "/administration/jetons", redirectType: .normal)
+    }
+
+    @Sendable func outbox(_ req: Request) async throws -> Response {
+        let page = try Self.page(req)
+        let recipient = Self.text(req, "destinataire").lowercased()
+        var query = OutboxMessageModel.query(on: req.db)
+        if !recipient.isEmpty { query = query.filter(\.$recipient == recipient) }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$createdAt, .descending)
+            .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        return AdminViews.outbox(Layout(req), rows: rows, total: total, page: page, recipient: recipient).page(status: .ok)
+    }
+
+    /// The journal's filters, as the form and the API take them.
+    struct JournalFilter {
+        var recordType = ""
+        var recordID = ""
+        var person = ""
+        var organisation = ""
+        var from = ""
+        var to = ""
+        var page = 1
+        var errors: AccountViews.Errors = []
+
+        var query: String {
+            [("type", recordType), ("enregistrement", recordID), ("personne", person), ("organisation", organisation),
+             ("du", from), ("au", to)].filter { !$0.1.isEmpty }
+                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .joined(separator: "&")
+        }
+    }
+
+    static func journalFilter(_ req: Request) throws -> JournalFilter {
+        JournalFilter(recordType: text(req, "type"), recordID: text(req, "enregistrement"), person: text(req, "personne"),
+                      organisation: text(req, "organisation"), from: text(req, "du"), to: text(req, "au"),
+                      page: try page(req))
+    }
+
+    /// The events matching the filter, newest first, a page at a time, filtered in SQL.
+    static func journalEvents(_ filter: inout JournalFilter, on db: any Database, pageSize: Int = pageSize) async throws
+        -> (events: [AuditEventModel], total: Int) {
+        var query = AuditEventModel.query(on: db)
+        if !filter.recordType.isEmpty { query = query.filter(\.$recordType == filter.recordType) }
+        if !filter.recordID.isEmpty { query = query.filter(\.$recordID == filter.recordID) }
+        if !filter.person.isEmpty {
+            let email = PersonModel.normalized(filter.person)
+            let id = try await PersonModel.query(on: db).filter(\.$email == email).first()?.id
+                ?? UUID(uuidString: filter.person)
+            if let id { query = query.filter(\.$actorPersonID == id) } else { filter.errors.append(("personne", "journal.error.person")) }
+        }
+        if !filter.organisation.isEmpty {
+            if let id = try await OrganisationModel.query(on: db).filter(\.$code == filter.organisation).first()?.id {
+                query = query.filter(\.$actorOrganisationID == id)
+            } else {
+                filter.errors.append(("organisation", "journal.error.organisation"))
+            }
+        }
+        for (field, text, isEnd) in [("du", filter.from, false), ("au", filter.to, true)] where !text.isEmpty {
+            guard let day = CalendarDate(iso: text) else {
+                filter.errors.append((field, "journal.error.date"))
+                continue
+            }
+            let bound = day.startInstant(addingDays: isEnd ? 1 : 0)
+            let stamp = AuditEventModel.timestamp(bound)
+            query = isEnd ? query.filter(\.$occurredAt < stamp) : query.filter(\.$occurredAt >= stamp)
+        }
+        guard filter.errors.isEmpty else { return ([], 0) }
+        let total = try await query.count()
+        let events = try await query.sort(\.$sequence, .descending)
+            .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)).all()
+        return (events, total)
+    }
+
+    @Sendable func journal(_ req: Request) async throws -> Response {
+        var filter = try Self.journalFilter(req)
+        let (events, total) = try await Self.journalEvents(&filter, on: req.db)
+        let l = req.localizer
+        filter.errors = filter.errors.map { ($0.field, l($0.message)) }
+        return AdminViews.journal(Layout(req), filter: filter, events: events, total: total)
+            .page(status: filter.errors.isEmpty ? .ok : .badRequest)
+    }
+}
+
+extension CalendarDate {
+    /// Midnight of this day (plus some days) in Québec time, as an instant.
+    func startInstant(addingDays days: Int = 0) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = CalendarDate.quebecTimeZone
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date()
+        return calendar.date(byAdding: .day, value: days, to: start) ?? start
+    }
+}

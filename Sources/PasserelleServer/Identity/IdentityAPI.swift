@@ -1,0 +1,142 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// The identity API: who am I, an organisation's people, the journal. Same policy as the pages.
+struct IdentityAPI: Sendable {
+    func register(_ api: any RoutesBuilder) {
+        api.get("moi", use: me).policy(.signedIn)
+        api.get("organisations", ":code", "personnes", use: people).policy(.organisation(.manageAccess, nil))
+        api.get("journal", use: journal).policy(.ministry(.readJournal))
+    }
+
+    struct MembershipDTO: Content {
+        let organisation: String
+        let role: String
+        let service: String?
+        let limite_depenses_cents: Int64?
+    }
+
+    struct MandateDTO: Content {
+        let organisation: String
+        let services: [String]
+        let fin: String
+        let en_vigueur: Bool
+    }
+
+    struct MeDTO: Content {
+        let id: UUID
+        let courriel: String
+        let nom: String
+        let langue: String
+        let roles: [MembershipDTO]
+        let mandats: [MandateDTO]
+        let jeton: TokenDTO?
+    }
+
+    struct TokenDTO: Content {
+        let id: UUID
+        let organisation: String
+        let portees: [String]
+    }
+
+    static func codes(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        let rows = try await OrganisationModel.query(on: db).filter(\.$id ~~ Set(ids)).all()
+        return Dictionary(rows.compactMap { o in o.id.map { ($0, o.code) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Sendable func me(_ req: Request) async throws -> Response {
+        guard let user = req.currentUser else { throw SignInRequired() }
+        let actor = user.accessActor
+        let codes = try await Self.codes(actor.memberships.map(\.organisationID) + actor.mandates.map(\.municipalityID)
+                                             + [user.tokenOrganisationID].compactMap { $0 }, on: req.db)
+        let today = CalendarDate.today
+        let body = MeDTO(
+            id: user.personID, courriel: user.email, nom: user.displayName, langue: user.language,
+            roles: actor.memberships.map { m in
+                let (name, service, limit) = MembershipModel.columns(of: m.role)
+                return MembershipDTO(organisation: codes[m.organisationID] ?? "", role: name, service: service,
+                                     limite_depenses_cents: limit)
+            },
+            mandats: actor.mandates.map { m in
+                MandateDTO(organisation: codes[m.municipalityID] ?? "", services: m.services.map(\.rawValue).sorted(),
+                           fin: m.endsOn.iso, en_vigueur: m.isInForce(on: today))
+            },
+            jeton: user.tokenID.map { TokenDTO(id: $0, organisation: codes[user.tokenOrganisationID ?? UUID()] ?? "",
+                                               portees: (user.scopes ?? []).map(\.description).sorted()) })
+        return try Self.json(body)
+    }
+
+    struct PersonDTO: Content {
+        let id: UUID
+        let courriel: String
+        let nom: String
+        let actif: Bool
+        let roles: [String]
+    }
+
+    /// The organisation's people and their roles there (scoped in SQL to the organisation).
+    @Sendable func people(_ req: Request) async throws -> Response {
+        let organisation = try req.requireOrganisation()
+        let memberships = try await MembershipModel.query(on: req.db).filter(\.$organisation.$id == organisation.requireID())
+            .with(\.$person).all()
+        var byPerson: [UUID: (PersonModel, [String])] = [:]
+        for m in memberships {
+            guard let id = m.person.id else { continue }
+            let role = [m.role, m.service].compactMap { $0 }.joined(separator: ":")
+            byPerson[id, default: (m.person, [])].1.append(role)
+        }
+        let rows = byPerson.values.sorted { $0.0.email < $1.0.email }.map { person, roles in
+            PersonDTO(id: person.id!, courriel: person.email, nom: person.displayName, actif: person.active, roles: roles.sorted())
+        }
+        if !rows.isEmpty {
+            try await req.db.transaction { db in
+                try await Audit.record(on: db, actor: req.auditActor, action: "person.list_read", recordType: "organisation",
+                                       recordID: try organisation.requireID().uuidString,
+                                       changes: ["people": .init(before: nil, after: String(rows.count))])
+            }
+        }
+        return try Self.json(rows)
+    }
+
+    struct EventDTO: Content {
+        let sequence: Int
+        let quand: String
+        let qui: String
+        let personne: UUID?
+        let organisation: UUID?
+        let session: UUID?
+        let jeton: UUID?
+        let action: String
+        let type: String
+        let enregistrement: String
+        let changements: [String: AuditChange]
+        let requete: String?
+        let adresse: String?
+        let hash: String
+    }
+
+    @Sendable func journal(_ req: Request) async throws -> Response {
+        var filter = try AdminPages.journalFilter(req)
+        let (events, total) = try await AdminPages.journalEvents(&filter, on: req.db)
+        if let first = filter.errors.first {
+            throw Problem.invalidParameter(first.field, key: first.message)
+        }
+        let response = try Self.json(events.map { e in
+            EventDTO(sequence: e.sequence, quand: e.occurredAt, qui: e.actorLabel, personne: e.actorPersonID,
+                     organisation: e.actorOrganisationID, session: e.actorSessionID, jeton: e.actorTokenID, action: e.action,
+                     type: e.recordType, enregistrement: e.recordID, changements: e.decodedChanges, requete: e.requestID,
+                     adresse: e.clientAddress, hash: e.hash)
+        })
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        return response
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: try TerritoryDTO.encoder.encode(value)))
+    }
+}

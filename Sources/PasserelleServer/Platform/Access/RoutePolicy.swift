@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// What a route asks of whoever calls it. Every route declares one (`.policy(…)` after
+/// registering it); a route without one answers 403 to everybody, and the policy-matrix test fails
+/// on it. The decision itself is `Policy.decide` in `PasserelleCore/Access`.
+enum RoutePolicy: Sendable {
+    /// Anyone: public reference data, the sign-in forms, operations.
+    case open
+    /// Any signed-in person, acting on their own account.
+    case signedIn
+    /// A record of the organisation whose code is the path parameter.
+    case organisation(Action, Service?, parameter: String = "code")
+    /// The ministry's own records (no municipality owns them).
+    case ministry(Action, Service? = nil)
+    /// A record of a module: `owner` loads the organisation that owns it (nil: not found).
+    case record(Action, Service, owner: @Sendable (Request) async throws -> UUID?)
+
+    static let key = "passerelle.policy"
+
+    var isOpen: Bool { if case .open = self { true } else { false } }
+
+    /// The action and service judged, for the matrix test.
+    var judged: (action: Action, service: Service?)? {
+        switch self {
+        case .open, .signedIn: nil
+        case .organisation(let action, let service, _), .ministry(let action, let service): (action, service)
+        case .record(let action, let service, _): (action, service)
+        }
+    }
+}
+
+extension Route {
+    /// Declares the route's policy.
+    @discardableResult
+    func policy(_ policy: RoutePolicy) -> Route {
+        userInfo[RoutePolicy.key] = policy
+        return self
+    }
+
+    var policy: RoutePolicy? { userInfo[RoutePolicy.key] as? RoutePolicy }
+}
+
+/// Thrown when a route needs someone signed in: a page sends the browser to the sign-in form, the
+/// API answers 401.
+struct SignInRequired: Error {}
+
+extension Request {
+    private struct OrganisationKey: StorageKey { typealias Value = OrganisationModel }
+
+    /// The organisation of an `.organisation` route, loaded and judged by the guard.
+    var organisation: OrganisationModel? {
+        get { storage[OrganisationKey.self] }
+        set { storage[OrganisationKey.self] = newValue }
+    }
+
+    func requireOrganisation() throws -> OrganisationModel {
+        guard let organisation else { throw Problem.notFound() }
+        return organisation
+    }
+
+    /// Judges one more action inside a handler (each grant of a role, each record of a list).
+    func authorize(_ action: Action, _ resource: Resource) throws {
+        if case .deny(let reason) = Policy.decide(accessActor, action, resource, on: .today) {
+            throw RouteGuard.problem(for: reason)
+        }
+    }
+
+    func allows(_ action: Action, _ resource: Resource) -> Bool {
+        Policy.allows(accessActor, action, resource, on: .today)
+    }
+}
+
+enum RouteGuard {
+    static func check(_ request: Request) async throws {
+        guard let route = request.route else { return }
+        guard let policy = route.policy else {
+            request.logger.error("route without a policy: \(route.method) \(route.path.string)")
+            throw Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
+        }
+        switch policy {
+        case .open:
+            return
+        case .signedIn:
+            guard request.currentUser != nil else { throw SignInRequired() }
+        case .organisation(let action, let service, let parameter):
+            guard request.currentUser != nil else { throw SignInRequired() }
+            guard let code = request.parameters.get(parameter),
+                  let organisation = try await OrganisationModel.query(on: request.db).filter(\.$code == code).first()
+            else { throw Problem.notFound() }
+            request.organisation = organisation
+            request.actingOrganisationID = organisation.id
+            try request.authorize(action, Resource(service: service, ownerID: organisation.id))
+        case .ministry(let action, let service):
+            guard request.currentUser != nil else { throw SignInRequired() }
+            try request.authorize(action, Resource(service: service, ownerID: nil))
+        case .record(let action, let service, let owner):
+            guard request.currentUser != nil else { throw SignInRequired() }
+            guard let ownerID = try await owner(request) else { throw Problem.notFound() }
+            request.actingOrganisationID = ownerID
+            try request.authorize(action, Resource(service: service, ownerID: ownerID))
+        }
+    }
+
+    static func problem(for reason: DenialReason) -> any Error {
+        switch reason {
+        case .notSignedIn: SignInRequired()
+        case .mandateEnded: Problem(.forbidden, code: "mandate_ended", key: "problem.mandate_ended")
+        case .missingScope: Problem(.forbidden, code: "insufficient_scope", key: "problem.missing_scope")
+        case .otherOrganisation, .missingRole: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
+        }
+    }
+}
