@@ -187,7 +187,7 @@ enum AccessChanges {
         guard mandate.revokedAt == nil else { return }
         mandate.revokedAt = now
         try await mandate.update(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "mandates.revoke", recordType: "mandate",
+        try await Audit.record(on: db, actor: request.auditActor, action: "mandate.revoke", recordType: "mandate",
                                recordID: try mandate.requireID().uuidString,
                                changes: ["revoked_at": .init(before: nil, after: AuditEventModel.timestamp(now))])
         request.application.credentialCache.removeAll()

@@ -221,7 +221,8 @@ extension Sessions {
         let cookie = bearer == nil ? request.cookies[cookieName]?.string : nil
         let policy = request.route?.policy
         guard let token = bearer ?? cookie, !token.isEmpty else {
-            if policy == nil || policy?.isOpen == true { return next.respond(to: request) }
+            // No route (a 404 to come) or an open one: nothing to check.
+            if request.route == nil || policy?.isOpen == true { return next.respond(to: request) }
             return request.eventLoop.makeFutureWithTask { try await RouteGuard.check(request) }
                 .flatMap { next.respond(to: request) }
         }
