@@ -22,6 +22,12 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     // database
     do {
+        // SQLite's calls block a thread each, and a writer waiting for the lock (busy timeout)
+        // holds its thread while it waits: a pool of its own, larger than the process-wide one (one
+        // thread per core), keeps waiting writers from starving the one that holds the lock.
+        if case .postgres = settings.database {} else {
+            app.threadPool = NIOThreadPool(numberOfThreads: 8)
+        }
         try app.configureDatabase(settings.database, poolTimeout: settings.poolTimeoutSeconds)
     }
 
