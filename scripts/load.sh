@@ -71,7 +71,7 @@ pids+=($!)
 until curl -sf "http://127.0.0.1:$nginx_port/search.json" >/dev/null 2>&1; do sleep 0.05; done
 
 run() { # url -> "rps p50 p99"
-  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" | python3 -c '
+  wrk -t2 -c"$connections" -d"${duration}s" --latency ${wrk_headers:+-H "$wrk_headers"} "$1" | python3 -c '
 import re, sys
 text = sys.stdin.read()
 def ms(v):
@@ -91,4 +91,36 @@ for s in municipality_search_api municipality_page region_page; do
   printf "%-26s %12.0f %9.2f %9.2f %12.0f %9.2f %9.2f %8s\n" "$s" "$a_rps" "$a_p50" "$a_p99" "$n_rps" "$n_p50" "$n_p99" "$share"
   [ "$a_err" = "0" ] || echo "  warning: $a_err non-2xx answers from Passerelle"
 done
+
+# Authenticated against anonymous: the same read, with an API token made through the pages by a
+# demo account (seed-demo writes the demo people into the same database).
+SQLITE_PATH="$work/passerelle.sqlite" LOG_LEVEL=warning "$binary" seed-demo --scale 1 --env production > "$work/seed.log" 2>&1
+secret=$(python3 - "http://127.0.0.1:$app_port" <<'PY'
+import http.cookiejar, re, sys, urllib.parse, urllib.request
+base = sys.argv[1]
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs): return None
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+def call(path, form=None):
+    data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
+    try:
+        with opener.open(urllib.request.Request(base + path, data=data)) as r: return r.read().decode()
+    except urllib.error.HTTPError as e: return e.read().decode()
+csrf = lambda html: re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
+call("/connexion", {"email": "rse@riviere-du-loup.demo", "password": "Passerelle-demo-2026", "_csrf": csrf(call("/connexion"))})
+page = call("/mon-compte/jetons", {"name": "charge", "organisation": "mun-12072", "scopes[]": ["requests:read"], "days": "1",
+                                   "_csrf": csrf(call("/mon-compte/jetons"))})
+print(re.search(r"(psr_[A-Za-z0-9_-]+)", page).group(1))
+PY
+)
+url="http://127.0.0.1:$app_port${paths[municipality_search_api]}"
+read -r anon_rps anon_p50 anon_p99 _ < <(run "$url")
+read -r auth_rps auth_p50 auth_p99 auth_err < <(wrk_headers="Authorization: Bearer $secret" run "$url")
+read -r me_rps me_p50 me_p99 me_err < <(wrk_headers="Authorization: Bearer $secret" run "http://127.0.0.1:$app_port/api/v1/moi")
+printf "\n%-34s %12s %9s %9s\n" "same read" "requests/s" p50_ms p99_ms
+printf "%-34s %12.0f %9.2f %9.2f\n" "anonymous" "$anon_rps" "$anon_p50" "$anon_p99"
+printf "%-34s %12.0f %9.2f %9.2f\n" "with an API token" "$auth_rps" "$auth_p50" "$auth_p99"
+printf "%-34s %12.0f %9.2f %9.2f\n" "/api/v1/moi with the token" "$me_rps" "$me_p50" "$me_p99"
+echo "authenticated read costs $(python3 -c "print(f'{100 * ($anon_rps / $auth_rps - 1):.1f} %')") more per request than anonymous"
+[ "$auth_err" = "0" ] && [ "$me_err" = "0" ] || echo "  warning: non-2xx answers with the token ($auth_err, $me_err)"
 echo "($connections connections, ${duration} s each, wrk -t2, $(nproc) cores, $(date -u +%Y-%m-%d))"

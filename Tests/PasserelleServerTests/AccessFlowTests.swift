@@ -71,6 +71,7 @@ enum Outboxes {
             let newcomer = Browser(app)
             let form = try await newcomer.send(.GET, path)
             #expect(form.status == .ok)
+            #expect(AccessibilityCheck.problems(in: form.body.string).isEmpty)
             let token = try #require(Browser.csrf(in: form.body.string))
             let weak = try await newcomer.send(.POST, path, form: ["password": "court", "confirmation": "court", "_csrf": token])
             #expect(weak.status == .unprocessableEntity)
@@ -111,6 +112,7 @@ enum Outboxes {
             let known = try await browser.send(.POST, "/mot-de-passe-oublie", form: ["email": "maire@abercorn.test", "_csrf": token])
             let unknown = try await browser.send(.POST, "/mot-de-passe-oublie", form: ["email": "personne@nulle.part", "_csrf": token])
             #expect(known.status == unknown.status)
+            #expect(AccessibilityCheck.problems(in: known.body.string).isEmpty)
             #expect(known.body.string == unknown.body.string)
             #expect(try await OutboxMessageModel.query(on: app.db).count() == 1)
 
@@ -156,6 +158,7 @@ enum Outboxes {
                                                  form: ["name": "Requêtes 311", "organisation": Self.abercorn,
                                                         "scopes[]": "requests:read", "days": "30", "_csrf": csrf])
             #expect(created.status == .created)
+            #expect(AccessibilityCheck.problems(in: created.body.string).isEmpty)
             let secret = try #require(AccessibilityCheck.matches(#"(psr_[A-Za-z0-9_-]+)"#, in: created.body.string).first)
             let stored = try #require(try await APITokenModel.query(on: app.db).first())
             #expect(stored.tokenHash == Sessions.hash(secret))

@@ -191,7 +191,7 @@ enum IdentityFixtures {
     @Test func demoAccountsCanSignIn() async throws {
         try await withPasserelle { app in
             let report = try await PeopleDemoGenerator().generate(scale: 2, app: app)
-            #expect(report.hasPrefix("7 "))
+            #expect(report.hasPrefix("10 "))
             #expect(try await PeopleDemoGenerator().generate(scale: 2, app: app).hasPrefix("0 "))
             let browser = Browser(app)
             let token = try #require(Browser.csrf(in: try await browser.send(.GET, "/connexion").body.string))

@@ -93,7 +93,9 @@ final class ProviderStandIn: OIDCTransport, @unchecked Sendable {
         try await withPasserelle { app in
             let provider = configured(app)
             let person = try await IdentityFixtures.person("dg@abercorn.test", on: app)
-            #expect(try await Browser(app).send(.GET, "/connexion").body.string.contains("clicSÉQUR"))
+            let signInPage = try await Browser(app).send(.GET, "/connexion").body.string
+            #expect(signInPage.contains("clicSÉQUR"))
+            #expect(AccessibilityCheck.problems(in: signInPage).isEmpty)
 
             let browser = Browser(app)
             let (answer, _) = try await signIn(browser, provider, subject: "sujet-42", email: "DG@abercorn.test")

@@ -15,7 +15,13 @@ struct PeopleDemoGenerator: DemoGenerator {
         ("finances@passerelle.demo", "Françoise Finances", "unite-finances", .financeOfficer(spendingLimitCents: 50_000_000)),
         ("rse@riviere-du-loup.demo", "Rosalie RSÉ", "mun-12072", .rse),
         ("greffe@abercorn.demo", "Gabriel Greffe", "mun-46005", .contributor(.requests)),
+        ("rse@abercorn.demo", "Annie RSÉ", "mun-46005", .rse),
+        ("gestion@passerelle.demo", "Gaston Gestion", "unite-bcam", .manager),
     ]
+
+    /// A firm's person acting for Abercorn on requests and financial aid, granted by its RSÉ.
+    static let mandataire = (email: "firme@conseil.demo", name: "Mathieu Mandataire", firm: "Conseil municipal démo inc.",
+                             organisation: "mun-46005", services: "grants requests")
 
     func generate(scale: Int, app: Application) async throws -> String {
         let hash = try await Passwords.hash(Self.password, on: app)
@@ -40,9 +46,29 @@ struct PeopleDemoGenerator: DemoGenerator {
                                        changes: ["email": AuditChange(before: nil, after: account.email)])
                 made += 1
             }
+            let m = Self.mandataire
+            if try await PersonModel.query(on: db).filter(\.$email == m.email).first() == nil,
+               let organisation = try await OrganisationModel.query(on: db).filter(\.$code == m.organisation).first() {
+                let person = PersonModel(email: m.email, displayName: m.name, passwordHash: hash)
+                try await person.create(on: db)
+                let mandate = MandateModel()
+                mandate.$person.id = try person.requireID()
+                mandate.$organisation.id = try organisation.requireID()
+                mandate.grantedBy = try person.requireID()
+                mandate.firm = m.firm
+                mandate.services = m.services
+                let inAYear = CalendarDate(Date().addingTimeInterval(365 * 86_400), timeZone: CalendarDate.quebecTimeZone)
+                mandate.endsOn = inAYear.iso
+                try await mandate.create(on: db)
+                try await Audit.record(on: db, actor: .system("seed-demo"), action: "mandate.grant", recordType: "mandate",
+                                       recordID: try mandate.requireID().uuidString,
+                                       changes: ["person": AuditChange(before: nil, after: m.email),
+                                                 "ends_on": AuditChange(before: nil, after: mandate.endsOn)])
+                made += 1
+            }
             return made
         }
         return "\(made) compte(s) de démonstration (mot de passe : \(Self.password)) : "
-            + Self.accounts.map(\.email).joined(separator: ", ")
+            + (Self.accounts.map(\.email) + [Self.mandataire.email]).joined(separator: ", ")
     }
 }

@@ -107,7 +107,7 @@ enum Sessions {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        AuditEventModel.hex(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Opens a session for the person, journaled, and returns the cookie's token.

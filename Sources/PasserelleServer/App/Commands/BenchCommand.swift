@@ -1,6 +1,16 @@
+import Fluent
 import Foundation
 import PasserelleCore
+import SQLKit
 import Vapor
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
 
 /// `passerelle bench`: named scenarios run in process (no network), one JSON line each. Run it
 /// from a release build; docs/PERFORMANCE.md records the figures.
@@ -51,6 +61,75 @@ enum Benchmarks {
     static let scenarios: [Scenario] = [
         Scenario(name: "municipality_search_api") { app, n in
             try await requests(app, n, name: "municipality_search_api", path: "/api/v1/municipalites?q=riviere%20du%20loup")
+        },
+        Scenario(name: "municipality_search_api_token") { app, n in
+            // The same read with an API token: what authentication costs a system.
+            let secret = try await benchToken(app)
+            return try await requests(app, n, name: "municipality_search_api_token",
+                                      path: "/api/v1/municipalites?q=riviere%20du%20loup",
+                                      headers: ["Authorization": "Bearer \(secret)"])
+        },
+        Scenario(name: "me_api_token") { app, n in
+            // A read that needs the credential (not public data).
+            let secret = try await benchToken(app)
+            return try await requests(app, n, name: "me_api_token", path: "/api/v1/moi",
+                                      headers: ["Authorization": "Bearer \(secret)"])
+        },
+        Scenario(name: "audited_write") { app, n in
+            // One change and its audit event in one transaction, one writer after the other.
+            let person = try await benchPerson(app)
+            var samples: [Duration] = []
+            samples.reserveCapacity(n)
+            for i in 0..<n {
+                let start = ContinuousClock.now
+                try await auditedWrite(app, person: try person.requireID(), index: i)
+                samples.append(ContinuousClock.now - start)
+            }
+            return result("audited_write", samples)
+        },
+        Scenario(name: "audited_write_concurrent") { app, n in
+            // The same, from eight writers at once: throughput over the wall clock.
+            let writers = 8
+            let people = try await (0..<writers).asyncMap { _ in try await benchPerson(app).requireID() }
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (w, person) in people.enumerated() {
+                    let share = n / writers + (w < n % writers ? 1 : 0)
+                    group.addTask {
+                        for i in 0..<share { try await auditedWrite(app, person: person, index: i) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let elapsed = ContinuousClock.now - start
+            return Result(scenario: "audited_write_concurrent", iterations: n,
+                          ops_per_s: Double(n) / max(elapsed.milliseconds / 1000, 1e-9), p50_us: 0, p99_us: 0,
+                          max_us: 0, date: CalendarDate.today.iso)
+        },
+        Scenario(name: "database_round_trip") { app, n in
+            // One `SELECT 1`: the floor under every query (a hop to the database's threads and back).
+            var samples: [Duration] = []
+            samples.reserveCapacity(n)
+            let sql = app.db as! any SQLDatabase
+            for _ in 0..<n {
+                let start = ContinuousClock.now
+                try await sql.raw("SELECT 1").run()
+                samples.append(ContinuousClock.now - start)
+            }
+            return result("database_round_trip", samples)
+        },
+        Scenario(name: "transaction_floor") { app, n in
+            // An empty write transaction: BEGIN, one UPDATE of one row, COMMIT.
+            var samples: [Duration] = []
+            samples.reserveCapacity(n)
+            for _ in 0..<n {
+                let start = ContinuousClock.now
+                try await app.db.transaction { db in
+                    try await (db as! any SQLDatabase).raw("UPDATE audit_chain_head SET sequence = sequence WHERE id = 1").run()
+                }
+                samples.append(ContinuousClock.now - start)
+            }
+            return result("transaction_floor", samples)
         },
         Scenario(name: "municipality_search_core") { app, n in
             // The ranking alone over the 1,281 entities, a different query each time.
@@ -103,12 +182,56 @@ enum Benchmarks {
         },
     ]
 
-    static func requests(_ app: Application, _ n: Int, name: String, path: String) async throws -> Result {
+    /// What a module's write looks like: one record changed (its version bumped) and its audit
+    /// event, in one transaction.
+    static func auditedWrite(_ app: Application, person: UUID, index: Int) async throws {
+        try await app.db.transaction { db in
+            let name = "Banc d'essai \(index)"
+            try await (db as! any SQLDatabase).update(PersonModel.schema)
+                .set("display_name", to: SQLBind(name)).set(SQLIdentifier("version"), to: SQLRaw("version + 1"))
+                .where("id", .equal, SQLBind(person)).run()
+            try await Audit.record(on: db, actor: .system("bench"), action: "person.update", recordType: "person",
+                                   recordID: person.uuidString, changes: ["display_name": .init(before: nil, after: name)])
+        }
+    }
+
+    /// A person of the bench, new each run.
+    static func benchPerson(_ app: Application) async throws -> PersonModel {
+        let person = PersonModel(email: "banc-\(UUID().uuidString.prefix(8).lowercased())@passerelle.bench",
+                                 displayName: "Banc d'essai", passwordHash: nil)
+        try await person.create(on: app.db)
+        return person
+    }
+
+    /// An API token of a reader of Rivière-du-Loup, made for the run.
+    static func benchToken(_ app: Application) async throws -> String {
+        let person = try await benchPerson(app)
+        guard let organisation = try await OrganisationModel.query(on: app.db).filter(\.$code == "mun-12072").first() else {
+            throw Abort(.internalServerError, reason: "mun-12072 is missing")
+        }
+        try await MembershipModel(personID: try person.requireID(), organisationID: try organisation.requireID(),
+                                  role: .reader(.requests)).create(on: app.db)
+        let secret = "psr_" + Sessions.randomToken()
+        let token = APITokenModel()
+        token.$person.id = try person.requireID()
+        token.$organisation.id = try organisation.requireID()
+        token.name = "bench"
+        token.scopes = "requests:read"
+        token.tokenHash = Sessions.hash(secret)
+        token.prefix = String(secret.prefix(10))
+        token.expiresAt = Date().addingTimeInterval(3600)
+        try await token.create(on: app.db)
+        return secret
+    }
+
+    static func requests(_ app: Application, _ n: Int, name: String, path: String, headers: HTTPHeaders = [:])
+        async throws -> Result {
         var samples: [Duration] = []
         samples.reserveCapacity(n)
         let responder = app.responder.current
         for _ in 0..<n {
-            let request = Request(application: app, method: .GET, url: URI(string: path), on: app.eventLoopGroup.next())
+            let request = Request(application: app, method: .GET, url: URI(string: path), headers: headers,
+                                  on: app.eventLoopGroup.next())
             let start = ContinuousClock.now
             let response = try await responder.respond(to: request).get()
             samples.append(ContinuousClock.now - start)

@@ -22,6 +22,9 @@ enum GeneralViews {
             ("GET /api/v1/municipalites?q=&region=&mrc=&designation=&statut=&page=&per_page=", "api_guide.municipalities"),
             ("GET /api/v1/municipalites/{code}", "api_guide.municipality"),
             ("GET /api/v1/openapi.json", "api_guide.openapi"),
+            ("GET /api/v1/moi", "api_guide.me"),
+            ("GET /api/v1/organisations/{code}/personnes", "api_guide.people"),
+            ("GET /api/v1/journal?type=&enregistrement=&personne=&organisation=&du=&au=&page=", "api_guide.journal"),
         ]
         return layout.render(title: l("api_guide.title"), breadcrumbs: [(l("nav.home"), "/"), (l("api_guide.title"), nil)],
             .h1(.text(l("api_guide.title"))),
