@@ -71,14 +71,46 @@ final class CredentialCache: @unchecked Sendable {
         }
     }
 
-    func put(_ key: String, _ user: CurrentUser, now: Date = Date()) {
+    /// Forgets everything, including reads under way (their answers are not kept).
+    func removeAll() {
         lock.withLock {
-            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (user, now.addingTimeInterval(Self.lifetime))
+            entries.removeAll()
+            inFlight.removeAll()
+            generation += 1
         }
     }
 
-    func removeAll() { lock.withLock { entries.removeAll() } }
+    private var generation = 0
+    private var inFlight: [String: EventLoopFuture<CurrentUser?>] = [:]
+
+    /// The cached answer, or the one being read for the same credential, or a new read: when an
+    /// entry expires under load, one query answers every request waiting for it (not one each).
+    func resolve(_ key: String, on eventLoop: any EventLoop,
+                 _ read: @escaping @Sendable () async throws -> CurrentUser?) -> EventLoopFuture<CurrentUser?> {
+        let (future, isNew, started): (EventLoopFuture<CurrentUser?>, Bool, Int) = lock.withLock {
+            if let entry = entries[key], entry.until > Date() {
+                return (eventLoop.makeSucceededFuture(entry.user), false, generation)
+            }
+            if let running = inFlight[key] { return (running, false, generation) }
+            let promise = eventLoop.makePromise(of: CurrentUser?.self)
+            inFlight[key] = promise.futureResult
+            promise.completeWithTask(read)
+            return (promise.futureResult, true, generation)
+        }
+        if isNew {
+            future.whenComplete { [self] result in
+                lock.withLock {
+                    guard generation == started else { return }
+                    inFlight[key] = nil
+                    if case .success(let user?) = result {
+                        if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+                        entries[key] = (user, Date().addingTimeInterval(Self.lifetime))
+                    }
+                }
+            }
+        }
+        return future.hop(to: eventLoop)
+    }
 }
 
 extension Application {
@@ -234,15 +266,17 @@ extension Sessions {
             return request.eventLoop.makeFutureWithTask { try await RouteGuard.check(request) }
                 .flatMap { next.respond(to: request) }
         }
-        return request.eventLoop.makeFutureWithTask {
-            let user = bearer != nil ? try await resolve(apiToken: token, on: request.db)
-                                     : try await resolve(token: token, on: request.db)
-            if let user { cache.put(key, user) }
+        let db = request.db
+        return cache.resolve(key, on: request.eventLoop) {
+            bearer != nil ? try await resolve(apiToken: token, on: db) : try await resolve(token: token, on: db)
+        }.flatMapWithEventLoop { user, eventLoop in
             request.currentUser = user
-            if bearer != nil && user == nil {
-                throw Problem(.unauthorized, code: "invalid_token", key: "problem.invalid_token")
+            return eventLoop.makeFutureWithTask {
+                if bearer != nil && user == nil {
+                    throw Problem(.unauthorized, code: "invalid_token", key: "problem.invalid_token")
+                }
+                try await RouteGuard.check(request)
             }
-            try await RouteGuard.check(request)
         }.flatMap { next.respond(to: request) }
     }
 }
