@@ -85,34 +85,36 @@ enum AccessChanges {
         let created: Bool
     }
 
-    /// Gives a role to the person with this address, creating the person (and sending an
-    /// invitation link) when there is none.
+    /// The person with this address, or a new one with an invitation link (a week) in the outbox.
+    static func findOrInvite(email: String, name: String, language: Language, for organisation: OrganisationModel,
+                             request: Request, on db: any Database) async throws -> Invited {
+        let email = PersonModel.normalized(email)
+        if let person = try await PersonModel.query(on: db).filter(\.$email == email).first() {
+            return Invited(person: person, created: false)
+        }
+        let person = PersonModel(email: email, displayName: name, passwordHash: nil, language: language)
+        try await person.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "person.invite", recordType: "person",
+                               recordID: try person.requireID().uuidString,
+                               changes: ["email": .init(before: nil, after: email),
+                                         "display_name": .init(before: nil, after: name),
+                                         "language": .init(before: nil, after: language.rawValue)])
+        let token = try await OneTimeLinks.issue(.invitation, for: person, by: request.currentUser?.personID, on: db)
+        try await Outbox.enqueue(on: db, to: person, kind: "invitation",
+                                 arguments: ["organisation": organisation.name,
+                                             "link": OneTimeLinks.url(token, settings: request.application.settings),
+                                             "days": "7"])
+        return Invited(person: person, created: true)
+    }
+
+    /// Gives a role to the person with this address, inviting the person when there is none.
     static func invite(email: String, name: String, role: Role, in organisation: OrganisationModel, language: Language,
                        request: Request, on db: any Database) async throws -> Invited {
-        let email = PersonModel.normalized(email)
-        let actor = request.auditActor
-        var person = try await PersonModel.query(on: db).filter(\.$email == email).first()
-        let created = person == nil
-        if person == nil {
-            let made = PersonModel(email: email, displayName: name, passwordHash: nil, language: language)
-            try await made.create(on: db)
-            try await Audit.record(on: db, actor: actor, action: "person.invite", recordType: "person",
-                                   recordID: try made.requireID().uuidString,
-                                   changes: ["email": .init(before: nil, after: email),
-                                             "display_name": .init(before: nil, after: name),
-                                             "language": .init(before: nil, after: language.rawValue)])
-            person = made
-        }
-        guard let person else { throw Problem.notFound() }
-        try await grant(role, to: person, in: organisation, request: request, on: db, notify: !created)
-        if created {
-            let token = try await OneTimeLinks.issue(.invitation, for: person, by: request.currentUser?.personID, on: db)
-            try await Outbox.enqueue(on: db, to: person, kind: "invitation",
-                                     arguments: ["organisation": organisation.name,
-                                                 "link": OneTimeLinks.url(token, settings: request.application.settings),
-                                                 "days": "7"])
-        }
-        return Invited(person: person, created: created)
+        let invited = try await findOrInvite(email: email, name: name, language: language, for: organisation,
+                                             request: request, on: db)
+        // Someone new hears of the role in the invitation; someone known gets a notice.
+        try await grant(role, to: invited.person, in: organisation, request: request, on: db, notify: !invited.created)
+        return invited
     }
 
     static func grant(_ role: Role, to person: PersonModel, in organisation: OrganisationModel, request: Request,

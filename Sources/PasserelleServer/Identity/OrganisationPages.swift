@@ -161,26 +161,11 @@ struct OrganisationPages: Sendable {
             return try await accessPage(req, forms: Forms(mandate: form, errors: errors), status: .unprocessableEntity)
         }
         let created = try await req.db.transaction { db -> Bool in
-            var person = try await PersonModel.query(on: db).filter(\.$email == email).first()
-            let created = person == nil
-            if person == nil {
-                let made = PersonModel(email: email, displayName: name, passwordHash: nil)
-                try await made.create(on: db)
-                try await Audit.record(on: db, actor: req.auditActor, action: "person.invite", recordType: "person",
-                                       recordID: try made.requireID().uuidString,
-                                       changes: ["email": .init(before: nil, after: email),
-                                                 "display_name": .init(before: nil, after: name)])
-                let token = try await OneTimeLinks.issue(.invitation, for: made, by: req.currentUser?.personID, on: db)
-                try await Outbox.enqueue(on: db, to: made, kind: "invitation",
-                                         arguments: ["organisation": organisation.name,
-                                                     "link": OneTimeLinks.url(token, settings: req.application.settings),
-                                                     "days": "7"])
-                person = made
-            }
-            guard let person else { return false }
-            _ = try await AccessChanges.grantMandate(to: person, firm: firm, services: services, endsOn: endsOn,
+            let invited = try await AccessChanges.findOrInvite(email: email, name: name, language: .frCA, for: organisation,
+                                                               request: req, on: db)
+            _ = try await AccessChanges.grantMandate(to: invited.person, firm: firm, services: services, endsOn: endsOn,
                                                      for: organisation, request: req, on: db)
-            return created
+            return invited.created
         }
         let notice = l(created ? "mandates.granted_invited" : "mandates.granted", ["email": email])
         return try await accessPage(req, forms: Forms(notice: notice), status: .ok)

@@ -138,11 +138,7 @@ enum OrganisationViews {
                                            (organisation.name, "/organisations/\(organisation.code)/acces"),
                                            (person.displayName, nil)],
             .h1(.text(person.displayName)),
-            UI.notice(l("people.read_journaled")),
-            UI.summaryList([
-                (l("account.email"), .text(person.email)),
-                (l("org.language"), .text(l("language.\(person.language)"))),
-                (l("org.status"), .text(l(person.active ? "org.active" : "org.inactive"))),
+            personSummary(l, person, [
                 (l("account.roles"), .text(memberships.compactMap(\.decodedRole).map { IdentityViews.roleLabel(l, $0) }
                     .joined(separator: " ; ").nilIfEmpty ?? "—")),
                 (l("org.mandates"), .text(mandates.map { $0.firm + " — " + (CalendarDate(iso: $0.endsOn).map(l.format.date) ?? "") }
@@ -150,6 +146,18 @@ enum OrganisationViews {
             ]),
             .h2(.text(l("history.title"))),
             JournalViews.events(l, history, caption: l("history.title")))
+    }
+}
+
+extension OrganisationViews {
+    /// A person's record, as both the RSÉ and the administrator see it; reading it is journaled.
+    static func personSummary(_ l: Localizer, _ person: PersonModel, _ more: [(term: String, value: BodyNode)]) -> BodyNode {
+        .group(UI.notice(l("people.read_journaled")),
+               UI.summaryList([
+                   (l("account.email"), .text(person.email)),
+                   (l("org.language"), .text(l("language.\(person.language)"))),
+                   (l("org.status"), .text(l(person.active ? "org.active" : "org.inactive"))),
+               ] + more))
     }
 }
 
