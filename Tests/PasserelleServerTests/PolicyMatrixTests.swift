@@ -120,6 +120,30 @@ import VaporTesting
             try await otherPerson.create(on: app.db)
             try await MembershipModel(personID: try otherPerson.requireID(), organisationID: otherID, role: .rse).create(on: app.db)
 
+            // A request of each organisation, for the routes of a request.
+            var numbers: [String: String] = [:]
+            let type = try #require(try await RequestTypeModel.query(on: app.db).first())
+            let bcam = try await Self.organisationID("unite-bcam", app)
+            for (code, id) in [(Self.own, ownID), (Self.other, otherID)] {
+                let model = RequestModel()
+                model.number = "DM-2026-00000\(numbers.count + 1)"
+                model.$type.id = try type.requireID()
+                model.$organisation.id = id
+                model.$requester.id = code == Self.own ? ownPerson : try otherPerson.requireID()
+                model.$unit.id = bcam
+                model.title = "Essai"
+                model.details = "Essai"
+                model.status = .received
+                model.priority = "normal"
+                model.filedOn = "2026-11-20"
+                model.expectedOn = "2026-12-04"
+                model.language = "fr-CA"
+                model.searchText = "essai"
+                model.version = 1
+                try await model.create(on: app.db)
+                numbers[code] = model.number
+            }
+
             let routes = app.routes.all
             #expect(routes.count > 40)
             var checked = 0
@@ -130,13 +154,16 @@ import VaporTesting
                     failures.append("\(route.method) \(template) has no policy")
                     continue
                 }
-                let hasCode = route.path.contains { if case .parameter("code") = $0 { true } else { false } }
+                let hasCode = route.path.contains { component in
+                    if case .parameter(let name) = component { name == "code" || name == "numero" } else { false }
+                }
                 for variant in hasCode ? [Self.own, Self.other] : [Self.own] {
                     let organisationID = variant == Self.own ? ownID : otherID
                     let path = "/" + route.path.map { component -> String in
                         switch component {
                         case .constant(let value): return value
                         case .parameter("code"): return variant
+                        case .parameter("numero"): return numbers[variant]!
                         case .parameter("file"): return String(Assets.stylesheetURL.dropFirst("/assets/".count))
                         case .parameter("token"): return "inconnu"
                         case .parameter("id") where template.hasSuffix("personnes/:id") && route.method == .GET:
@@ -155,11 +182,15 @@ import VaporTesting
                                                      on: .today)
                         case .ministry(let action, let service):
                             expected = Policy.decide(credential.actor, action, Resource(service: service), on: .today)
-                        case .record:
-                            // A module's record route needs its fixture here (a record of each
-                            // organisation) before it can be walked: until then, it fails.
-                            failures.append("\(route.method) \(template): no matrix fixture for a record route")
-                            continue
+                        case .record(let action, let service, _):
+                            // Each module's record routes need their fixture here (a record of each
+                            // organisation, named by the path parameter); until then they fail.
+                            guard template.contains(":numero") else {
+                                failures.append("\(route.method) \(template): no matrix fixture for a record route")
+                                continue
+                            }
+                            expected = Policy.decide(credential.actor, action, Resource(service: service, ownerID: organisationID),
+                                                     on: .today)
                         }
                         var headers = HTTPHeaders()
                         var form: [String: String] = [:]

@@ -14,7 +14,7 @@ enum OpenAPIDocument {
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
-            "paths": paths.merging(identityPaths) { a, _ in a },
+            "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a },
             "components": components,
         ]
     }
@@ -134,6 +134,40 @@ enum OpenAPIDocument {
             ok: plainJSON("Événements", ["type": "array", "items": ref("AuditEvent")])),
     ]
 
+    nonisolated(unsafe) static let requestPaths: [String: Any] = {
+        let number: [String: Any] = ["name": "numero", "in": "path", "required": true, "description": "Numéro (DM-2026-000123)",
+                                     "schema": ["type": "string", "pattern": "^DM-[0-9]{4}-[0-9]{6}$"]]
+        var file = securedOperation("fileRequest", "Déposer une demande pour l'organisation (portée requests:write)", tag: "Demandes",
+                                    parameters: [["name": "code", "in": "path", "required": true,
+                                                  "description": "Code de l'organisation (mun-12072)", "schema": ["type": "string"]]],
+                                    ok: plainJSON("Demande déposée", ref("MunicipalRequest")))
+        if var post = file.removeValue(forKey: "get") as? [String: Any] {
+            var responses = post["responses"] as? [String: Any] ?? [:]
+            responses["201"] = responses.removeValue(forKey: "200")
+            responses["422"] = ["$ref": "#/components/responses/Problem"]
+            post["responses"] = responses
+            post["requestBody"] = ["required": true, "content": ["application/json": ["schema": object([
+                "type": ["type": "string", "description": "Code du type de demande (signalisation, autre…)"],
+                "title": ["type": "string", "maxLength": 200], "description": ["type": "string", "maxLength": 20000],
+                "resolution_number": ["type": "string"], "resolution_date": ["type": "string", "format": "date"],
+                "latitude": ["type": "string"], "longitude": ["type": "string"]], required: ["type", "title", "description"])]]]
+            file["post"] = post
+        }
+        return [
+            "/api/v1/demandes": securedOperation(
+                "listRequests", "Les demandes que l'appelant peut lire (les siennes pour une municipalité), 50 par page",
+                tag: "Demandes",
+                parameters: [query("statut", "État, ou « ouvertes »", ["type": "string"]), query("unite", "Code de l'unité", ["type": "string"]),
+                             query("moi", "1 : celles qui me sont confiées", ["type": "string"]),
+                             query("q", "Recherche (numéro, titre, texte, messages)", ["type": "string"]),
+                             query("page", "Page", ["type": "integer", "minimum": 1])],
+                ok: plainJSON("Demandes", ["type": "array", "items": ref("MunicipalRequest")])),
+            "/api/v1/demandes/{numero}": securedOperation("getRequest", "Une demande", tag: "Demandes", parameters: [number],
+                                                          ok: plainJSON("Demande", ref("MunicipalRequest"))),
+            "/api/v1/organisations/{code}/demandes": file,
+        ]
+    }()
+
     static func object(_ properties: [String: Any], required: [String]) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required]
     }
@@ -183,6 +217,14 @@ enum OpenAPIDocument {
                                             "portees": ["type": "array", "items": ["type": "string"]]],
                                            required: ["id", "organisation", "portees"]), ["type": "null"]]]],
                 required: ["id", "courriel", "nom", "langue", "roles", "mandats"]),
+            "MunicipalRequest": object([
+                "numero": ["type": "string"], "type": nullableString, "organisation": nullableString, "titre": ["type": "string"],
+                "description": ["type": "string"], "statut": ["type": "string", "enum": RequestStatus.allCases.map(\.rawValue)],
+                "priorite": ["type": "string"], "deposee_le": ["type": "string", "format": "date"],
+                "reponse_attendue_le": ["type": "string", "format": "date"], "resolution_numero": nullableString,
+                "resolution_date": nullableString, "latitude": nullableNumber, "longitude": nullableNumber,
+                "version": ["type": "integer"]],
+                required: ["numero", "titre", "description", "statut", "priorite", "deposee_le", "reponse_attendue_le", "version"]),
             "Person": object(["id": ["type": "string", "format": "uuid"], "courriel": ["type": "string"], "nom": ["type": "string"],
                               "actif": ["type": "boolean"], "roles": ["type": "array", "items": ["type": "string"]]],
                              required: ["id", "courriel", "nom", "actif", "roles"]),

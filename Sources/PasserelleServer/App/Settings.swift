@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     /// The address people reach Passerelle at, for links in messages (invitations, resets) and
     /// the OpenID Connect redirect. Defaults to `http://HOST:PORT`.
     public var publicURL: String?
+    /// A holidays file replacing the shipped one (`Resources/Calendar/holidays.json`).
+    public var holidaysPath: String?
     /// Single sign-on with an OpenID Connect provider, when configured.
     public var oidc: OIDCSettings?
 
@@ -99,6 +101,7 @@ public struct Settings: Sendable {
             }
             settings.poolTimeoutSeconds = number
         }
+        settings.holidaysPath = value("HOLIDAYS_PATH")
         settings.publicURL = value("PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let oidcValues = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"].map(value)
         if oidcValues.contains(where: { $0 != nil }) {

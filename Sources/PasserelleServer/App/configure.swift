@@ -46,6 +46,12 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateIdentityTables())
         app.migrations.add(SyncOrganisations())
         app.migrations.add(CreateAccessTables())
+        app.migrations.add(CreateRequestTables())
+    }
+
+    // working days
+    do {
+        app.holidays = try Application.loadHolidays(path: settings.holidaysPath)
     }
 
     // routes

@@ -55,6 +55,10 @@ enum Assets {
     .field--error .field__input, .field--error .field__select { border: 2px solid var(--error); }
     .field__input--short { width: 8rem; }
     .fieldset { border: 0; padding: 0; }
+    .field__textarea { width: 100%; max-width: 40rem; }
+    .message { border-left: 4px solid var(--border); padding: .5rem 1rem; margin: 0 0 1rem; }
+    .message--note { border-left-color: #e0a800; background: #fff8e1; }
+    .message__meta { color: #4e5662; font-size: .9rem; margin: 0 0 .25rem; }
     .checkbox { margin: .25rem 0; }
     .checkbox input { margin-right: .5rem; }
     .inline-form { display: inline-block; margin: 0 .5rem .25rem 0; }

@@ -69,7 +69,8 @@ struct Layout {
             .div(.class("container site-header__tools"),
                  .nav(.class("main-nav"), H.attr("aria-label", l("layout.main_navigation")),
                       H.ul(navItem("nav.home", "/"), navItem("nav.regions", "/regions"),
-                          navItem("nav.municipalities", "/municipalites"), navItem("nav.api", "/api"),
+                          navItem("nav.municipalities", "/municipalites"), navItem("nav.requests", "/demandes"),
+                          navItem("nav.api", "/api"),
                           navItem("nav.account", "/mon-compte"))),
                  UI.searchForm(l, query: searchQuery, id: "recherche-entete")))
     }

@@ -29,6 +29,20 @@ enum UI {
                              .named("autocomplete", autocomplete)]))
     }
 
+    /// A text of several lines, labelled, with its hint and error.
+    static func textArea(name: String, label: String, value: String = "", hint: String? = nil, error: String? = nil,
+                         rows: Int = 6) -> BodyNode {
+        let id = "champ-\(name)"
+        let described = [hint.map { _ in "\(id)-aide" }, error.map { _ in "\(id)-erreur" }].compactMap { $0 }
+        return .div(.class("field" + (error == nil ? "" : " field--error")),
+            H.el("label", H.attr("for", id), .class("field__label"), .text(label)),
+            .unwrap(hint) { .div(.id("\(id)-aide"), .class("field__hint"), .text($0)) },
+            .unwrap(error) { .p(.id("\(id)-erreur"), .class("field__error"), .text($0)) },
+            H.el("textarea", H.attr("id", id), H.attr("name", name), H.attr("rows", String(rows)), .class("field__input field__textarea"),
+                 H.attr("aria-describedby", described.isEmpty ? nil : described.joined(separator: " ")),
+                 H.attr("aria-invalid", error == nil ? nil : "true"), .text(value)))
+    }
+
     /// A choice among options; `selected` is the value kept from the request.
     static func select(name: String, label: String, options: [(value: String, label: String)], selected: String?,
                        error: String? = nil) -> BodyNode {

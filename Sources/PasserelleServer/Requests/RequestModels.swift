@@ -1,0 +1,217 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+
+/// A kind of request, in the catalog administrators edit: bilingual name and description, who
+/// handles it first, its service standard, whether a council resolution is required.
+final class RequestTypeModel: Model, @unchecked Sendable {
+    static let schema = "request_types"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Field(key: "version") var version: Int
+
+    // data fields
+    /// Stable: `signalisation`, `apaisement-circulation`.
+    @Field(key: "code") var code: String
+    @Field(key: "name_fr") var nameFr: String
+    @Field(key: "name_en") var nameEn: String
+    @Field(key: "description_fr") var descriptionFr: String
+    @Field(key: "description_en") var descriptionEn: String
+    /// `bcam` (triage first) or `directorate` (straight to the directorate covering the municipality).
+    @Field(key: "routing") var routing: String
+    /// Working days for an answer.
+    @Field(key: "target_days") var targetDays: Int
+    @Field(key: "resolution_required") var resolutionRequired: Bool
+    /// The PAMAM measure it serves (`4.1`), when there is one.
+    @OptionalField(key: "measure") var measure: String?
+    @Field(key: "active") var active: Bool
+    @Field(key: "position") var position: Int
+
+    init() {}
+
+    func name(_ language: Language) -> String { language == .enCA ? nameEn : nameFr }
+    func description(_ language: Language) -> String { language == .enCA ? descriptionEn : descriptionFr }
+}
+
+/// A municipal request (`DM-2026-000123`).
+final class RequestModel: Model, @unchecked Sendable {
+    static let schema = "requests"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Optimistic lock: an edit made on an older version is refused (409).
+    @Field(key: "version") var version: Int
+
+    // reference fields
+    @Parent(key: "type_id") var type: RequestTypeModel
+    /// The municipality (or MRC) that files it: whose record it is.
+    @Parent(key: "organisation_id") var organisation: OrganisationModel
+    @Parent(key: "requester_id") var requester: PersonModel
+    /// The unit handling it (BCAM, a directorate).
+    @Parent(key: "unit_id") var unit: OrganisationModel
+    @OptionalParent(key: "assignee_id") var assignee: PersonModel?
+    @OptionalField(key: "merged_into") var mergedInto: String?
+
+    // data fields
+    @Field(key: "number") var number: String
+    @Field(key: "title") var title: String
+    @Field(key: "description") var details: String
+    @Enum(key: "status") var status: RequestStatus
+    /// `normal`, `high`, `urgent`.
+    @Field(key: "priority") var priority: String
+    /// ISO dates (Québec).
+    @Field(key: "filed_on") var filedOn: String
+    @Field(key: "expected_on") var expectedOn: String
+    @Field(key: "language") var language: String
+    @OptionalField(key: "resolution_number") var resolutionNumber: String?
+    @OptionalField(key: "resolution_date") var resolutionDate: String?
+    @OptionalField(key: "latitude") var latitude: Double?
+    @OptionalField(key: "longitude") var longitude: Double?
+    @OptionalField(key: "transfer_reason") var transferReason: String?
+    /// 1–5, asked once the request is closed.
+    @OptionalField(key: "rating") var rating: Int?
+    /// Lower-case, accent-free text of number, title, description and messages, for search.
+    @Field(key: "search_text") var searchText: String
+
+    init() {}
+}
+
+/// A status taken on a date: the service clock's history.
+final class RequestStepModel: Model, @unchecked Sendable {
+    static let schema = "request_steps"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Parent(key: "request_id") var request: RequestModel
+    @Enum(key: "status") var status: RequestStatus
+    @Field(key: "event") var event: String
+    @Field(key: "on_date") var onDate: String
+    @OptionalField(key: "person_id") var personID: UUID?
+
+    init() {}
+}
+
+/// A message to or from the municipality, or an internal note the municipality never sees.
+final class RequestMessageModel: Model, @unchecked Sendable {
+    static let schema = "request_messages"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Parent(key: "request_id") var request: RequestModel
+    @OptionalField(key: "author_id") var authorID: UUID?
+    @Field(key: "author_label") var authorLabel: String
+    /// `message` (seen by the municipality) or `note` (ministry only).
+    @Field(key: "kind") var kind: String
+    @Field(key: "body") var body: String
+
+    init() {}
+}
+
+/// The numbers given so far, per year.
+final class RequestCounterModel: Model, @unchecked Sendable {
+    static let schema = "request_counters"
+
+    @ID(custom: .id, generatedBy: .user) var id: Int?
+    @Field(key: "last") var last: Int
+
+    init() {}
+}
+
+struct CreateRequestTables: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(RequestTypeModel.schema)
+            .id()
+            .field("code", .string, .required)
+            .field("name_fr", .string, .required)
+            .field("name_en", .string, .required)
+            .field("description_fr", .string, .required)
+            .field("description_en", .string, .required)
+            .field("routing", .string, .required)
+            .field("target_days", .int, .required)
+            .field("resolution_required", .bool, .required)
+            .field("measure", .string)
+            .field("active", .bool, .required)
+            .field("position", .int, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .unique(on: "code")
+            .create()
+        try await database.schema(RequestModel.schema)
+            .id()
+            .field("type_id", .uuid, .required, .references(RequestTypeModel.schema, "id", onDelete: .restrict))
+            .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .restrict))
+            .field("requester_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .restrict))
+            .field("unit_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .restrict))
+            .field("assignee_id", .uuid, .references(PersonModel.schema, "id", onDelete: .setNull))
+            .field("merged_into", .string)
+            .field("number", .string, .required)
+            .field("title", .string, .required)
+            .field("description", .string, .required)
+            .field("status", .string, .required)
+            .field("priority", .string, .required)
+            .field("filed_on", .string, .required)
+            .field("expected_on", .string, .required)
+            .field("language", .string, .required)
+            .field("resolution_number", .string)
+            .field("resolution_date", .string)
+            .field("latitude", .double)
+            .field("longitude", .double)
+            .field("transfer_reason", .string)
+            .field("rating", .int)
+            .field("search_text", .string, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "number")
+            .create()
+        try await database.schema(RequestStepModel.schema)
+            .id()
+            .field("request_id", .uuid, .required, .references(RequestModel.schema, "id", onDelete: .cascade))
+            .field("status", .string, .required)
+            .field("event", .string, .required)
+            .field("on_date", .string, .required)
+            .field("person_id", .uuid)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(RequestMessageModel.schema)
+            .id()
+            .field("request_id", .uuid, .required, .references(RequestModel.schema, "id", onDelete: .cascade))
+            .field("author_id", .uuid)
+            .field("author_label", .string, .required)
+            .field("kind", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(RequestCounterModel.schema)
+            .field(.id, .int, .identifier(auto: false))
+            .field("last", .int, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        for (name, table, columns) in [
+            ("requests_organisation", RequestModel.schema, ["organisation_id", "filed_on"]),
+            ("requests_unit_status", RequestModel.schema, ["unit_id", "status", "expected_on"]),
+            ("requests_assignee_status", RequestModel.schema, ["assignee_id", "status"]),
+            ("request_steps_request", RequestStepModel.schema, ["request_id"]),
+            ("request_messages_request", RequestMessageModel.schema, ["request_id"]),
+        ] {
+            var index = sql.create(index: name).on(table)
+            for column in columns { index = index.column(column) }
+            try await index.run()
+        }
+        for type in RequestTypeCatalog.seed {
+            try await type.create(on: database)
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [RequestCounterModel.schema, RequestMessageModel.schema, RequestStepModel.schema, RequestModel.schema,
+                       RequestTypeModel.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

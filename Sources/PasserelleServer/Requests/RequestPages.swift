@@ -1,0 +1,409 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+extension Request {
+    private struct MunicipalRequestKey: StorageKey { typealias Value = RequestModel }
+
+    /// The request a `/demandes/:numero` route is about, loaded by its policy.
+    var municipalRequest: RequestModel? {
+        get { storage[MunicipalRequestKey.self] }
+        set { storage[MunicipalRequestKey.self] = newValue }
+    }
+}
+
+/// The guichet's pages and API: the list (a municipality's requests, the ministry's queues), the
+/// filing form, a request's file with its conversation and its actions.
+struct RequestPages: Sendable {
+    static let pageSize = 50
+
+    /// Loads the request of the path and says whose it is, for the route's policy.
+    @Sendable static func owner(_ req: Request) async throws -> UUID? {
+        guard let number = req.parameters.get("numero"), number.count <= 20,
+              let model = try await RequestModel.query(on: req.db).filter(\.$number == number).first() else { return nil }
+        req.municipalRequest = model
+        return model.$organisation.id
+    }
+
+    func register(_ routes: any RoutesBuilder, api: any RoutesBuilder) {
+        let read = RoutePolicy.record(.read, .requests, owner: Self.owner)
+        let update = RoutePolicy.record(.update, .requests, owner: Self.owner)
+        let create = RoutePolicy.organisation(.create, .requests)
+        routes.get("demandes", use: list).policy(.signedIn)
+        routes.get("demandes", "nouvelle", use: choose).policy(.signedIn)
+        routes.get("organisations", ":code", "demandes", "nouvelle", use: form).policy(create)
+        routes.post("organisations", ":code", "demandes", use: file).policy(create)
+        routes.get("demandes", ":numero", use: show).policy(read)
+        routes.post("demandes", ":numero", "evenements", use: move).policy(update)
+        routes.post("demandes", ":numero", "messages", use: message).policy(update)
+        routes.post("demandes", ":numero", "evaluation", use: rate).policy(update)
+        api.get("demandes", use: apiList).policy(.signedIn)
+        api.get("demandes", ":numero", use: apiShow).policy(read)
+        api.post("organisations", ":code", "demandes", use: apiFile).policy(create)
+    }
+
+    // MARK: list
+
+    struct Filter {
+        var status = ""
+        var unit = ""
+        var mine = false
+        var q = ""
+        var page = 1
+    }
+
+    static func filter(_ req: Request) throws -> Filter {
+        Filter(status: AdminPages.text(req, "statut"), unit: AdminPages.text(req, "unite"),
+               mine: req.query[String.self, at: "moi"] == "1", q: AdminPages.text(req, "q"), page: try AdminPages.page(req))
+    }
+
+    /// The requests the person may read, filtered and paged in SQL.
+    static func query(_ req: Request, _ filter: Filter) async throws -> (rows: [RequestModel], total: Int)? {
+        guard let scope = Policy.readableOwners(req.accessActor, service: .requests, on: .today) else { return nil }
+        var query = RequestModel.query(on: req.db)
+        if case .only(let owners) = scope { query = query.filter(\.$organisation.$id ~~ owners) }
+        if filter.status == "ouvertes" || filter.status.isEmpty {
+            if filter.status == "ouvertes" { query = query.filter(\.$status !~ [.closed, .transferred, .merged]) }
+        } else if let status = RequestStatus(rawValue: filter.status) {
+            query = query.filter(\.$status == status)
+        } else {
+            throw Problem.invalidParameter("statut", key: "problem.parameter.one_of",
+                                           ["allowed": RequestStatus.allCases.map(\.rawValue).joined(separator: ", "),
+                                            "value": filter.status])
+        }
+        if !filter.unit.isEmpty {
+            guard let unit = try await OrganisationModel.query(on: req.db).filter(\.$code == filter.unit).first() else {
+                throw Problem.invalidParameter("unite", key: "problem.parameter.unknown_code", ["value": filter.unit])
+            }
+            query = query.filter(\.$unit.$id == (try unit.requireID()))
+        }
+        if filter.mine, let me = req.currentUser?.personID { query = query.filter(\.$assignee.$id == me) }
+        if !filter.q.isEmpty {
+            query = query.filter(\.$searchText, .custom("LIKE"), "%" + Requests.searchable([filter.q]) + "%")
+        }
+        let total = try await query.count()
+        let rows = try await query.with(\.$type).with(\.$organisation).with(\.$unit)
+            .sort(\.$expectedOn).sort(\.$number)
+            .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)).all()
+        return (rows, total)
+    }
+
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let filter = try Self.filter(req)
+        let found = try await Self.query(req, filter)
+        let units = req.accessActor.isMinistry
+            ? try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).sort(\.$name).all() : []
+        return RequestViews.list(Layout(req), filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0,
+                                 readable: found != nil, units: units, ministry: req.accessActor.isMinistry,
+                                 days: req.application.workingDays).page(status: .ok)
+    }
+
+    /// Where to file: straight to the form when the person files for one organisation only.
+    @Sendable func choose(_ req: Request) async throws -> Response {
+        let actor = req.accessActor
+        let owners = Set(actor.memberships.map(\.organisationID) + actor.mandates.map(\.municipalityID))
+            .filter { req.allows(.create, Resource(service: .requests, ownerID: $0)) }
+        let organisations = try await OrganisationModel.query(on: req.db).filter(\.$id ~~ owners)
+            .filter(\.$kind ~~ [.municipality, .mrc]).sort(\.$name).all()
+        if organisations.count == 1 { return req.redirect(to: "/organisations/\(organisations[0].code)/demandes/nouvelle") }
+        return RequestViews.choose(Layout(req), organisations: organisations).page(status: .ok)
+    }
+
+    // MARK: filing
+
+    struct FilingForm: Content {
+        var type: String?
+        var title: String?
+        var description: String?
+        var resolution_number: String?
+        var resolution_date: String?
+        var latitude: String?
+        var longitude: String?
+    }
+
+    @Sendable func form(_ req: Request) async throws -> Response {
+        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
+        return RequestViews.form(Layout(req), organisation: try req.requireOrganisation(), types: types,
+                                 form: FilingForm(type: req.query[String.self, at: "type"]), errors: [],
+                                 csrf: req.currentUser?.csrfToken ?? "").page(status: .ok)
+    }
+
+    /// Checks a filing field by field; the errors are catalog keys.
+    static func validate(_ form: FilingForm, types: [RequestTypeModel]) -> (Requests.Filing?, AccountViews.Errors) {
+        var errors: AccountViews.Errors = []
+        let type = types.first { $0.code == form.type }
+        if type == nil { errors.append(("type", "request.error.type")) }
+        let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty || title.count > 200 { errors.append(("title", "request.error.title")) }
+        let details = (form.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if details.isEmpty || details.count > 20_000 { errors.append(("description", "request.error.description")) }
+        let number = (form.resolution_number ?? "").trimmingCharacters(in: .whitespaces)
+        let dateText = (form.resolution_date ?? "").trimmingCharacters(in: .whitespaces)
+        let resolutionDate = CalendarDate(iso: dateText)
+        if type?.resolutionRequired == true {
+            if number.isEmpty || number.count > 40 { errors.append(("resolution_number", "request.error.resolution_number")) }
+            if resolutionDate == nil { errors.append(("resolution_date", "request.error.resolution_date")) }
+        } else if !dateText.isEmpty && resolutionDate == nil {
+            errors.append(("resolution_date", "request.error.resolution_date"))
+        }
+        if let date = resolutionDate, date > .today { errors.append(("resolution_date", "request.error.resolution_future")) }
+        let latitudeText = (form.latitude ?? "").trimmingCharacters(in: .whitespaces)
+        let longitudeText = (form.longitude ?? "").trimmingCharacters(in: .whitespaces)
+        var latitude: Double?, longitude: Double?
+        if !latitudeText.isEmpty || !longitudeText.isEmpty {
+            latitude = Double(latitudeText.replacingOccurrences(of: ",", with: "."))
+            longitude = Double(longitudeText.replacingOccurrences(of: ",", with: "."))
+            // Québec's bounding box, roughly.
+            if latitude.map({ (44.9...62.6).contains($0) }) != true { errors.append(("latitude", "request.error.latitude")) }
+            if longitude.map({ (-79.8 ... -57.0).contains($0) }) != true { errors.append(("longitude", "request.error.longitude")) }
+        }
+        guard errors.isEmpty, let type else { return (nil, errors) }
+        return (Requests.Filing(type: type, title: title, details: details, resolutionNumber: number.nilIfEmpty,
+                                resolutionDate: resolutionDate, latitude: latitude, longitude: longitude), [])
+    }
+
+    @Sendable func file(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let organisation = try req.requireOrganisation()
+        let form = (try? req.content.decode(FilingForm.self)) ?? FilingForm()
+        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
+        let (filing, errors) = Self.validate(form, types: types)
+        guard let filing else {
+            let l = req.localizer
+            return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
+                                     errors: errors.map { ($0.field, l($0.message)) }, csrf: req.currentUser?.csrfToken ?? "")
+                .page(status: .unprocessableEntity)
+        }
+        let model = try await req.db.transaction { db in
+            try await Requests.file(filing, for: organisation, request: req, on: db)
+        }
+        return RequestViews.filed(Layout(req), model: model, type: filing.type).page(status: .created)
+    }
+
+    // MARK: a request's file
+
+    func loaded(_ req: Request) async throws -> (RequestModel, RequestTypeModel, [RequestStepModel]) {
+        guard let model = req.municipalRequest else { throw Problem.notFound() }
+        try await model.$type.load(on: req.db)
+        try await model.$organisation.load(on: req.db)
+        try await model.$unit.load(on: req.db)
+        try await model.$requester.load(on: req.db)
+        try await model.$assignee.load(on: req.db)
+        let steps = try await RequestStepModel.query(on: req.db).filter(\.$request.$id == model.requireID())
+            .sort(\.$createdAt).all()
+        return (model, model.type, steps)
+    }
+
+    @Sendable func show(_ req: Request) async throws -> Response {
+        try await showPage(req, errors: [], status: .ok)
+    }
+
+    func showPage(_ req: Request, errors: AccountViews.Errors, status: HTTPResponseStatus, note: String = "") async throws
+        -> Response {
+        let (model, type, steps) = try await loaded(req)
+        let ministry = req.accessActor.isMinistry
+        var messages = RequestMessageModel.query(on: req.db).filter(\.$request.$id == (try model.requireID()))
+        // Internal notes never leave the ministry: filtered in SQL.
+        if !ministry { messages = messages.filter(\.$kind == "message") }
+        let conversation = try await messages.sort(\.$createdAt).all()
+        let history = ministry ? try await AuditEventModel.query(on: req.db).filter(\.$recordType == "request")
+            .filter(\.$recordID == model.number).sort(\.$sequence).all() : []
+        let party = Requests.party(of: req, for: model)
+        let events = party.map { RequestWorkflow.events(from: model.status, by: $0) } ?? []
+        let clock = Requests.clock(model, type: type, steps: steps)
+        let mayRate = party == .requester && model.status == .closed && model.rating == nil
+        return RequestViews.show(Layout(req), model: model, type: type, steps: steps, clock: clock, mayRate: mayRate,
+                                 days: req.application.workingDays, conversation: conversation, history: history,
+                                 events: events, ministry: ministry, canWrite: party != nil, errors: errors, note: note,
+                                 csrf: req.currentUser?.csrfToken ?? "").page(status: status)
+    }
+
+    struct MoveForm: Content {
+        var event: String?
+        var version: String?
+        var note: String?
+        /// For `assign`: the assignee's email (the person acting when empty).
+        var assignee: String?
+        /// For `merge`: the number of the request this one joins.
+        var merge_into: String?
+    }
+
+    @Sendable func move(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let model = req.municipalRequest else { throw Problem.notFound() }
+        let form = (try? req.content.decode(MoveForm.self)) ?? MoveForm()
+        let l = req.localizer
+        guard let event = form.event.flatMap(RequestEvent.init(rawValue:)), let version = form.version.flatMap(Int.init) else {
+            return try await showPage(req, errors: [("event", l("request.error.event"))], status: .unprocessableEntity,
+                                      note: form.note ?? "")
+        }
+        let note = form.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var assignee: PersonModel?
+        if event == .assign {
+            let email = PersonModel.normalized(form.assignee ?? "")
+            assignee = email.isEmpty ? try await PersonModel.find(req.currentUser?.personID, on: req.db)
+                                     : try await PersonModel.query(on: req.db).filter(\.$email == email).first()
+            var isStaff = false
+            if let person = assignee {
+                isStaff = try await MembershipModel.query(on: req.db).filter(\.$person.$id == person.requireID())
+                    .with(\.$organisation).all().contains { $0.organisation.kind == .ministryUnit }
+            }
+            if !isStaff {
+                return try await showPage(req, errors: [("assignee", l("request.error.assignee"))], status: .unprocessableEntity,
+                                          note: form.note ?? "")
+            }
+        }
+        if event == .transfer && (note ?? "").isEmpty {
+            return try await showPage(req, errors: [("note", l("request.error.transfer_reason"))], status: .unprocessableEntity)
+        }
+        var target: RequestModel?
+        if event == .merge {
+            target = try await RequestModel.query(on: req.db).filter(\.$number == (form.merge_into ?? "")).first()
+            if target == nil || target?.number == model.number || target?.status.isFinal == true {
+                return try await showPage(req, errors: [("merge_into", l("request.error.merge_into"))],
+                                          status: .unprocessableEntity, note: form.note ?? "")
+            }
+        }
+        let chosen = assignee, joined = target
+        do {
+            try await req.db.transaction { db in
+                try await Requests.move(model, event, version: version, note: note, assignee: chosen, mergeInto: joined,
+                                        request: req, on: db)
+            }
+        } catch let refusal as Requests.Refusal {
+            let (status, key): (HTTPResponseStatus, String) = switch refusal {
+            case .stale: (.conflict, "request.error.stale")
+            case .transition: (.unprocessableEntity, "request.error.transition")
+            case .notAParty: (.forbidden, "request.error.not_a_party")
+            }
+            // Reload: the page shows the request as it is now, and keeps what was typed.
+            if let fresh = try await RequestModel.find(model.id, on: req.db) { req.municipalRequest = fresh }
+            return try await showPage(req, errors: [("event", l(key, ["event": l("request.event.\(event.rawValue)"),
+                                                                      "status": l("request.status.\(model.status.rawValue)")]))],
+                                      status: status, note: form.note ?? "")
+        }
+        return req.redirect(to: "/demandes/\(model.number)", redirectType: .normal)
+    }
+
+    struct MessageForm: Content {
+        var body: String?
+        var kind: String?
+    }
+
+    @Sendable func message(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let model = req.municipalRequest else { throw Problem.notFound() }
+        let form = (try? req.content.decode(MessageForm.self)) ?? MessageForm()
+        let l = req.localizer
+        let body = (form.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let kind = req.accessActor.isMinistry && form.kind == "note" ? "note" : "message"
+        guard !body.isEmpty, body.count <= 20_000 else {
+            return try await showPage(req, errors: [("body", l("request.error.message"))], status: .unprocessableEntity)
+        }
+        guard Requests.party(of: req, for: model) != nil else { throw RouteGuard.problem(for: .missingRole) }
+        try await req.db.transaction { db in
+            try await Requests.addMessage(model, kind: kind, body: body, request: req, on: db)
+        }
+        return req.redirect(to: "/demandes/\(model.number)#conversation", redirectType: .normal)
+    }
+
+    struct RatingForm: Content { var rating: String? }
+
+    /// The one question asked when a request is closed: how satisfied the municipality is (1–5).
+    @Sendable func rate(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let model = req.municipalRequest else { throw Problem.notFound() }
+        let l = req.localizer
+        let form = (try? req.content.decode(RatingForm.self)) ?? RatingForm()
+        guard model.status == .closed, model.rating == nil else {
+            return try await showPage(req, errors: [("rating", l("request.error.rating_closed"))], status: .conflict)
+        }
+        guard Requests.party(of: req, for: model) == .requester else { throw RouteGuard.problem(for: .missingRole) }
+        guard let rating = form.rating.flatMap(Int.init), (1...5).contains(rating) else {
+            return try await showPage(req, errors: [("rating", l("request.error.rating"))], status: .unprocessableEntity)
+        }
+        try await req.db.transaction { db in
+            model.rating = rating
+            model.version += 1
+            try await model.update(on: db)
+            try await Audit.record(on: db, actor: req.auditActor, action: "requests.rate", recordType: "request",
+                                   recordID: model.number, changes: ["rating": .init(before: nil, after: String(rating))])
+        }
+        return req.redirect(to: "/demandes/\(model.number)", redirectType: .normal)
+    }
+
+    // MARK: API
+
+    @Sendable func apiList(_ req: Request) async throws -> Response {
+        let filter = try Self.filter(req)
+        guard let found = try await Self.query(req, filter) else { return try IdentityAPI.json([RequestDTO]()) }
+        let response = try IdentityAPI.json(found.rows.map { RequestDTO($0) })
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        return response
+    }
+
+    @Sendable func apiShow(_ req: Request) async throws -> Response {
+        let (model, _, _) = try await loaded(req)
+        return try IdentityAPI.json(RequestDTO(model))
+    }
+
+    @Sendable func apiFile(_ req: Request) async throws -> Response {
+        let organisation = try req.requireOrganisation()
+        let form: FilingForm
+        do { form = try req.content.decode(FilingForm.self) } catch {
+            throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
+        }
+        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).all()
+        let (filing, errors) = Self.validate(form, types: types)
+        guard let filing else {
+            throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
+                          fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
+        }
+        let model = try await req.db.transaction { db in
+            try await Requests.file(filing, for: organisation, request: req, on: db)
+        }
+        model.$type.value = filing.type
+        model.$organisation.value = organisation
+        let response = try IdentityAPI.json(RequestDTO(model))
+        response.status = .created
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes/\(model.number)")
+        return response
+    }
+}
+
+/// A request as the API gives it (French keys, like the rest of the API).
+struct RequestDTO: Content {
+    let numero: String
+    let type: String?
+    let organisation: String?
+    let titre: String
+    let description: String
+    let statut: String
+    let priorite: String
+    let deposee_le: String
+    let reponse_attendue_le: String
+    let resolution_numero: String?
+    let resolution_date: String?
+    let latitude: Double?
+    let longitude: Double?
+    let version: Int
+
+    init(_ m: RequestModel) {
+        numero = m.number
+        type = m.$type.value?.code
+        organisation = m.$organisation.value?.code
+        titre = m.title
+        description = m.details
+        statut = m.status.rawValue
+        priorite = m.priority
+        deposee_le = m.filedOn
+        reponse_attendue_le = m.expectedOn
+        resolution_numero = m.resolutionNumber
+        resolution_date = m.resolutionDate
+        latitude = m.latitude
+        longitude = m.longitude
+        version = m.version
+    }
+}

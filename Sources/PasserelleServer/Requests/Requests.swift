@@ -1,0 +1,261 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+extension Application {
+    private struct HolidaysKey: StorageKey { typealias Value = HolidayCalendar }
+    private struct WorkingDaysKey: StorageKey { typealias Value = WorkingDays }
+
+    /// The holidays: the shipped file, or the one `HOLIDAYS_PATH` names.
+    var holidays: HolidayCalendar {
+        get { storage[HolidaysKey.self] ?? .quebecPublicService }
+        set {
+            storage[HolidaysKey.self] = newValue
+            storage[WorkingDaysKey.self] = nil
+        }
+    }
+
+    /// Working days of the years around today (computed once).
+    var workingDays: WorkingDays {
+        let year = CalendarDate.today.year
+        if let known = storage[WorkingDaysKey.self], known.firstYear <= year - 3, known.lastYear >= year + 5 { return known }
+        let days = holidays.days(from: year - 5, through: year + 10)
+        storage[WorkingDaysKey.self] = days
+        return days
+    }
+
+    static func loadHolidays(path: String?) throws -> HolidayCalendar {
+        let url: URL
+        if let path {
+            url = URL(fileURLWithPath: path)
+        } else if let shipped = Bundle.module.url(forResource: "holidays", withExtension: "json", subdirectory: "Resources/Calendar") {
+            url = shipped
+        } else {
+            return .quebecPublicService
+        }
+        return try JSONDecoder().decode(HolidayCalendar.self, from: Data(contentsOf: url))
+    }
+}
+
+/// Filing, moving and answering municipal requests. Every change is journaled in its transaction.
+enum Requests {
+    static let priorities = ["normal", "high", "urgent"]
+
+    /// Why a change is refused, with what the caller needs to say it.
+    enum Refusal: Error {
+        case stale(current: Int)
+        case transition(RequestWorkflow.Refusal)
+        case notAParty
+    }
+
+    /// Lower case without accents, for the search column.
+    static func searchable(_ parts: [String]) -> String {
+        parts.joined(separator: " ").folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_CA"))
+            .lowercased()
+    }
+
+    /// The next number of the year, `DM-2026-000123`: one counter row per year, taken under its lock.
+    static func nextNumber(year: Int, on db: any Database) async throws -> String {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("INSERT INTO request_counters (id, last) VALUES (\(bind: year), 0) ON CONFLICT (id) DO NOTHING").run()
+        guard let row = try await sql.raw("UPDATE request_counters SET last = last + 1 WHERE id = \(bind: year) RETURNING last")
+            .first() else { throw Abort(.internalServerError, reason: "request counter missing") }
+        let last = try row.decode(column: "last", as: Int.self)
+        return "DM-\(year)-" + String(format: "%06d", last)
+    }
+
+    /// The unit that receives a new request: the BCAM, or the directorate covering the
+    /// municipality's region when the type says so.
+    static func unit(for type: RequestTypeModel, organisation: OrganisationModel, territory: TerritoryDirectory,
+                     on db: any Database) async throws -> OrganisationModel {
+        var code = "unite-bcam"
+        if type.routing == "directorate", let region = region(of: organisation, in: territory),
+           let directorate = try OrganisationQueries.configured().first(where: { $0.kind == .ministryUnit
+               && $0.code.hasPrefix("unite-dgt") && $0.regions.contains(region) }) {
+            code = directorate.code
+        }
+        guard let unit = try await OrganisationModel.query(on: db).filter(\.$code == code).first() else {
+            throw Abort(.internalServerError, reason: "unit \(code) is missing")
+        }
+        return unit
+    }
+
+    static func region(of organisation: OrganisationModel, in territory: TerritoryDirectory) -> String? {
+        guard let code = organisation.territoryCode else { return nil }
+        if organisation.kind == .municipality { return territory.municipality(code)?.record.regionCode }
+        return territory.unit(code)?.record.regionCode
+    }
+
+    struct Filing {
+        var type: RequestTypeModel
+        var title: String
+        var details: String
+        var priority = "normal"
+        var resolutionNumber: String?
+        var resolutionDate: CalendarDate?
+        var latitude: Double?
+        var longitude: Double?
+    }
+
+    /// Files a request for the organisation; returns it with its number.
+    static func file(_ filing: Filing, for organisation: OrganisationModel, request: Request, on db: any Database,
+                     today: CalendarDate = .today) async throws -> RequestModel {
+        guard let user = request.currentUser else { throw SignInRequired() }
+        let app = request.application
+        let unit = try await unit(for: filing.type, organisation: organisation, territory: app.territory.current, on: db)
+        let model = RequestModel()
+        model.number = try await nextNumber(year: today.year, on: db)
+        model.$type.id = try filing.type.requireID()
+        model.$organisation.id = try organisation.requireID()
+        model.$requester.id = user.personID
+        model.$unit.id = try unit.requireID()
+        model.title = filing.title
+        model.details = filing.details
+        model.status = .received
+        model.priority = filing.priority
+        model.filedOn = today.iso
+        model.expectedOn = app.workingDays.adding(filing.type.targetDays, to: today).iso
+        model.language = request.language.rawValue
+        model.resolutionNumber = filing.resolutionNumber
+        model.resolutionDate = filing.resolutionDate?.iso
+        model.latitude = filing.latitude
+        model.longitude = filing.longitude
+        model.searchText = searchable([model.number, filing.title, filing.details])
+        model.version = 1
+        try await model.create(on: db)
+        try await step(model, .received, event: "file", on: today, person: user.personID, db: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "requests.file", recordType: "request",
+                               recordID: model.number, changes: [
+                                   "type": .init(before: nil, after: filing.type.code),
+                                   "organisation": .init(before: nil, after: organisation.code),
+                                   "unit": .init(before: nil, after: unit.code),
+                                   "title": .init(before: nil, after: filing.title),
+                                   "expected_on": .init(before: nil, after: model.expectedOn),
+                                   "resolution": .init(before: nil, after: filing.resolutionNumber),
+                               ])
+        return model
+    }
+
+    static func step(_ model: RequestModel, _ status: RequestStatus, event: String, on day: CalendarDate, person: UUID?,
+                     db: any Database) async throws {
+        let step = RequestStepModel()
+        step.$request.id = try model.requireID()
+        step.status = status
+        step.event = event
+        step.onDate = day.iso
+        step.personID = person
+        try await step.create(on: db)
+    }
+
+    /// Which party the signed-in person is for this request, if any.
+    static func party(of request: Request, for model: RequestModel) -> RequestParty? {
+        guard let user = request.currentUser else { return nil }
+        let actor = request.accessActor
+        let unitID = model.$unit.id
+        for membership in actor.memberships where membership.role.isMinistry {
+            switch membership.role {
+            case .administrator, .bcamCoordinator: return .triage
+            case .liaisonAgent where membership.organisationID == unitID: return .triage
+            default: continue
+            }
+        }
+        if model.$assignee.id == user.personID && actor.isMinistry { return .handler }
+        if actor.memberships.contains(where: { $0.role == .analyst || $0.role == .liaisonAgent }) { return .handler }
+        if !actor.isMinistry && request.allows(.update, Resource(service: .requests, ownerID: model.$organisation.id)) {
+            return .requester
+        }
+        return nil
+    }
+
+    /// The service clock of a request, from its steps.
+    static func clock(_ model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel]) -> ServiceClock {
+        ServiceClock(filedOn: CalendarDate(iso: model.filedOn) ?? .today, targetDays: type.targetDays,
+                     steps: steps.compactMap { s in CalendarDate(iso: s.onDate).map { ServiceClock.Step(s.status, on: $0) } })
+    }
+
+    /// Moves a request by an event, if the workflow and the version allow it.
+    static func move(_ model: RequestModel, _ event: RequestEvent, version: Int, note: String?, assignee: PersonModel? = nil,
+                     mergeInto: RequestModel? = nil, request: Request, on db: any Database,
+                     today: CalendarDate = .today) async throws {
+        guard version == model.version else { throw Refusal.stale(current: model.version) }
+        guard let party = party(of: request, for: model) else { throw Refusal.notAParty }
+        let next: RequestStatus
+        switch RequestWorkflow.next(from: model.status, on: event, by: party) {
+        case .success(let status): next = status
+        case .failure(let refusal): throw Refusal.transition(refusal)
+        }
+        let before = model.status
+        // Taken with its version: a concurrent change in between makes this one affect no row.
+        let sql = db as! any SQLDatabase
+        var update = sql.update(RequestModel.schema)
+            .set("status", to: SQLBind(next.rawValue)).set("version", to: SQLBind(version + 1))
+        var changes: [String: AuditChange] = ["status": .init(before: before.rawValue, after: next.rawValue)]
+        if event == .assign, let assignee {
+            update = update.set("assignee_id", to: SQLBind(try assignee.requireID()))
+            changes["assignee"] = .init(before: model.$assignee.id?.uuidString, after: assignee.email)
+            model.$assignee.id = try assignee.requireID()
+            // The request follows its assignee's unit (the BCAM routes it to a directorate so).
+            if let unit = try await MembershipModel.query(on: db).filter(\.$person.$id == assignee.requireID())
+                .join(OrganisationModel.self, on: \MembershipModel.$organisation.$id == \OrganisationModel.$id)
+                .filter(OrganisationModel.self, \.$kind == .ministryUnit).first()?.$organisation.id,
+               unit != model.$unit.id {
+                update = update.set("unit_id", to: SQLBind(unit))
+                changes["unit"] = .init(before: model.$unit.id.uuidString, after: unit.uuidString)
+                model.$unit.id = unit
+            }
+        }
+        if event == .transfer {
+            update = update.set("transfer_reason", to: SQLBind(note))
+            changes["transfer_reason"] = .init(before: nil, after: note)
+            model.transferReason = note
+        }
+        if event == .merge, let mergeInto {
+            update = update.set("merged_into", to: SQLBind(mergeInto.number))
+            changes["merged_into"] = .init(before: nil, after: mergeInto.number)
+            model.mergedInto = mergeInto.number
+        }
+        let updated = try await update
+            .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
+            .returning("id").all()
+        guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
+        model.status = next
+        model.version = version + 1
+        try await step(model, next, event: event.rawValue, on: today, person: request.currentUser?.personID, db: db)
+        // The expected date moves by the working days spent waiting.
+        let type = try await model.$type.get(on: db)
+        let steps = try await RequestStepModel.query(on: db).filter(\.$request.$id == model.requireID()).all()
+        let expected = clock(model, type: type, steps: steps).expectedOn(on: today, in: request.application.workingDays).iso
+        if expected != model.expectedOn {
+            changes["expected_on"] = .init(before: model.expectedOn, after: expected)
+            try await sql.update(RequestModel.schema).set("expected_on", to: SQLBind(expected))
+                .where("id", .equal, SQLBind(try model.requireID())).run()
+            model.expectedOn = expected
+        }
+        if let note, !note.isEmpty {
+            try await addMessage(model, kind: "message", body: note, request: request, on: db)
+        }
+        try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(event.rawValue)", recordType: "request",
+                               recordID: model.number, changes: changes)
+    }
+
+    /// A message to or from the municipality, or an internal note.
+    static func addMessage(_ model: RequestModel, kind: String, body: String, request: Request, on db: any Database)
+        async throws {
+        let message = RequestMessageModel()
+        message.$request.id = try model.requireID()
+        message.authorID = request.currentUser?.personID
+        message.authorLabel = request.currentUser?.displayName ?? "—"
+        message.kind = kind
+        message.body = body
+        try await message.create(on: db)
+        if kind == "message" {
+            let text = searchable([model.searchText, body])
+            try await (db as! any SQLDatabase).update(RequestModel.schema).set("search_text", to: SQLBind(text))
+                .where("id", .equal, SQLBind(try model.requireID())).run()
+        }
+        try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(kind)", recordType: "request",
+                               recordID: model.number, changes: [kind: .init(before: nil, after: String(body.prefix(500)))])
+    }
+}

@@ -1,0 +1,168 @@
+import Fluent
+import Foundation
+@testable import PasserelleCore
+@testable import PasserelleServer
+import Testing
+import VaporTesting
+
+@Suite struct RequestFlowTests {
+    static let rdl = "mun-12072"
+
+    /// The request's page, its version, and the CSRF token of the person looking at it.
+    func page(_ browser: Browser, _ number: String) async throws -> (html: String, version: String, csrf: String) {
+        let html = try await browser.send(.GET, "/demandes/\(number)").body.string
+        let version = try #require(AccessibilityCheck.matches(#"name="version" value="(\d+)""#, in: html).first)
+        return (html, version, try #require(Browser.csrf(in: html)))
+    }
+
+    func act(_ browser: Browser, _ number: String, _ event: RequestEvent, _ extra: [String: String] = [:]) async throws
+        -> TestingHTTPResponse {
+        let (_, version, csrf) = try await page(browser, number)
+        return try await browser.send(.POST, "/demandes/\(number)/evenements",
+                                      form: ["event": event.rawValue, "version": version, "_csrf": csrf].merging(extra) { $1 })
+    }
+
+    @Test func aSignageRequestFromFilingToClosing() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            try await IdentityFixtures.person("coordination@mtmd.test", on: app, roles: [("unite-bcam", .bcamCoordinator)])
+            try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            try await IdentityFixtures.person("rse@abercorn.test", on: app, roles: [("mun-46005", .rse)])
+
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            #expect(try await clerk.send(.GET, "/demandes/nouvelle").headers.first(name: .location)
+                == "/organisations/\(Self.rdl)/demandes/nouvelle")
+            let form = try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle")
+            #expect(form.status == .ok)
+            #expect(AccessibilityCheck.problems(in: form.body.string).isEmpty)
+            let csrf = try #require(Browser.csrf(in: form.body.string))
+            var fields = ["type": "signalisation", "title": "Panneau d'arrêt rue Lafontaine",
+                          "description": "Le panneau est caché par un arbre depuis le printemps.", "_csrf": csrf]
+
+            // The resolution is required for signage: refused field by field, what was typed kept.
+            let missing = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: fields)
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("#champ-resolution_number"))
+            let kept = missing.body.string
+            #expect(kept.contains("Panneau d&#39;arrêt rue Lafontaine") || kept.contains("Panneau d'arrêt rue Lafontaine"))
+            #expect(try await RequestModel.query(on: app.db).count() == 0)
+
+            fields["resolution_number"] = "2026-11-245"
+            fields["resolution_date"] = "2026-11-03"
+            let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: fields)
+            #expect(filed.status == .created)
+            let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+            #expect(number.hasSuffix("-000001"))
+            let model = try #require(try await RequestModel.query(on: app.db).filter(\.$number == number).with(\.$unit).first())
+            #expect(model.unit.code == "unite-bcam")
+
+            // The BCAM triages it and routes it to the directorate's agent.
+            let coordination = Browser(app)
+            try await coordination.signIn("coordination@mtmd.test")
+            #expect(try await act(coordination, number, .startTriage).status == .seeOther)
+            #expect(try await act(coordination, number, .assign, ["assignee": "agent.est@mtmd.test"]).status == .seeOther)
+            let routed = try #require(try await RequestModel.query(on: app.db).filter(\.$number == number).with(\.$unit).first())
+            #expect(routed.unit.code == "unite-dgt-est")
+            #expect(routed.status == .assigned)
+
+            // The agent asks for a document: the clock stops; the municipality answers: it runs again.
+            let agent = Browser(app)
+            try await agent.signIn("agent.est@mtmd.test")
+            #expect(try await act(agent, number, .startAnalysis).status == .seeOther)
+            #expect(try await act(agent, number, .askMunicipality, ["note": "Pouvez-vous joindre une photo?"]).status == .seeOther)
+            let waiting = try await clerk.send(.GET, "/demandes/\(number)")
+            #expect(waiting.body.string.contains("Pouvez-vous joindre une photo?"))
+            #expect(waiting.body.string.contains("En attente de la municipalité"))
+            // The municipality cannot answer its own request.
+            let illegal = try await act(clerk, number, .answer)
+            #expect(illegal.status == .unprocessableEntity)
+            #expect(try await act(clerk, number, .municipalityReplies, ["note": "Voici la photo."]).status == .seeOther)
+
+            // An internal note stays inside the ministry.
+            let (_, _, agentCSRF) = try await page(agent, number)
+            #expect(try await agent.send(.POST, "/demandes/\(number)/messages",
+                                         form: ["body": "Vérifier avec l'entretien.", "kind": "note", "_csrf": agentCSRF])
+                .status == .seeOther)
+            #expect(!(try await clerk.send(.GET, "/demandes/\(number)").body.string.contains("Vérifier avec l'entretien")))
+            let agentView = try await agent.send(.GET, "/demandes/\(number)").body.string
+            #expect(agentView.contains("Vérifier avec l&#39;entretien") || agentView.contains("Vérifier avec l'entretien"))
+
+            // A stale edit: the version the page was read at is gone.
+            let (_, oldVersion, staleCSRF) = try await page(agent, number)
+            #expect(try await act(agent, number, .answer, ["note": "Le panneau sera déplacé d'ici deux semaines."]).status
+                == .seeOther)
+            let stale = try await agent.send(.POST, "/demandes/\(number)/evenements",
+                                             form: ["event": "close", "version": oldVersion, "_csrf": staleCSRF,
+                                                    "note": "Texte à garder"])
+            #expect(stale.status == .conflict)
+            #expect(stale.body.string.contains("Texte à garder"))
+            #expect(try await act(clerk, number, .close).status == .seeOther)
+            let closed = try #require(try await RequestModel.query(on: app.db).filter(\.$number == number).first())
+            #expect(closed.status == .closed)
+
+            // The municipality rates it, once.
+            let closedPage = try await clerk.send(.GET, "/demandes/\(number)").body.string
+            #expect(closedPage.contains("name=\"rating\""))
+            let rateCSRF = try #require(Browser.csrf(in: closedPage))
+            #expect(try await clerk.send(.POST, "/demandes/\(number)/evaluation", form: ["rating": "9", "_csrf": rateCSRF]).status
+                == .unprocessableEntity)
+            #expect(try await clerk.send(.POST, "/demandes/\(number)/evaluation", form: ["rating": "4", "_csrf": rateCSRF]).status
+                == .seeOther)
+            #expect(try await clerk.send(.POST, "/demandes/\(number)/evaluation", form: ["rating": "5", "_csrf": rateCSRF]).status
+                == .conflict)
+            #expect(try await RequestModel.query(on: app.db).filter(\.$number == number).first()?.rating == 4)
+
+            // Every step is in the journal, and the chain holds.
+            let actions = try await AuditEventModel.query(on: app.db).filter(\.$recordType == "request")
+                .filter(\.$recordID == number).sort(\.$sequence).all().map(\.action)
+            #expect(actions.filter { $0 != "requests.message" && $0 != "requests.note" } == [
+                "requests.file", "requests.startTriage", "requests.assign", "requests.startAnalysis",
+                "requests.askMunicipality", "requests.municipalityReplies", "requests.answer", "requests.close", "requests.rate"])
+            let steps = try await RequestStepModel.query(on: app.db).filter(\.$request.$id == closed.requireID()).count()
+            #expect(steps == 8)
+            #expect(try await Audit.verify(on: app.db).map { $0 > 0 } == .success(true))
+
+            // Another municipality sees none of it.
+            let other = Browser(app)
+            try await other.signIn("rse@abercorn.test")
+            #expect(try await other.send(.GET, "/demandes/\(number)").status == .forbidden)
+            #expect(try await other.send(.GET, "/api/v1/demandes/\(number)").status == .forbidden)
+            #expect(!(try await other.send(.GET, "/demandes?q=lafontaine").body.string.contains(number)))
+            #expect(!(try await other.send(.GET, "/api/v1/demandes").body.string.contains(number)))
+            #expect(try await clerk.send(.GET, "/demandes?q=LAFONTAINE").body.string.contains(number))
+            #expect(try await clerk.send(.GET, "/api/v1/demandes").body.string.contains(number))
+        }
+    }
+
+    @Test func filingThroughTheAPIWithAToken() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("ti@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            let browser = Browser(app)
+            try await browser.signIn("ti@rdl.test")
+            let csrf = try await browser.csrf(at: "/mon-compte/jetons")
+            let created = try await browser.send(.POST, "/mon-compte/jetons", form: [
+                "name": "311", "organisation": Self.rdl, "scopes[]": "requests:write", "days": "30", "_csrf": csrf])
+            let secret = try #require(AccessibilityCheck.matches(#"(psr_[A-Za-z0-9_-]+)"#, in: created.body.string).first)
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(secret)"]
+            headers.contentType = .json
+            let bad = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.rdl)/demandes", headers: headers,
+                                                          body: ByteBuffer(string: #"{"type":"autre","title":""}"#))
+            #expect(bad.status == .unprocessableEntity)
+            let problem = try bad.object()
+            let names = (problem["errors"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+            #expect(names.contains("title") && names.contains("description"))
+            let good = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.rdl)/demandes", headers: headers,
+                body: ByteBuffer(string: #"{"type":"question-programme","title":"TAPU","description":"Admissibilité d'un trottoir?"}"#))
+            #expect(good.status == .created)
+            let body = try good.object()
+            #expect(body["statut"] as? String == "received")
+            #expect(body["organisation"] as? String == Self.rdl)
+            #expect(good.headers.first(name: .location) == "/api/v1/demandes/\(body["numero"] as? String ?? "")")
+            // Another organisation's address: refused.
+            let elsewhere = try await app.testing().sendRequest(.POST, "/api/v1/organisations/mun-46005/demandes",
+                                                                headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(elsewhere.status == .forbidden)
+        }
+    }
+}
