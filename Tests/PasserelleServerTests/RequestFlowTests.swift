@@ -166,3 +166,111 @@ import VaporTesting
         }
     }
 }
+
+extension Browser {
+    /// A multipart form, as a browser sends files.
+    @discardableResult
+    func sendMultipart(_ path: String, fields: [String: String], files: [(field: String, filename: String, bytes: [UInt8])])
+        async throws -> TestingHTTPResponse {
+        let boundary = "passerelle-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\n"
+                             + "Content-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
+    }
+}
+
+@Suite struct AttachmentTests {
+    static let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+    static let exe: [UInt8] = Array("MZ\u{90}\u{0}".utf8) + [UInt8](repeating: 0, count: 64)
+
+    @Test func filesAreCheckedByContentStoredByHashAndKeptFromOthers() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [("mun-12072", .contributor(.requests))])
+            try await IdentityFixtures.person("rse@abercorn.test", on: app, roles: [("mun-46005", .rse)])
+            try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let csrf = try await clerk.csrf(at: "/organisations/mun-12072/demandes/nouvelle")
+            let fields = ["type": "question-programme", "title": "TAPU", "description": "Un trottoir est-il admissible?", "_csrf": csrf]
+            let path = "/organisations/mun-12072/demandes"
+
+            // A PNG named .pdf, a program named .png: refused, nothing filed, what was typed kept.
+            let disguised = try await clerk.sendMultipart(path, fields: fields, files: [("pieces[]", "plan.pdf", Self.png)])
+            #expect(disguised.status == .unprocessableEntity)
+            #expect(disguised.body.string.contains("PNG"))
+            #expect(disguised.body.string.contains("Un trottoir est-il admissible?"))
+            let program = try await clerk.sendMultipart(path, fields: fields, files: [("pieces[]", "photo.png", Self.exe)])
+            #expect(program.status == .unprocessableEntity)
+            #expect(program.body.string.contains("#champ-pieces"))
+            // Too large for the configured limit.
+            app.settings.attachmentMaxMB = 1
+            let big = Self.pdf + [UInt8](repeating: 0x20, count: 1_200_000)
+            let tooLarge = try await clerk.sendMultipart(path, fields: fields, files: [("pieces[]", "gros.pdf", big)])
+            #expect(tooLarge.status == .unprocessableEntity)
+            #expect(tooLarge.body.string.contains("1 Mo"))
+            // The scan command refuses: nothing kept.
+            app.settings.scanCommand = "/bin/false"
+            let infected = try await clerk.sendMultipart(path, fields: fields, files: [("pieces[]", "plan.pdf", Self.pdf)])
+            #expect(infected.status == .unprocessableEntity)
+            #expect(try await RequestModel.query(on: app.db).count() == 0)
+            #expect(try await AttachmentModel.query(on: app.db).count() == 0)
+
+            app.settings.scanCommand = "/bin/true"
+            let filed = try await clerk.sendMultipart(path, fields: fields, files: [("pieces[]", "plan.pdf", Self.pdf),
+                                                                                  ("pieces[]", "photo.png", Self.png)])
+            #expect(filed.status == .created)
+            let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+            let stored = try await AttachmentModel.query(on: app.db).sort(\.$filename, .descending).all()
+            #expect(stored.map(\.filename) == ["plan.pdf", "photo.png"])
+            #expect(stored.map(\.contentType) == ["application/pdf", "image/png"])
+            let onDisk = URL(fileURLWithPath: app.settings.attachmentsPath)
+                .appendingPathComponent(String(stored[0].sha256.prefix(2))).appendingPathComponent(stored[0].sha256)
+            #expect(FileManager.default.contents(atPath: onDisk.path) == Data(Self.pdf))
+
+            let page = try await clerk.send(.GET, "/demandes/\(number)")
+            #expect(page.body.string.contains("plan.pdf"))
+            let download = try await clerk.send(.GET, "/demandes/\(number)/pieces/\(try stored[0].requireID())")
+            #expect(download.status == .ok)
+            #expect(Array(download.body.readableBytesView) == Self.pdf)
+            #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
+            let other = Browser(app)
+            try await other.signIn("rse@abercorn.test")
+            #expect(try await other.send(.GET, "/demandes/\(number)/pieces/\(try stored[0].requireID())").status == .forbidden)
+
+            // A file joined to an internal note stays inside the ministry.
+            let agent = Browser(app)
+            try await agent.signIn("agent.est@mtmd.test")
+            let agentCSRF = try #require(Browser.csrf(in: try await agent.send(.GET, "/demandes/\(number)").body.string))
+            #expect(try await agent.sendMultipart("/demandes/\(number)/messages",
+                                                  fields: ["body": "Analyse interne", "kind": "note", "_csrf": agentCSRF],
+                                                  files: [("pieces[]", "analyse.pdf", Self.pdf + Array("x".utf8))]).status == .seeOther)
+            let inside = try #require(try await AttachmentModel.query(on: app.db).filter(\.$filename == "analyse.pdf").first())
+            #expect(inside.shared == false)
+            #expect(!(try await clerk.send(.GET, "/demandes/\(number)").body.string.contains("analyse.pdf")))
+            #expect(try await clerk.send(.GET, "/demandes/\(number)/pieces/\(try inside.requireID())").status == .notFound)
+            #expect(try await agent.send(.GET, "/demandes/\(number)/pieces/\(try inside.requireID())").status == .ok)
+        }
+    }
+
+    @Test func sniffingKnowsOfficeFilesAndText() {
+        let docx = [0x50, 0x4B, 0x03, 0x04] + Array("....[Content_Types].xml....word/document.xml".utf8)
+        #expect(FileKind.sniff(docx, filename: "lettre.docx") == .docx)
+        #expect(FileKind.sniff(Array("a;b\n1;2\n".utf8), filename: "donnees.csv") == .text)
+        #expect(FileKind.sniff(Array("a;b\n1;2\n".utf8), filename: "donnees.exe") == nil)
+        #expect(FileKind.sniff([0xFF, 0xD8, 0xFF, 0xE0], filename: "x.jpg") == .jpeg)
+        #expect(FileKind.sniff([0x50, 0x4B, 0x03, 0x04, 0x00], filename: "archive.zip") == nil)
+    }
+}

@@ -30,6 +30,8 @@ func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> 
         // The whole suite runs at once on two cores: a connection may take a while to come.
         var patient = settings
         patient.poolTimeoutSeconds = 120
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-files-\(UUID().uuidString)")
+        patient.attachmentsPath = files.path
         try await configure(app, settings: patient)
         if let schema {
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()

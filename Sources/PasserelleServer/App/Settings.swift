@@ -25,6 +25,12 @@ public struct Settings: Sendable {
     /// The address people reach Passerelle at, for links in messages (invitations, resets) and
     /// the OpenID Connect redirect. Defaults to `http://HOST:PORT`.
     public var publicURL: String?
+    /// Where attachments are kept (one file per content, named by its SHA-256).
+    public var attachmentsPath = "var/attachments"
+    /// The largest attachment accepted, in megabytes.
+    public var attachmentMaxMB = 10
+    /// A command run on every new attachment with its path as last argument; non-zero exit refuses it.
+    public var scanCommand: String?
     /// A holidays file replacing the shipped one (`Resources/Calendar/holidays.json`).
     public var holidaysPath: String?
     /// Single sign-on with an OpenID Connect provider, when configured.
@@ -102,6 +108,14 @@ public struct Settings: Sendable {
             settings.poolTimeoutSeconds = number
         }
         settings.holidaysPath = value("HOLIDAYS_PATH")
+        settings.attachmentsPath = value("ATTACHMENTS_PATH") ?? settings.attachmentsPath
+        settings.scanCommand = value("SCAN_COMMAND")
+        if let megabytes = value("ATTACHMENT_MAX_MB") {
+            guard let number = Int(megabytes), (1...500).contains(number) else {
+                throw SettingsError.invalid(name: "ATTACHMENT_MAX_MB", value: megabytes)
+            }
+            settings.attachmentMaxMB = number
+        }
         settings.publicURL = value("PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let oidcValues = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"].map(value)
         if oidcValues.contains(where: { $0 != nil }) {

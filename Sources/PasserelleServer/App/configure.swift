@@ -47,6 +47,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(SyncOrganisations())
         app.migrations.add(CreateAccessTables())
         app.migrations.add(CreateRequestTables())
+        app.migrations.add(CreateAttachmentTable())
     }
 
     // working days

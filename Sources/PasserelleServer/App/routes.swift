@@ -28,7 +28,7 @@ func routes(_ app: Application) throws {
     OrganisationPages().register(app)
     AdminPages().register(app)
     OIDCPages().register(app)
-    RequestPages().register(app, api: api)
+    RequestPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

@@ -27,6 +27,9 @@ struct RequestPages: Sendable {
         return model.$organisation.id
     }
 
+    /// Up to five attachments of this size in one form.
+    let maxUploadMB: Int
+
     func register(_ routes: any RoutesBuilder, api: any RoutesBuilder) {
         let read = RoutePolicy.record(.read, .requests, owner: Self.owner)
         let update = RoutePolicy.record(.update, .requests, owner: Self.owner)
@@ -34,10 +37,12 @@ struct RequestPages: Sendable {
         routes.get("demandes", use: list).policy(.signedIn)
         routes.get("demandes", "nouvelle", use: choose).policy(.signedIn)
         routes.get("organisations", ":code", "demandes", "nouvelle", use: form).policy(create)
-        routes.post("organisations", ":code", "demandes", use: file).policy(create)
+        let upload = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: (maxUploadMB * 5 + 1) * 1_048_576))
+        routes.on(.POST, "organisations", ":code", "demandes", body: upload, use: file).policy(create)
         routes.get("demandes", ":numero", use: show).policy(read)
         routes.post("demandes", ":numero", "evenements", use: move).policy(update)
-        routes.post("demandes", ":numero", "messages", use: message).policy(update)
+        routes.on(.POST, "demandes", ":numero", "messages", body: upload, use: message).policy(update)
+        routes.get("demandes", ":numero", "pieces", ":id", use: download).policy(read)
         routes.post("demandes", ":numero", "evaluation", use: rate).policy(update)
         api.get("demandes", use: apiList).policy(.signedIn)
         api.get("demandes", ":numero", use: apiShow).policy(read)
@@ -121,6 +126,7 @@ struct RequestPages: Sendable {
         var resolution_date: String?
         var latitude: String?
         var longitude: String?
+        var pieces: [File]?
     }
 
     @Sendable func form(_ req: Request) async throws -> Response {
@@ -169,15 +175,36 @@ struct RequestPages: Sendable {
         let organisation = try req.requireOrganisation()
         let form = (try? req.content.decode(FilingForm.self)) ?? FilingForm()
         let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
-        let (filing, errors) = Self.validate(form, types: types)
+        let l = req.localizer
+        let validated = Self.validate(form, types: types)
+        var filing = validated.0
+        var localized = validated.1.map { ($0.field, l($0.message)) }
+        let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
+        var files: [(File, FileKind)] = []
+        switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
+        case .success(let checked): files = checked
+        case .failure(let problem):
+            localized.append(("pieces", Attachments.message(l, problem, maxBytes: maxBytes)))
+            filing = nil
+        }
+        if (form.pieces ?? []).count > 5 { localized.append(("pieces", l("attachment.error.count"))); filing = nil }
         guard let filing else {
-            let l = req.localizer
             return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
-                                     errors: errors.map { ($0.field, l($0.message)) }, csrf: req.currentUser?.csrfToken ?? "")
+                                     errors: localized, csrf: req.currentUser?.csrfToken ?? "")
                 .page(status: .unprocessableEntity)
         }
-        let model = try await req.db.transaction { db in
-            try await Requests.file(filing, for: organisation, request: req, on: db)
+        let model: RequestModel
+        let checkedFiles = files
+        do {
+            model = try await req.db.transaction { db in
+                let model = try await Requests.file(filing, for: organisation, request: req, on: db)
+                _ = try await Attachments.store(checkedFiles, for: model, shared: true, request: req, on: db)
+                return model
+            }
+        } catch let problem as Attachments.Problem {
+            return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
+                                     errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
+                                     csrf: req.currentUser?.csrfToken ?? "").page(status: .unprocessableEntity)
         }
         return RequestViews.filed(Layout(req), model: model, type: filing.type).page(status: .created)
     }
@@ -200,14 +227,17 @@ struct RequestPages: Sendable {
         try await showPage(req, errors: [], status: .ok)
     }
 
-    func showPage(_ req: Request, errors: AccountViews.Errors, status: HTTPResponseStatus, note: String = "") async throws
-        -> Response {
+    func showPage(_ req: Request, errors: AccountViews.Errors, status: HTTPResponseStatus, note: String = "",
+                  message: String = "") async throws -> Response {
         let (model, type, steps) = try await loaded(req)
         let ministry = req.accessActor.isMinistry
         var messages = RequestMessageModel.query(on: req.db).filter(\.$request.$id == (try model.requireID()))
         // Internal notes never leave the ministry: filtered in SQL.
         if !ministry { messages = messages.filter(\.$kind == "message") }
         let conversation = try await messages.sort(\.$createdAt).all()
+        var files = AttachmentModel.query(on: req.db).filter(\.$request.$id == (try model.requireID()))
+        if !ministry { files = files.filter(\.$shared == true) }
+        let attachments = try await files.sort(\.$createdAt).all()
         let history = ministry ? try await AuditEventModel.query(on: req.db).filter(\.$recordType == "request")
             .filter(\.$recordID == model.number).sort(\.$sequence).all() : []
         let party = Requests.party(of: req, for: model)
@@ -217,6 +247,7 @@ struct RequestPages: Sendable {
         return RequestViews.show(Layout(req), model: model, type: type, steps: steps, clock: clock, mayRate: mayRate,
                                  days: req.application.workingDays, conversation: conversation, history: history,
                                  events: events, ministry: ministry, canWrite: party != nil, errors: errors, note: note,
+                                 message: message, attachments: attachments,
                                  csrf: req.currentUser?.csrfToken ?? "").page(status: status)
     }
 
@@ -290,6 +321,7 @@ struct RequestPages: Sendable {
     struct MessageForm: Content {
         var body: String?
         var kind: String?
+        var pieces: [File]?
     }
 
     @Sendable func message(_ req: Request) async throws -> Response {
@@ -303,8 +335,22 @@ struct RequestPages: Sendable {
             return try await showPage(req, errors: [("body", l("request.error.message"))], status: .unprocessableEntity)
         }
         guard Requests.party(of: req, for: model) != nil else { throw RouteGuard.problem(for: .missingRole) }
-        try await req.db.transaction { db in
-            try await Requests.addMessage(model, kind: kind, body: body, request: req, on: db)
+        let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
+        let files: [(File, FileKind)]
+        switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
+        case .success(let checked): files = checked
+        case .failure(let problem):
+            return try await showPage(req, errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
+                                      status: .unprocessableEntity, message: body)
+        }
+        do {
+            try await req.db.transaction { db in
+                try await Requests.addMessage(model, kind: kind, body: body, request: req, on: db)
+                _ = try await Attachments.store(files, for: model, shared: kind == "message", request: req, on: db)
+            }
+        } catch let problem as Attachments.Problem {
+            return try await showPage(req, errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
+                                      status: .unprocessableEntity, message: body)
         }
         return req.redirect(to: "/demandes/\(model.number)#conversation", redirectType: .normal)
     }
@@ -332,6 +378,26 @@ struct RequestPages: Sendable {
                                    recordID: model.number, changes: ["rating": .init(before: nil, after: String(rating))])
         }
         return req.redirect(to: "/demandes/\(model.number)", redirectType: .normal)
+    }
+
+    /// An attachment, as a download (never shown inline: its bytes are the sender's).
+    @Sendable func download(_ req: Request) async throws -> Response {
+        guard let model = req.municipalRequest, let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
+            throw Problem.notFound()
+        }
+        var query = AttachmentModel.query(on: req.db).filter(\.$id == id).filter(\.$request.$id == (try model.requireID()))
+        if !req.accessActor.isMinistry { query = query.filter(\.$shared == true) }
+        guard let attachment = try await query.first() else { throw Problem.notFound() }
+        let path = Attachments.folder(req.application).appendingPathComponent(String(attachment.sha256.prefix(2)))
+            .appendingPathComponent(attachment.sha256)
+        guard let data = FileManager.default.contents(atPath: path.path) else { throw Problem.notFound() }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
+        let ascii = attachment.filename.filter { $0.isASCII && $0 != "\"" && $0 != "\\" }
+        let encoded = attachment.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
     // MARK: API

@@ -3,6 +3,8 @@ import PasserelleCore
 import Plot
 
 enum RequestViews {
+    static let attachmentAccept = FileKind.allCases.flatMap(\.extensions).sorted().map { "." + $0 }.joined(separator: ",")
+
     static func statusTag(_ l: Localizer, _ status: RequestStatus) -> BodyNode {
         let kind: UI.TagStatus = switch status {
         case .received, .inTriage, .reopened: .info
@@ -82,7 +84,7 @@ enum RequestViews {
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             H.el("form", H.attr("action", "/organisations/\(organisation.code)/demandes"), H.attr("method", "post"),
-                 H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+                 H.attr("enctype", "multipart/form-data"), H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
                  UI.select(name: "type", label: l("request.type"),
                            options: [("", l("request.form.choose_type"))] + types.map { ($0.code, $0.name(l.language)) },
                            selected: form.type, error: error("type")),
@@ -111,6 +113,8 @@ enum RequestViews {
                                    error: error("latitude"), width: "short"),
                       UI.textField(name: "longitude", label: l("request.longitude"), value: form.longitude ?? "",
                                    error: error("longitude"), width: "short")),
+                 UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint"), error: error("pieces"),
+                              accept: attachmentAccept),
                  UI.button(l("request.form.submit"))))
     }
 
@@ -130,7 +134,7 @@ enum RequestViews {
     static func show(_ layout: Layout, model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel],
                      clock: ServiceClock, mayRate: Bool, days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
                      events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: AccountViews.Errors, note: String,
-                     csrf: String) -> String {
+                     message: String, attachments: [AttachmentModel], csrf: String) -> String {
         let l = layout.l
         let today = CalendarDate.today
         let elapsed = clock.elapsed(on: today, in: days)
@@ -199,10 +203,19 @@ enum RequestViews {
                             + (m.kind == "note" ? " — " + l("request.note") : ""))),
                          .p(.text(m.body)))
                 }),
+            attachments.isEmpty ? .empty : .group(
+                .h2(.text(l("attachment.list"))),
+                H.ul(.group(attachments.map { a in
+                    H.li(H.a(a.filename, href: "/demandes/\(model.number)/pieces/\(a.id?.uuidString ?? "")"),
+                         .text(" — " + l.format.integer(max(1, a.size / 1024)) + " Ko"
+                               + (a.shared ? "" : " — " + l("request.note"))))
+                }))),
             canWrite ? H.el("form", H.attr("action", "/demandes/\(model.number)/messages"), H.attr("method", "post"),
-                            IdentityViews.csrfField(csrf),
-                            UI.textArea(name: "body", label: l("request.message.label"), error: AccountViews.error(errors, "body"),
-                                        rows: 4),
+                            H.attr("enctype", "multipart/form-data"), IdentityViews.csrfField(csrf),
+                            UI.textArea(name: "body", label: l("request.message.label"), value: message,
+                                        error: AccountViews.error(errors, "body"), rows: 4),
+                            UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint"),
+                                         error: AccountViews.error(errors, "pieces"), accept: attachmentAccept),
                             ministry ? UI.select(name: "kind", label: l("request.message.kind"),
                                                  options: [("message", l("request.message.to_municipality")),
                                                            ("note", l("request.note"))], selected: "message") : .empty,

@@ -43,6 +43,21 @@ enum UI {
                  H.attr("aria-invalid", error == nil ? nil : "true"), .text(value)))
     }
 
+    /// Files to send (a form with `enctype="multipart/form-data"`).
+    static func fileField(name: String, label: String, hint: String? = nil, error: String? = nil, accept: String? = nil)
+        -> BodyNode {
+        let id = "champ-\(name)"
+        let described = [hint.map { _ in "\(id)-aide" }, error.map { _ in "\(id)-erreur" }].compactMap { $0 }
+        return .div(.class("field" + (error == nil ? "" : " field--error")),
+            H.el("label", H.attr("for", id), .class("field__label"), .text(label)),
+            .unwrap(hint) { .div(.id("\(id)-aide"), .class("field__hint"), .text($0)) },
+            .unwrap(error) { .p(.id("\(id)-erreur"), .class("field__error"), .text($0)) },
+            H.void("input", [.named("type", "file"), .named("id", id), .named("name", name + "[]"), .named("multiple", "multiple"),
+                             .named("accept", accept), .named("class", "field__file"),
+                             .named("aria-describedby", described.isEmpty ? nil : described.joined(separator: " ")),
+                             .named("aria-invalid", error == nil ? nil : "true")]))
+    }
+
     /// A choice among options; `selected` is the value kept from the request.
     static func select(name: String, label: String, options: [(value: String, label: String)], selected: String?,
                        error: String? = nil) -> BodyNode {

@@ -1,0 +1,208 @@
+import Crypto
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+/// A file joined to a request. The bytes live outside the database, named by their SHA-256, so the
+/// same file sent twice is kept once; the row keeps the name the person gave and what the content
+/// really is.
+final class AttachmentModel: Model, @unchecked Sendable {
+    static let schema = "request_attachments"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Parent(key: "request_id") var request: RequestModel
+    @OptionalField(key: "uploaded_by") var uploadedBy: UUID?
+    @Field(key: "filename") var filename: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    /// Seen by the municipality (false for a file joined to an internal note).
+    @Field(key: "shared") var shared: Bool
+
+    init() {}
+}
+
+struct CreateAttachmentTable: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AttachmentModel.schema)
+            .id()
+            .field("request_id", .uuid, .required, .references(RequestModel.schema, "id", onDelete: .cascade))
+            .field("uploaded_by", .uuid)
+            .field("filename", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("shared", .bool, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await (database as! any SQLDatabase).create(index: "request_attachments_request").on(AttachmentModel.schema)
+            .column("request_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AttachmentModel.schema).delete()
+    }
+}
+
+/// What a file is, read from its first bytes, never from its name: PDF, images, office documents.
+enum FileKind: String, CaseIterable, Sendable {
+    case pdf, png, jpeg, gif, webp, docx, xlsx, pptx, odt, ods, msOffice, text
+
+    var contentType: String {
+        switch self {
+        case .pdf: "application/pdf"
+        case .png: "image/png"
+        case .jpeg: "image/jpeg"
+        case .gif: "image/gif"
+        case .webp: "image/webp"
+        case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case .pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        case .odt: "application/vnd.oasis.opendocument.text"
+        case .ods: "application/vnd.oasis.opendocument.spreadsheet"
+        case .msOffice: "application/vnd.ms-office"
+        case .text: "text/plain; charset=utf-8"
+        }
+    }
+
+    /// The extensions a file of this kind may carry.
+    var extensions: Set<String> {
+        switch self {
+        case .pdf: ["pdf"]
+        case .png: ["png"]
+        case .jpeg: ["jpg", "jpeg"]
+        case .gif: ["gif"]
+        case .webp: ["webp"]
+        case .docx: ["docx"]
+        case .xlsx: ["xlsx"]
+        case .pptx: ["pptx"]
+        case .odt: ["odt"]
+        case .ods: ["ods"]
+        case .msOffice: ["doc", "xls", "ppt"]
+        case .text: ["txt", "csv"]
+        }
+    }
+
+    static func sniff(_ bytes: [UInt8], filename: String) -> FileKind? {
+        func starts(_ prefix: [UInt8]) -> Bool { bytes.count >= prefix.count && Array(bytes.prefix(prefix.count)) == prefix }
+        let ext = filename.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        if starts(Array("%PDF-".utf8)) { return .pdf }
+        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
+        if starts(Array("RIFF".utf8)) && bytes.count >= 12 && Array(bytes[8..<12]) == Array("WEBP".utf8) { return .webp }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .msOffice }
+        if starts([0x50, 0x4B, 0x03, 0x04]) {
+            // An office document is a ZIP archive with a known part inside: look for its name.
+            let head = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
+            if head.contains("word/") { return .docx }
+            if head.contains("xl/") { return .xlsx }
+            if head.contains("ppt/") { return .pptx }
+            if head.contains("application/vnd.oasis.opendocument.text") { return .odt }
+            if head.contains("application/vnd.oasis.opendocument.spreadsheet") { return .ods }
+            return nil
+        }
+        // Plain text: valid UTF-8 with no control characters but tab, CR, LF.
+        if ["txt", "csv"].contains(ext), String(validating: bytes, as: UTF8.self) != nil,
+           !bytes.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
+            return .text
+        }
+        return nil
+    }
+}
+
+/// Receiving, checking and storing attachments.
+enum Attachments {
+    enum Problem: Error, Equatable {
+        case tooLarge(name: String)
+        case unknownType(name: String)
+        case disguised(name: String, kind: String)
+        case infected(name: String)
+    }
+
+    /// Checks every file before anything is written; returns them with their kind, or the first
+    /// problem (the form says which file and why).
+    static func check(_ files: [File], maxBytes: Int) -> Result<[(File, FileKind)], Attachments.Problem> {
+        var checked: [(File, FileKind)] = []
+        for file in files where file.data.readableBytes > 0 || !file.filename.isEmpty {
+            let name = String(file.filename.prefix(200))
+            if file.data.readableBytes > maxBytes { return .failure(.tooLarge(name: name)) }
+            let bytes = Array(file.data.readableBytesView)
+            guard let kind = FileKind.sniff(bytes, filename: name) else { return .failure(.unknownType(name: name)) }
+            let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+            guard kind.extensions.contains(ext) else { return .failure(.disguised(name: name, kind: kind.rawValue)) }
+            checked.append((file, kind))
+        }
+        return .success(checked)
+    }
+
+    static func folder(_ app: Application) -> URL {
+        URL(fileURLWithPath: app.settings.attachmentsPath)
+    }
+
+    /// Writes the files (once per content) and their rows; runs the scan command on each first.
+    static func store(_ files: [(File, FileKind)], for model: RequestModel, shared: Bool, request: Request, on db: any Database)
+        async throws -> [AttachmentModel] {
+        let folder = folder(request.application)
+        var stored: [AttachmentModel] = []
+        for (file, kind) in files {
+            let bytes = Data(file.data.readableBytesView)
+            let hash = AuditEventModel.hex(SHA256.hash(data: bytes))
+            let directory = folder.appendingPathComponent(String(hash.prefix(2)))
+            let path = directory.appendingPathComponent(hash)
+            if !FileManager.default.fileExists(atPath: path.path) {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let partial = directory.appendingPathComponent(hash + ".partiel-" + UUID().uuidString)
+                try bytes.write(to: partial)
+                if let command = request.application.settings.scanCommand, !(try await scan(command, path: partial.path)) {
+                    try? FileManager.default.removeItem(at: partial)
+                    throw Attachments.Problem.infected(name: file.filename)
+                }
+                _ = try? FileManager.default.replaceItemAt(path, withItemAt: partial)
+                if !FileManager.default.fileExists(atPath: path.path) { try FileManager.default.moveItem(at: partial, to: path) }
+            }
+            let attachment = AttachmentModel()
+            attachment.$request.id = try model.requireID()
+            attachment.uploadedBy = request.currentUser?.personID
+            attachment.filename = String(file.filename.prefix(200))
+            attachment.contentType = kind.contentType
+            attachment.size = bytes.count
+            attachment.sha256 = hash
+            attachment.shared = shared
+            try await attachment.create(on: db)
+            try await Audit.record(on: db, actor: request.auditActor, action: "requests.attach", recordType: "request",
+                                   recordID: model.number, changes: ["attachment": .init(before: nil,
+                                       after: "\(attachment.filename) (\(kind.rawValue), \(bytes.count) o, sha256 \(hash.prefix(12)))")])
+            stored.append(attachment)
+        }
+        return stored
+    }
+
+    /// The configured scanner: `SCAN_COMMAND` is run with the file's path as its last argument; exit
+    /// status 0 means clean.
+    static func scan(_ command: String, path: String) async throws -> Bool {
+        let parts = command.split(separator: " ").map(String.init)
+        guard let executable = parts.first else { return true }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(parts.dropFirst()) + [path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        return try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus == 0) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+    }
+
+    static func message(_ l: Localizer, _ problem: Attachments.Problem, maxBytes: Int) -> String {
+        switch problem {
+        case .tooLarge(let name): l("attachment.error.too_large", ["name": name, "max": l.format.integer(maxBytes / 1_048_576)])
+        case .unknownType(let name): l("attachment.error.type", ["name": name])
+        case .disguised(let name, let kind): l("attachment.error.disguised", ["name": name, "kind": kind.uppercased()])
+        case .infected(let name): l("attachment.error.infected", ["name": name])
+        }
+    }
+}
