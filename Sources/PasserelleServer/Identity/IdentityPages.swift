@@ -121,6 +121,7 @@ struct IdentityPages: Sendable {
         let actor = req.accessActor
         let managed = user.memberships.contains { Policy.allows(actor, .manageAccess, Resource(ownerID: $0.organisationID), on: .today) }
         let links = IdentityViews.AccountLinks(
+            ministry: actor.isMinistry,
             organisation: managed,
             administration: Policy.allows(actor, .administer, Resource(), on: .today),
             journal: Policy.allows(actor, .readJournal, Resource(), on: .today))

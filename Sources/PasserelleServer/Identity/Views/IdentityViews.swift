@@ -31,6 +31,7 @@ enum IdentityViews {
     }
 
     struct AccountLinks {
+        var ministry = false
         var organisation = false
         var administration = false
         var journal = false
@@ -55,6 +56,8 @@ enum IdentityViews {
                          }, captionHidden: true),
             .h2(.text(l("account.tools"))),
             H.ul(.class("link-list"),
+                 links.ministry ? H.li(H.a(l("account.my_queue"), href: "/demandes?moi=1&statut=ouvertes"))
+                                : H.li(H.a(l("account.my_requests"), href: "/demandes")),
                  H.li(H.a(l("tokens.title"), href: "/mon-compte/jetons")),
                  links.organisation ? H.li(H.a(l("org.mine.title"), href: "/mon-organisation")) : .empty,
                  links.administration ? H.li(H.a(l("admin.title"), href: "/administration")) : .empty,
