@@ -161,8 +161,12 @@ enum Attachments {
                     try? FileManager.default.removeItem(at: partial)
                     throw Attachments.Problem.infected(name: file.filename)
                 }
-                _ = try? FileManager.default.replaceItemAt(path, withItemAt: partial)
-                if !FileManager.default.fileExists(atPath: path.path) { try FileManager.default.moveItem(at: partial, to: path) }
+                do {
+                    try FileManager.default.moveItem(at: partial, to: path)
+                } catch where FileManager.default.fileExists(atPath: path.path) {
+                    // The same content arrived meanwhile from another request: one copy is enough.
+                    try? FileManager.default.removeItem(at: partial)
+                }
             }
             let attachment = AttachmentModel()
             attachment.$request.id = try model.requireID()

@@ -133,7 +133,7 @@ struct RequestPages: Sendable {
         let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
         return RequestViews.form(Layout(req), organisation: try req.requireOrganisation(), types: types,
                                  form: FilingForm(type: req.query[String.self, at: "type"]), errors: [],
-                                 csrf: req.currentUser?.csrfToken ?? "").page(status: .ok)
+                                 maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "").page(status: .ok)
     }
 
     /// Checks a filing field by field; the errors are catalog keys.
@@ -190,7 +190,7 @@ struct RequestPages: Sendable {
         if (form.pieces ?? []).count > 5 { localized.append(("pieces", l("attachment.error.count"))); filing = nil }
         guard let filing else {
             return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
-                                     errors: localized, csrf: req.currentUser?.csrfToken ?? "")
+                                     errors: localized, maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "")
                 .page(status: .unprocessableEntity)
         }
         let model: RequestModel
@@ -204,7 +204,7 @@ struct RequestPages: Sendable {
         } catch let problem as Attachments.Problem {
             return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
                                      errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
-                                     csrf: req.currentUser?.csrfToken ?? "").page(status: .unprocessableEntity)
+                                     maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "").page(status: .unprocessableEntity)
         }
         return RequestViews.filed(Layout(req), model: model, type: filing.type).page(status: .created)
     }
@@ -248,7 +248,7 @@ struct RequestPages: Sendable {
                                  days: req.application.workingDays, conversation: conversation, history: history,
                                  events: events, ministry: ministry, canWrite: party != nil, errors: errors, note: note,
                                  message: message, attachments: attachments,
-                                 csrf: req.currentUser?.csrfToken ?? "").page(status: status)
+                                 maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "").page(status: status)
     }
 
     struct MoveForm: Content {

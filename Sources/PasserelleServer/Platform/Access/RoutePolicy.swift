@@ -21,15 +21,6 @@ enum RoutePolicy: Sendable {
     static let key = "passerelle.policy"
 
     var isOpen: Bool { if case .open = self { true } else { false } }
-
-    /// The action and service judged, for the matrix test.
-    var judged: (action: Action, service: Service?)? {
-        switch self {
-        case .open, .signedIn: nil
-        case .organisation(let action, let service, _), .ministry(let action, let service): (action, service)
-        case .record(let action, let service, _): (action, service)
-        }
-    }
 }
 
 extension Route {

@@ -76,7 +76,7 @@ enum RequestViews {
     }
 
     static func form(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel],
-                     form: RequestPages.FilingForm, errors: AccountViews.Errors, csrf: String) -> String {
+                     form: RequestPages.FilingForm, errors: AccountViews.Errors, maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
         let error = { (field: String) in AccountViews.error(errors, field) }
         let title = l("request.form.title", ["organisation": organisation.name])
@@ -113,7 +113,7 @@ enum RequestViews {
                                    error: error("latitude"), width: "short"),
                       UI.textField(name: "longitude", label: l("request.longitude"), value: form.longitude ?? "",
                                    error: error("longitude"), width: "short")),
-                 UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint"), error: error("pieces"),
+                 UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]), error: error("pieces"),
                               accept: attachmentAccept),
                  UI.button(l("request.form.submit"))))
     }
@@ -134,7 +134,7 @@ enum RequestViews {
     static func show(_ layout: Layout, model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel],
                      clock: ServiceClock, mayRate: Bool, days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
                      events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: AccountViews.Errors, note: String,
-                     message: String, attachments: [AttachmentModel], csrf: String) -> String {
+                     message: String, attachments: [AttachmentModel], maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
         let today = CalendarDate.today
         let elapsed = clock.elapsed(on: today, in: days)
@@ -207,14 +207,14 @@ enum RequestViews {
                 .h2(.text(l("attachment.list"))),
                 H.ul(.group(attachments.map { a in
                     H.li(H.a(a.filename, href: "/demandes/\(model.number)/pieces/\(a.id?.uuidString ?? "")"),
-                         .text(" — " + l.format.integer(max(1, a.size / 1024)) + " Ko"
+                         .text(" — " + l("attachment.size", ["size": l.format.integer(max(1, a.size / 1024))])
                                + (a.shared ? "" : " — " + l("request.note"))))
                 }))),
             canWrite ? H.el("form", H.attr("action", "/demandes/\(model.number)/messages"), H.attr("method", "post"),
                             H.attr("enctype", "multipart/form-data"), IdentityViews.csrfField(csrf),
                             UI.textArea(name: "body", label: l("request.message.label"), value: message,
                                         error: AccountViews.error(errors, "body"), rows: 4),
-                            UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint"),
+                            UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]),
                                          error: AccountViews.error(errors, "pieces"), accept: attachmentAccept),
                             ministry ? UI.select(name: "kind", label: l("request.message.kind"),
                                                  options: [("message", l("request.message.to_municipality")),

@@ -25,6 +25,9 @@ enum GeneralViews {
             ("GET /api/v1/moi", "api_guide.me"),
             ("GET /api/v1/organisations/{code}/personnes", "api_guide.people"),
             ("GET /api/v1/journal?type=&enregistrement=&personne=&organisation=&du=&au=&page=", "api_guide.journal"),
+            ("POST /api/v1/organisations/{code}/demandes", "api_guide.file_request"),
+            ("GET /api/v1/demandes?statut=&unite=&moi=&q=&page=", "api_guide.requests"),
+            ("GET /api/v1/demandes/{numero}", "api_guide.request"),
         ]
         return layout.render(title: l("api_guide.title"), breadcrumbs: [(l("nav.home"), "/"), (l("api_guide.title"), nil)],
             .h1(.text(l("api_guide.title"))),
