@@ -90,6 +90,86 @@ import VaporTesting
         }
     }
 
+    /// The write queue (group commit on SQLite, a plain transaction on PostgreSQL): many changes at
+    /// once, every third one failing after it has written; a failed change leaves neither its row nor
+    /// its event, the others all stand, a nested write joins its caller's transaction, and the chain
+    /// stays whole — also with plain transactions writing alongside.
+    @Test func writeQueueCommitsEachChangeWithItsEventsOrNothing() async throws {
+        try await withPasserelle(onDisk: true) { app in
+            struct Failure: Error {}
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("CREATE TABLE write_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)").run()
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        do {
+                            let echoed = try await app.write { db -> Int in
+                                let sql = db as! any SQLDatabase
+                                try await sql.raw("INSERT INTO write_probe (id, label) VALUES (\(bind: index), 'ok')").run()
+                                try await Audit.record(on: db, actor: .system("probe"), action: "test.probe",
+                                                       recordType: "probe", recordID: "\(index)")
+                                // A helper that writes, called from inside a write: same transaction.
+                                try await app.write { inner in
+                                    try await Audit.record(on: inner, actor: .system("probe"), action: "test.probe.inner",
+                                                           recordType: "probe", recordID: "\(index)")
+                                }
+                                if index % 3 == 0 { throw Failure() }
+                                return index
+                            }
+                            #expect(echoed == index)
+                            return true
+                        } catch is Failure {
+                            return false
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Self.write(5, on: app.db)
+                    return true
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { !$0 }.count == 20)
+            let rows = try await sql.raw("SELECT id FROM write_probe ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+            #expect(rows == (0..<60).filter { $0 % 3 != 0 })
+            let events = try await AuditEventModel.query(on: app.db).filter(\.$recordType == "probe").all()
+            #expect(events.count == 80)
+            #expect(Set(events.map(\.recordID)) == Set(rows.map(String.init)))
+            #expect(try await Audit.verify(on: app.db) == .success(2 + 80 + 5))
+        }
+    }
+
+    /// The journal's changes are written by hand: the same text as JSONEncoder with sorted keys, and
+    /// they read back as they were given.
+    @Test func canonicalChangesMatchTheJSONEncoder() throws {
+        let changes: [String: AuditChange] = [
+            "nom": .init(before: "Saint-Éloi", after: "Saint-Éloi \"nord\"\nligne 2\tet \\ / fin"),
+            "Active": .init(before: nil, after: "true"),
+            "contrôle": .init(before: "\u{01}\u{08}\u{0C}\u{1F}\r", after: nil),
+            "vide": .init(before: nil, after: nil),
+            "a_b": .init(before: "😀", after: ""),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = try AuditEventModel.canonicalChanges(changes)
+        #expect(text == String(decoding: try encoder.encode(changes), as: UTF8.self))
+        #expect(try JSONDecoder().decode([String: AuditChange].self, from: Data(text.utf8)) == changes)
+        #expect(try AuditEventModel.canonicalChanges([:]) == "{}")
+    }
+
+    /// Timestamps are computed by hand: the same text as the ISO 8601 formatter, across leap years,
+    /// year ends and instants before 1970.
+    @Test func timestampsMatchTheISO8601Formatter() {
+        let instants: [TimeInterval] = [0, 1_795_350_605.123, 951_782_400.999, 1_709_164_799.5, 4_102_444_799.001,
+                                        -1.25, -86_400 * 365.25 * 30, 1_798_761_599.9996]
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            let text = AuditEventModel.timestamp(date)
+            #expect(text == AuditEventModel.formatter.string(from: date), "\(instant)")
+            #expect(AuditEventModel.date(text).map { abs($0.timeIntervalSince1970 - instant) < 0.001 } == true)
+        }
+    }
+
     @Test func changesListOnlyWhatDiffers() {
         let changes = Audit.changes(before: ["a": "1", "b": "2", "c": nil], after: ["a": "1", "b": "3", "d": "4"])
         #expect(changes == ["b": AuditChange(before: "2", after: "3"), "d": AuditChange(before: nil, after: "4")])

@@ -29,6 +29,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
             app.threadPool = NIOThreadPool(numberOfThreads: 8)
         }
         try app.configureDatabase(settings.database, poolTimeout: settings.poolTimeoutSeconds)
+        if let writer = app.sqliteWriterDatabase {
+            app.writes = WriteQueue(grouped: true, database: writer)
+        } else {
+            app.writes = WriteQueue(grouped: false) { [unowned app] in app.db }
+        }
     }
 
     // middleware: one platform middleware replaces Vapor's error and logging middleware, and reads
@@ -75,6 +80,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 public func prepare(_ app: Application, migrate: Bool = true) async throws {
     try await app.prepareSQLiteConnections()
     if migrate { try await app.autoMigrate() }
+    app.startSQLiteCheckpoints()
     try await app.territory.refresh(from: app.db)
 }
 

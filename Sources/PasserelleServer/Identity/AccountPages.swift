@@ -44,7 +44,7 @@ struct AccountPages: Sendable {
             let recent = try await OutboxMessageModel.query(on: req.db).filter(\.$personID == personID)
                 .filter(\.$kind == "reset").filter(\.$createdAt > Date().addingTimeInterval(-3600)).count()
             if recent < Self.maxResetsPerHour {
-                try await req.db.transaction { db in
+                try await req.write { db in
                     let token = try await OneTimeLinks.issue(.reset, for: person, by: nil, on: db)
                     try await Outbox.enqueue(on: db, to: person, kind: "reset",
                                              arguments: ["link": OneTimeLinks.url(token, settings: req.application.settings),
@@ -98,7 +98,7 @@ struct AccountPages: Sendable {
                 .page(status: .unprocessableEntity, csrfCookie: csrf.cookie)
         }
         let hash = try await Passwords.hash(password, on: req.application)
-        let session: String? = try await req.db.transaction { db in
+        let session: String? = try await req.write { db in
             // The link is claimed inside the transaction, by a conditional update: of two
             // submissions at once, one claims it and the other finds it spent.
             guard try await OneTimeLinks.claim(link, on: db) else { return nil }
@@ -158,7 +158,7 @@ struct AccountPages: Sendable {
         guard errors.isEmpty, let organisation else {
             return try await tokensPage(req, form: form, errors: errors, created: nil, status: .unprocessableEntity)
         }
-        let secret = try await req.db.transaction { db in
+        let secret = try await req.write { db in
             try await AccessChanges.createToken(name: name, organisation: organisation, scopes: scopes, days: days,
                                                 request: req, on: db)
         }
@@ -170,7 +170,7 @@ struct AccountPages: Sendable {
         guard let user = req.currentUser, let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let token = try await APITokenModel.query(on: req.db).filter(\.$id == id)
                   .filter(\.$person.$id == user.personID).first() else { throw Problem.notFound() }
-        try await req.db.transaction { db in try await AccessChanges.revoke(token, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.revoke(token, request: req, on: db) }
         return req.redirect(to: "/mon-compte/jetons", redirectType: .normal)
     }
 }

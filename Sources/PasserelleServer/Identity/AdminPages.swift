@@ -91,7 +91,7 @@ struct AdminPages: Sendable {
     func setActive(_ req: Request, _ active: Bool) async throws -> Response {
         try CSRF.verify(req)
         let person = try await loadPerson(req)
-        try await req.db.transaction { db in try await AccessChanges.setActive(person, active, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.setActive(person, active, request: req, on: db) }
         return req.redirect(to: "/administration/personnes/\(try person.requireID().uuidString)", redirectType: .normal)
     }
 
@@ -109,7 +109,7 @@ struct AdminPages: Sendable {
         try CSRF.verify(req)
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let token = try await APITokenModel.find(id, on: req.db) else { throw Problem.notFound() }
-        try await req.db.transaction { db in try await AccessChanges.revoke(token, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.revoke(token, request: req, on: db) }
         return req.redirect(to: "/administration/jetons", redirectType: .normal)
     }
 

@@ -91,7 +91,7 @@ struct IdentityAPI: Sendable {
             PersonDTO(id: person.id!, courriel: person.email, nom: person.displayName, actif: person.active, roles: roles.sorted())
         }
         if !rows.isEmpty {
-            try await req.db.transaction { db in
+            try await req.write { db in
                 try await Audit.record(on: db, actor: req.auditActor, action: "person.list_read", recordType: "organisation",
                                        recordID: try organisation.requireID().uuidString,
                                        changes: ["people": .init(before: nil, after: String(rows.count))])

@@ -82,7 +82,7 @@ struct IdentityPages: Sendable {
                 .create(on: req.db)
             return page(req, email: form.email ?? "", errors: [("email", l("signin.error.failed"))], status: .unprocessableEntity)
         }
-        let token = try await req.db.transaction { db in
+        let token = try await req.write { db in
             try await SignInAttemptModel(email: email, clientAddress: req.clientAddress, attemptedAt: now, succeeded: true)
                 .create(on: db)
             return try await Sessions.open(for: person, request: req, on: db)
@@ -95,7 +95,7 @@ struct IdentityPages: Sendable {
     @Sendable func signOut(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         if let user = req.currentUser {
-            _ = try await req.db.transaction { db in try await Sessions.revoke(user, everywhere: false, request: req, on: db) }
+            _ = try await req.write { db in try await Sessions.revoke(user, everywhere: false, request: req, on: db) }
         }
         let response = req.redirect(to: "/connexion", redirectType: .normal)
         response.cookies[Sessions.cookieName] = Sessions.clearedCookie
@@ -105,7 +105,7 @@ struct IdentityPages: Sendable {
     @Sendable func signOutEverywhere(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         guard let user = req.currentUser else { return req.redirect(to: "/connexion") }
-        _ = try await req.db.transaction { db in try await Sessions.revoke(user, everywhere: true, request: req, on: db) }
+        _ = try await req.write { db in try await Sessions.revoke(user, everywhere: true, request: req, on: db) }
         let response = req.redirect(to: "/connexion", redirectType: .normal)
         response.cookies[Sessions.cookieName] = Sessions.clearedCookie
         return response

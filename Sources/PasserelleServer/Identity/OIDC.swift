@@ -249,7 +249,7 @@ struct OIDCPages: Sendable {
         }
         do {
             let claims = try await oidc.finish(code: code, state: state, on: req.db)
-            let token = try await req.db.transaction { db -> String in
+            let token = try await req.write { db -> String in
                 let person = try await OIDCClient.person(for: claims, issuer: oidc.settings.issuer, request: req, on: db)
                 guard person.active else { throw OIDCClient.Failure.noAccount }
                 return try await Sessions.open(for: person, request: req, on: db)

@@ -106,7 +106,7 @@ struct OrganisationPages: Sendable {
         guard errors.isEmpty, let role else {
             return try await accessPage(req, forms: Forms(invite: form, errors: errors), status: .unprocessableEntity)
         }
-        let invited = try await req.db.transaction { db in
+        let invited = try await req.write { db in
             try await AccessChanges.invite(email: email, name: name, role: role, in: organisation, language: language,
                                            request: req, on: db)
         }
@@ -124,7 +124,7 @@ struct OrganisationPages: Sendable {
         guard Policy.mayGrant(req.accessActor, role, in: try organisation.requireID(), kind: organisation.kind, on: .today) else {
             throw RouteGuard.problem(for: .missingRole)
         }
-        try await req.db.transaction { db in
+        try await req.write { db in
             try await AccessChanges.remove(membership, organisation: organisation, request: req, on: db)
         }
         return req.redirect(to: "/organisations/\(organisation.code)/acces", redirectType: .normal)
@@ -160,7 +160,7 @@ struct OrganisationPages: Sendable {
         guard errors.isEmpty, let endsOn else {
             return try await accessPage(req, forms: Forms(mandate: form, errors: errors), status: .unprocessableEntity)
         }
-        let created = try await req.db.transaction { db -> Bool in
+        let created = try await req.write { db -> Bool in
             let invited = try await AccessChanges.findOrInvite(email: email, name: name, language: .frCA, for: organisation,
                                                                request: req, on: db)
             _ = try await AccessChanges.grantMandate(to: invited.person, firm: firm, services: services, endsOn: endsOn,
@@ -181,7 +181,7 @@ struct OrganisationPages: Sendable {
         for service in decoded.services {
             try req.authorize(.manageAccess, Resource(service: service, ownerID: try organisation.requireID()))
         }
-        try await req.db.transaction { db in try await AccessChanges.revoke(mandate, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.revoke(mandate, request: req, on: db) }
         return req.redirect(to: "/organisations/\(organisation.code)/acces", redirectType: .normal)
     }
 
@@ -215,7 +215,7 @@ enum PersonalInformation {
     static func journalRead(of person: PersonModel, request: Request) async throws {
         // One's own record is not worth a trace.
         guard person.id != request.currentUser?.personID else { return }
-        try await request.db.transaction { db in
+        try await request.write { db in
             try await Audit.record(on: db, actor: request.auditActor, action: "person.read", recordType: "person",
                                    recordID: try person.requireID().uuidString)
         }

@@ -22,6 +22,11 @@ enum DatabaseDialect: Sendable {
         "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA busy_timeout = 5000",
+        // Savepoints (one per change in a group commit) keep their journal in memory, not in a file.
+        "PRAGMA temp_store = MEMORY",
+        // No checkpoint inside a commit (its fsync would hold the writer): `startSQLiteCheckpoints`
+        // runs them in the background.
+        "PRAGMA wal_autocheckpoint = 0",
     ]
 
     /// Whether the database answers at all (for `/readyz`).
@@ -37,9 +42,9 @@ extension Application {
         case .sqliteFile(let path):
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqlite)
+            useSQLite(.file(path: path), timeout: timeout)
         case .sqliteMemory:
-            databases.use(.sqlite(.memory, connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqlite)
+            useSQLite(.memory(identifier: UUID().uuidString), timeout: timeout)
         case .postgres(let url, let searchPath):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let searchPath { configuration.searchPath = [searchPath] }
@@ -49,17 +54,59 @@ extension Application {
         }
     }
 
-    /// Applies the SQLite pragmas to every pooled connection (one per event loop) at start.
-    /// SQLiteNIO already retries on a busy database; the timeout bounds that wait to five seconds.
+    /// Readers (one connection per event loop) and, on the same file, the connection of the one
+    /// writer (`WriteQueue`), so that a batch being written never holds a reader's connection.
+    private func useSQLite(_ storage: SQLiteConfiguration.Storage, timeout: TimeAmount) {
+        databases.use(.sqlite(.init(storage: storage), connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqlite)
+        databases.use(.sqlite(.init(storage: storage), connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqliteWriter,
+                      isDefault: false)
+        let loop = eventLoopGroup.next()
+        sqliteWriterDatabase = { [unowned self] in self.databases.database(.sqliteWriter, logger: self.logger, on: loop)! }
+    }
+
+    private struct SQLiteWriterKey: StorageKey { typealias Value = @Sendable () -> any Database }
+
+    /// The writer's connection (SQLite only).
+    var sqliteWriterDatabase: (@Sendable () -> any Database)? {
+        get { storage[SQLiteWriterKey.self] }
+        set { storage[SQLiteWriterKey.self] = newValue }
+    }
+
+    /// Applies the SQLite pragmas to every pooled connection (one per event loop) and the writer's
+    /// at start. SQLiteNIO already retries on a busy database; the timeout bounds that wait.
     func prepareSQLiteConnections() async throws {
         guard DatabaseDialect(db) == .sqlite else { return }
-        for eventLoop in eventLoopGroup.makeIterator() {
-            let sql = databases.database(logger: logger, on: eventLoop) as! any SQLDatabase
+        var connections = eventLoopGroup.makeIterator().map { databases.database(logger: logger, on: $0)! }
+        if let writer = sqliteWriterDatabase { connections.append(writer()) }
+        for database in connections {
             for pragma in DatabaseDialect.sqlitePragmas {
-                try await sql.raw(SQLQueryString(pragma)).run()
+                try await (database as! any SQLDatabase).raw(SQLQueryString(pragma)).run()
             }
         }
     }
+
+    /// Copies the write-ahead log into the database file every second, from a reader's connection,
+    /// so that its fsync never holds the writer; the log restarts once all of it is copied.
+    func startSQLiteCheckpoints() {
+        guard case .sqliteFile = settings.database else { return }
+        let app = self
+        let loop = eventLoopGroup.any()
+        let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            loop.makeFutureWithTask {
+                do {
+                    try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+                } catch {
+                    app.logger.warning("SQLite checkpoint failed: \(error)")
+                }
+            }
+        }
+        lifecycle.use(RepeatedTaskCanceller(task: task))
+    }
+}
+
+extension DatabaseID {
+    /// The SQLite connection of the one writer (`WriteQueue`).
+    static let sqliteWriter = DatabaseID(string: "sqlite-writer")
 }
 
 /// Inserts many rows in few statements, without Fluent's per-model reflection (measured: two thirds

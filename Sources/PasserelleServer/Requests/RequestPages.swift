@@ -196,7 +196,7 @@ struct RequestPages: Sendable {
         let model: RequestModel
         let checkedFiles = files
         do {
-            model = try await req.db.transaction { db in
+            model = try await req.write { db in
                 let model = try await Requests.file(filing, for: organisation, request: req, on: db)
                 _ = try await Attachments.store(checkedFiles, for: model, shared: true, request: req, on: db)
                 return model
@@ -299,7 +299,7 @@ struct RequestPages: Sendable {
         }
         let chosen = assignee, joined = target
         do {
-            try await req.db.transaction { db in
+            try await req.write { db in
                 try await Requests.move(model, event, version: version, note: note, assignee: chosen, mergeInto: joined,
                                         request: req, on: db)
             }
@@ -344,7 +344,7 @@ struct RequestPages: Sendable {
                                       status: .unprocessableEntity, message: body)
         }
         do {
-            try await req.db.transaction { db in
+            try await req.write { db in
                 try await Requests.addMessage(model, kind: kind, body: body, request: req, on: db)
                 _ = try await Attachments.store(files, for: model, shared: kind == "message", request: req, on: db)
             }
@@ -370,7 +370,7 @@ struct RequestPages: Sendable {
         guard let rating = form.rating.flatMap(Int.init), (1...5).contains(rating) else {
             return try await showPage(req, errors: [("rating", l("request.error.rating"))], status: .unprocessableEntity)
         }
-        try await req.db.transaction { db in
+        try await req.write { db in
             model.rating = rating
             model.version += 1
             try await model.update(on: db)
@@ -427,7 +427,7 @@ struct RequestPages: Sendable {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
                           fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
         }
-        let model = try await req.db.transaction { db in
+        let model = try await req.write { db in
             try await Requests.file(filing, for: organisation, request: req, on: db)
         }
         model.$type.value = filing.type

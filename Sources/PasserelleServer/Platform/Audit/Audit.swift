@@ -33,19 +33,8 @@ enum Audit {
     @discardableResult
     static func record(on db: any Database, actor: AuditActor, action: String, recordType: String, recordID: String,
                        changes: [String: AuditChange] = [:], at instant: Date = Date()) async throws -> AuditEventModel {
-        let sql = db as! any SQLDatabase
-        // Taking the head row first serializes writers: a row lock on PostgreSQL, the write lock on
-        // SQLite (a first statement that writes never has to upgrade a read lock). Plain SQL, three
-        // statements: Fluent's models cost ten times more CPU than the statements themselves here
-        // (measured, docs/PERFORMANCE.md).
-        guard let head = try await sql.raw("""
-            UPDATE audit_chain_head SET sequence = sequence + 1 WHERE id = 1 RETURNING sequence, hash
-            """).first() else {
-            throw Abort(.internalServerError, reason: "the audit chain head is missing")
-        }
         let event = AuditEventModel()
         event.id = UUID()
-        event.sequence = try head.decode(column: "sequence", as: Int.self)
         event.occurredAt = AuditEventModel.timestamp(instant)
         event.actorPersonID = actor.personID
         event.actorOrganisationID = actor.organisationID
@@ -58,18 +47,25 @@ enum Audit {
         event.changes = try AuditEventModel.canonicalChanges(changes)
         event.requestID = actor.requestID
         event.clientAddress = actor.clientAddress
+        // In a group-commit batch (SQLite, `WriteQueue`): chained in memory, written at the commit.
+        if let batch = AuditBatch.current {
+            batch.append(event)
+            return event
+        }
+        let sql = db as! any SQLDatabase
+        // Taking the head row first serializes writers: a row lock on PostgreSQL, the write lock on
+        // SQLite (a first statement that writes never has to upgrade a read lock). Plain SQL, three
+        // statements: Fluent's models cost ten times more CPU than the statements themselves here
+        // (measured, docs/PERFORMANCE.md).
+        guard let head = try await sql.raw("""
+            UPDATE audit_chain_head SET sequence = sequence + 1 WHERE id = 1 RETURNING sequence, hash
+            """).first() else {
+            throw Abort(.internalServerError, reason: "the audit chain head is missing")
+        }
+        event.sequence = try head.decode(column: "sequence", as: Int.self)
         event.previousHash = try head.decode(column: "hash", as: String.self)
         event.hash = event.computedHash()
-        try await sql.insert(into: AuditEventModel.schema)
-            .columns("id", "sequence", "occurred_at", "actor_person_id", "actor_organisation_id", "actor_session_id",
-                     "actor_token_id", "actor_label", "action", "record_type", "record_id", "changes", "request_id",
-                     "client_address", "previous_hash", "hash")
-            .values(SQLBind(event.id), SQLBind(event.sequence), SQLBind(event.occurredAt), SQLBind(event.actorPersonID),
-                    SQLBind(event.actorOrganisationID), SQLBind(event.actorSessionID), SQLBind(event.actorTokenID),
-                    SQLBind(event.actorLabel), SQLBind(event.action), SQLBind(event.recordType), SQLBind(event.recordID),
-                    SQLBind(event.changes), SQLBind(event.requestID), SQLBind(event.clientAddress),
-                    SQLBind(event.previousHash), SQLBind(event.hash))
-            .run()
+        try await sql.insert(into: AuditEventModel.schema).columns(AuditEventModel.columns).values(event.bindings).run()
         try await sql.update(AuditChainHeadModel.schema).set("hash", to: SQLBind(event.hash)).where("id", .equal, SQLBind(1))
             .run()
         return event

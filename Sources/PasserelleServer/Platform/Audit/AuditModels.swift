@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import PasserelleCore
 import Foundation
 import SQLKit
 
@@ -53,6 +54,18 @@ final class AuditEventModel: Model, @unchecked Sendable {
         return Self.hex(SHA256.hash(data: Data(text.utf8)))
     }
 
+    /// The columns of a plain-SQL insert, in the order of `bindings`.
+    static let columns = ["id", "sequence", "occurred_at", "actor_person_id", "actor_organisation_id", "actor_session_id",
+                          "actor_token_id", "actor_label", "action", "record_type", "record_id", "changes", "request_id",
+                          "client_address", "previous_hash", "hash"]
+
+    var bindings: [any SQLExpression] {
+        [SQLBind(id), SQLBind(sequence), SQLBind(occurredAt), SQLBind(actorPersonID), SQLBind(actorOrganisationID),
+         SQLBind(actorSessionID), SQLBind(actorTokenID), SQLBind(actorLabel), SQLBind(action), SQLBind(recordType),
+         SQLBind(recordID), SQLBind(changes), SQLBind(requestID), SQLBind(clientAddress), SQLBind(previousHash),
+         SQLBind(hash)]
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Lower-case hexadecimal, without `String(format:)` (a fifth of an audited write's CPU).
@@ -66,10 +79,48 @@ final class AuditEventModel: Model, @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Written by hand (JSONEncoder was a tenth of an audited write): fields in key order, absent
+    /// values left out, the same text JSONEncoder gives with sorted keys and unescaped slashes.
     static func canonicalChanges(_ changes: [String: AuditChange]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(changes), as: UTF8.self)
+        var text = "{"
+        for (index, key) in changes.keys.sorted().enumerated() {
+            let change = changes[key]!
+            if index > 0 { text.append(",") }
+            appendJSONString(key, to: &text)
+            text.append(":{")
+            if let after = change.after {
+                text.append("\"after\":")
+                appendJSONString(after, to: &text)
+            }
+            if let before = change.before {
+                if change.after != nil { text.append(",") }
+                text.append("\"before\":")
+                appendJSONString(before, to: &text)
+            }
+            text.append("}")
+        }
+        text.append("}")
+        return text
+    }
+
+    private static func appendJSONString(_ value: String, to text: inout String) {
+        text.append("\"")
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text.append("\\\"")
+            case "\\": text.append("\\\\")
+            case "\n": text.append("\\n")
+            case "\r": text.append("\\r")
+            case "\t": text.append("\\t")
+            case "\u{08}": text.append("\\b")
+            case "\u{0C}": text.append("\\f")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text.append("\"")
     }
 
     var decodedChanges: [String: AuditChange] {
@@ -83,7 +134,21 @@ final class AuditEventModel: Model, @unchecked Sendable {
         return formatter
     }()
 
-    static func timestamp(_ date: Date) -> String { formatter.string(from: date) }
+    /// `2026-11-22T14:30:05.123Z`: what the ISO 8601 formatter gives, computed directly (the
+    /// formatter was a twentieth of an audited write).
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let day = inDay < 0 ? days - 1 : days
+        let ms = inDay < 0 ? inDay + 86_400_000 : inDay
+        let civil = CalendarDate(dayNumber: Int(day))
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return "\(pad(Int64(civil.year), 4))-\(pad(Int64(civil.month), 2))-\(pad(Int64(civil.day), 2))T\(pad(ms / 3_600_000, 2)):"
+            + "\(pad(ms / 60_000 % 60, 2)):\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
+    }
 
     static func date(_ text: String) -> Date? { formatter.date(from: text) }
 }
