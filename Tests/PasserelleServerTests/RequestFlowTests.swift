@@ -132,6 +132,15 @@ import VaporTesting
             #expect(!(try await other.send(.GET, "/api/v1/demandes").body.string.contains(number)))
             #expect(try await clerk.send(.GET, "/demandes?q=LAFONTAINE").body.string.contains(number))
             #expect(try await clerk.send(.GET, "/api/v1/demandes").body.string.contains(number))
+
+            // Full-text search: every word, as a prefix, without accents or case; internal notes only
+            // for the ministry.
+            #expect(try await clerk.send(.GET, "/demandes?q=arret%20LAFONT").body.string.contains(number))
+            #expect(try await clerk.send(.GET, "/demandes?q=\(number)").body.string.contains(number))
+            #expect(!(try await clerk.send(.GET, "/demandes?q=arret%20inexistant").body.string.contains(number)))
+            #expect(!(try await clerk.send(.GET, "/demandes?q=entretien").body.string.contains(number)))
+            #expect(try await agent.send(.GET, "/demandes?q=entretien").body.string.contains(number))
+            #expect(try await clerk.send(.GET, "/demandes?q=%22*%20OR%20(").status == .ok)
         }
     }
 

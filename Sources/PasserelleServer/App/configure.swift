@@ -53,6 +53,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateAccessTables())
         app.migrations.add(CreateRequestTables())
         app.migrations.add(CreateAttachmentTable())
+        app.migrations.add(CreateRequestSearch())
     }
 
     // working days

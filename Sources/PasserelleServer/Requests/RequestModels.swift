@@ -77,6 +77,8 @@ final class RequestModel: Model, @unchecked Sendable {
     @OptionalField(key: "rating") var rating: Int?
     /// Lower-case, accent-free text of number, title, description and messages, for search.
     @Field(key: "search_text") var searchText: String
+    /// The same for the internal notes: searched by ministry staff only (`RequestSearch`).
+    @Field(key: "search_internal") var searchInternal: String
 
     init() {}
 }

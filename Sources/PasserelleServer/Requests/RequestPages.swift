@@ -85,8 +85,9 @@ struct RequestPages: Sendable {
             query = query.filter(\.$unit.$id == (try unit.requireID()))
         }
         if filter.mine, let me = req.currentUser?.personID { query = query.filter(\.$assignee.$id == me) }
-        if !filter.q.isEmpty {
-            query = query.filter(\.$searchText, .custom("LIKE"), "%" + Requests.searchable([filter.q]) + "%")
+        if let search = RequestSearch.filter(RequestSearch.terms(filter.q), internalNotes: req.accessActor.isMinistry,
+                                             dialect: DatabaseDialect(req.db)) {
+            query = query.filter(search)
         }
         let total = try await query.count()
         let rows = try await query.with(\.$type).with(\.$organisation).with(\.$unit)

@@ -123,6 +123,7 @@ enum Requests {
         model.latitude = filing.latitude
         model.longitude = filing.longitude
         model.searchText = searchable([model.number, filing.title, filing.details])
+        model.searchInternal = ""
         model.version = 1
         try await model.create(on: db)
         try await step(model, .received, event: "file", on: today, person: user.personID, db: db)
@@ -250,11 +251,12 @@ enum Requests {
         message.kind = kind
         message.body = body
         try await message.create(on: db)
-        if kind == "message" {
-            let text = searchable([model.searchText, body])
-            try await (db as! any SQLDatabase).update(RequestModel.schema).set("search_text", to: SQLBind(text))
-                .where("id", .equal, SQLBind(try model.requireID())).run()
-        }
+        // Messages are searched by everyone who reads the request, notes by the ministry only.
+        let column = kind == "message" ? "search_text" : "search_internal"
+        let text = searchable([kind == "message" ? model.searchText : model.searchInternal, body])
+        try await (db as! any SQLDatabase).update(RequestModel.schema).set(SQLIdentifier(column), to: SQLBind(text))
+            .where("id", .equal, SQLBind(try model.requireID())).run()
+        if kind == "message" { model.searchText = text } else { model.searchInternal = text }
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(kind)", recordType: "request",
                                recordID: model.number, changes: [kind: .init(before: nil, after: String(body.prefix(500)))])
     }
