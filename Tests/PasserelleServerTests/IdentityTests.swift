@@ -13,13 +13,18 @@ final class Browser: @unchecked Sendable {
     init(_ app: Application) { self.app = app }
 
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil) async throws -> TestingHTTPResponse {
+    func send(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil, body encoded: String? = nil) async throws
+        -> TestingHTTPResponse {
         var headers = HTTPHeaders()
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         var body: ByteBuffer?
         if let form {
             headers.contentType = .urlEncodedForm
             body = ByteBuffer(string: form.map { "\($0.key)=\($0.value.addingPercentEncodingForQuery)" }.joined(separator: "&"))
+        } else if let encoded {
+            // A form already encoded, for fields that repeat (`numeros[]=…&numeros[]=…`).
+            headers.contentType = .urlEncodedForm
+            body = ByteBuffer(string: encoded)
         }
         let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         for header in response.headers[.setCookie] {

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 @testable import PasserelleCore
 @testable import PasserelleServer
@@ -141,6 +142,68 @@ import VaporTesting
             #expect(!(try await clerk.send(.GET, "/demandes?q=entretien").body.string.contains(number)))
             #expect(try await agent.send(.GET, "/demandes?q=entretien").body.string.contains(number))
             #expect(try await clerk.send(.GET, "/demandes?q=%22*%20OR%20(").status == .ok)
+        }
+    }
+
+    /// The BCAM's queue: filters (person, due date, type, priority) and bulk assignment, all or none.
+    @Test func queuesFilterAndAssignInBulkAllOrNone() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            try await IdentityFixtures.person("coordination@mtmd.test", on: app, roles: [("unite-bcam", .bcamCoordinator)])
+            try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            var numbers: [String] = []
+            for title in ["Trottoir rue Principale", "Piste cyclable route 185", "Traverse scolaire"] {
+                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+                let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
+                    "type": "question-programme", "title": title, "description": "Admissibilité au programme?", "_csrf": csrf])
+                #expect(filed.status == .created)
+                numbers.append(try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first))
+            }
+            // One is overdue (its expected date moved back in the database), one already closed elsewhere.
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE requests SET expected_on = '2020-01-06' WHERE number = \(bind: numbers[0])").run()
+            try await sql.raw("UPDATE requests SET status = 'closed' WHERE number = \(bind: numbers[2])").run()
+
+            let coordination = Browser(app)
+            try await coordination.signIn("coordination@mtmd.test")
+            let queue = try await coordination.send(.GET, "/demandes?statut=ouvertes")
+            #expect(queue.status == .ok)
+            #expect(AccessibilityCheck.problems(in: queue.body.string).isEmpty)
+            #expect(queue.body.string.contains("choix-\(numbers[0])"))
+            let overdue = try await coordination.send(.GET, "/demandes?echeance=retard").body.string
+            #expect(overdue.contains(numbers[0]) && !overdue.contains(numbers[1]))
+            #expect(try await coordination.send(.GET, "/demandes?echeance=hier").status == .badRequest)
+            #expect(try await coordination.send(.GET, "/demandes?priorite=enorme").status == .badRequest)
+            #expect(try await coordination.send(.GET, "/demandes?type=question-programme").body.string.contains(numbers[1]))
+            #expect(!(try await coordination.send(.GET, "/demandes?type=signalisation").body.string.contains(numbers[1])))
+
+            // All or none: the closed one cannot be assigned, so neither is the other.
+            let csrf = try #require(Browser.csrf(in: queue.body.string))
+            let refused = try await coordination.send(.POST, "/demandes/attribution", body:
+                "numeros[]=\(numbers[1])&numeros[]=\(numbers[2])&assignee=agent.est%40mtmd.test&retour=statut%3Douvertes&_csrf=\(csrf)")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains(numbers[2]))
+            #expect(refused.body.string.contains(#"value="\#(numbers[1])" form="attribution" checked"#))
+            #expect(try await RequestModel.query(on: app.db).filter(\.$number == numbers[1]).first()?.$assignee.id == nil)
+
+            let done = try await coordination.send(.POST, "/demandes/attribution", body:
+                "numeros[]=\(numbers[0])&numeros[]=\(numbers[1])&assignee=agent.est%40mtmd.test&retour=statut%3Douvertes&_csrf=\(csrf)")
+            #expect(done.status == .ok)
+            #expect(done.body.string.contains("2 demande(s) attribuée(s)"))
+            let assigned = try await RequestModel.query(on: app.db).filter(\.$number ~~ Array(numbers[0...1])).with(\.$unit).all()
+            #expect(assigned.allSatisfy { $0.status == .assigned && $0.unit.code == "unite-dgt-est" })
+            let agentQueue = try await coordination.send(.GET, "/demandes?agent=agent.est%40mtmd.test").body.string
+            #expect(agentQueue.contains(numbers[0]) && agentQueue.contains(numbers[1]) && !agentQueue.contains(numbers[2]))
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "requests.assign").count() == 2)
+
+            // Without the token, or from a municipality: refused.
+            #expect(try await coordination.send(.POST, "/demandes/attribution", body:
+                "numeros[]=\(numbers[0])&assignee=agent.est%40mtmd.test").status == .forbidden)
+            let clerkCSRF = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+            #expect(try await clerk.send(.POST, "/demandes/attribution", body:
+                "numeros[]=\(numbers[0])&assignee=agent.est%40mtmd.test&_csrf=\(clerkCSRF)").status == .forbidden)
         }
     }
 

@@ -80,7 +80,9 @@ final class RequestModel: Model, @unchecked Sendable {
     /// The same for the internal notes: searched by ministry staff only (`RequestSearch`).
     @Field(key: "search_internal") var searchInternal: String
 
-    init() {}
+    init() {
+        searchInternal = ""
+    }
 }
 
 /// A status taken on a date: the service clock's history.

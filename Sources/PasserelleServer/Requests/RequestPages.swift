@@ -36,6 +36,7 @@ struct RequestPages: Sendable {
         let create = RoutePolicy.organisation(.create, .requests)
         routes.get("demandes", use: list).policy(.signedIn)
         routes.get("demandes", "nouvelle", use: choose).policy(.signedIn)
+        routes.post("demandes", "attribution", use: bulkAssign).policy(.ministry(.update, .requests))
         routes.get("organisations", ":code", "demandes", "nouvelle", use: form).policy(create)
         let upload = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: (maxUploadMB * 5 + 1) * 1_048_576))
         routes.on(.POST, "organisations", ":code", "demandes", body: upload, use: file).policy(create)
@@ -57,11 +58,38 @@ struct RequestPages: Sendable {
         var mine = false
         var q = ""
         var page = 1
+        /// The assignee's email (a person's queue).
+        var agent = ""
+        /// `retard` (overdue) or `bientot` (due within `dueSoonDays` working days).
+        var due = ""
+        var priority = ""
+        var type = ""
+
+        /// The list's address with these filters (for links, paging and coming back after an action).
+        var query: String {
+            let pairs: [(String, String)] = [("statut", status), ("unite", unit), ("moi", mine ? "1" : ""), ("q", q),
+                                             ("agent", agent), ("echeance", due), ("priorite", priority), ("type", type)]
+            return pairs.filter { !$0.1.isEmpty }
+                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                .joined(separator: "&")
+        }
     }
+
+    /// Working days before its expected date when a request counts as due soon.
+    static let dueSoonDays = 3
 
     static func filter(_ req: Request) throws -> Filter {
         Filter(status: AdminPages.text(req, "statut"), unit: AdminPages.text(req, "unite"),
-               mine: req.query[String.self, at: "moi"] == "1", q: AdminPages.text(req, "q"), page: try AdminPages.page(req))
+               mine: req.query[String.self, at: "moi"] == "1", q: AdminPages.text(req, "q"), page: try AdminPages.page(req),
+               agent: AdminPages.text(req, "agent"), due: AdminPages.text(req, "echeance"),
+               priority: AdminPages.text(req, "priorite"), type: AdminPages.text(req, "type"))
+    }
+
+    static func oneOf(_ name: String, _ value: String, _ allowed: [String]) throws {
+        guard value.isEmpty || allowed.contains(value) else {
+            throw Problem.invalidParameter(name, key: "problem.parameter.one_of",
+                                           ["allowed": allowed.joined(separator: ", "), "value": value])
+        }
     }
 
     /// The requests the person may read, filtered and paged in SQL.
@@ -85,6 +113,32 @@ struct RequestPages: Sendable {
             query = query.filter(\.$unit.$id == (try unit.requireID()))
         }
         if filter.mine, let me = req.currentUser?.personID { query = query.filter(\.$assignee.$id == me) }
+        if !filter.agent.isEmpty {
+            guard let person = try await PersonModel.query(on: req.db).filter(\.$email == PersonModel.normalized(filter.agent))
+                .first() else {
+                throw Problem.invalidParameter("agent", key: "problem.parameter.unknown_code", ["value": filter.agent])
+            }
+            query = query.filter(\.$assignee.$id == (try person.requireID()))
+        }
+        try Self.oneOf("echeance", filter.due, ["retard", "bientot"])
+        if !filter.due.isEmpty {
+            let today = CalendarDate.today
+            query = query.filter(\.$status !~ [.closed, .transferred, .merged, .answered, .awaitingMunicipality])
+            if filter.due == "retard" {
+                query = query.filter(\.$expectedOn < today.iso)
+            } else {
+                let soon = req.application.workingDays.adding(Self.dueSoonDays, to: today)
+                query = query.filter(\.$expectedOn >= today.iso).filter(\.$expectedOn <= soon.iso)
+            }
+        }
+        try Self.oneOf("priorite", filter.priority, Requests.priorities)
+        if !filter.priority.isEmpty { query = query.filter(\.$priority == filter.priority) }
+        if !filter.type.isEmpty {
+            guard let type = try await RequestTypeModel.query(on: req.db).filter(\.$code == filter.type).first() else {
+                throw Problem.invalidParameter("type", key: "problem.parameter.unknown_code", ["value": filter.type])
+            }
+            query = query.filter(\.$type.$id == (try type.requireID()))
+        }
         if let search = RequestSearch.filter(RequestSearch.terms(filter.q), internalNotes: req.accessActor.isMinistry,
                                              dialect: DatabaseDialect(req.db)) {
             query = query.filter(search)
@@ -97,13 +151,103 @@ struct RequestPages: Sendable {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        let filter = try Self.filter(req)
+        try await listPage(req, filter: try Self.filter(req))
+    }
+
+    /// The list, or a ministry person's queue with its bulk assignment.
+    func listPage(_ req: Request, filter: Filter, errors: AccountViews.Errors = [], chosen: Set<String> = [],
+                  notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let found = try await Self.query(req, filter)
-        let units = req.accessActor.isMinistry
-            ? try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).sort(\.$name).all() : []
-        return RequestViews.list(Layout(req), filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0,
-                                 readable: found != nil, units: units, ministry: req.accessActor.isMinistry,
-                                 days: req.application.workingDays).page(status: .ok)
+        let ministry = req.accessActor.isMinistry
+        let units = ministry ? try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).sort(\.$name).all() : []
+        let types = try await RequestTypeModel.query(on: req.db).sort(\.$code).all()
+        let staff = ministry ? try await Self.staff(on: req.db) : []
+        let view = RequestViews.Queue(filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, readable: found != nil,
+                                      units: units, types: types, staff: staff, ministry: ministry,
+                                      bulk: ministry && req.allows(.update, Resource(service: .requests)), errors: errors, chosen: chosen,
+                                      notice: notice, csrf: req.currentUser?.csrfToken ?? "")
+        return RequestViews.list(Layout(req), view, days: req.application.workingDays).page(status: status)
+    }
+
+    /// The people who handle requests: members of a ministry unit, by name.
+    static func staff(on db: any Database) async throws -> [PersonModel] {
+        let memberships = try await MembershipModel.query(on: db)
+            .join(OrganisationModel.self, on: \MembershipModel.$organisation.$id == \OrganisationModel.$id)
+            .filter(OrganisationModel.self, \.$kind == .ministryUnit).with(\.$person).all()
+        var seen = Set<UUID>()
+        return memberships.map(\.person).filter { $0.active && seen.insert($0.id ?? UUID()).inserted }
+            .sorted { $0.displayName.localizedCompare($1.displayName) == .orderedAscending }
+    }
+
+    struct BulkForm: Content {
+        var numeros: [String]?
+        var assignee: String?
+        var retour: String?
+    }
+
+    /// Assigns the chosen requests of a queue to one person, all or none: a request that may not be
+    /// assigned (its status, a change since the page was read) leaves every one as it was, and the
+    /// queue comes back with the reason for each and the choice kept.
+    @Sendable func bulkAssign(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let form = (try? req.content.decode(BulkForm.self)) ?? BulkForm()
+        let l = req.localizer
+        // The queue as it was shown: its filters travel in `retour`.
+        let back = URI(string: "/demandes?" + (form.retour ?? ""))
+        var filter = (try? Self.filter(Request(application: req.application, method: .GET, url: back, on: req.eventLoop))) ?? Filter()
+        filter.page = 1
+        let numbers = Array(Set(form.numeros ?? [])).sorted()
+        let chosen = Set(numbers)
+        guard !numbers.isEmpty, numbers.count <= Self.pageSize else {
+            return try await listPage(req, filter: filter, errors: [("numeros", l("request.bulk.none"))], chosen: chosen,
+                                      status: .unprocessableEntity)
+        }
+        let email = PersonModel.normalized(form.assignee ?? "")
+        guard !email.isEmpty, let assignee = try await Self.staff(on: req.db).first(where: { $0.email == email }) else {
+            return try await listPage(req, filter: filter, errors: [("assignee", l("request.error.assignee"))], chosen: chosen,
+                                      status: .unprocessableEntity)
+        }
+        let models = try await RequestModel.query(on: req.db).filter(\.$number ~~ numbers).all()
+        guard models.count == numbers.count else {
+            return try await listPage(req, filter: filter, errors: [("numeros", l("request.bulk.unknown"))], chosen: chosen,
+                                      status: .unprocessableEntity)
+        }
+        struct Refused: Error { let reasons: [(String, String)] }
+        do {
+            try await req.write { db in
+                var reasons: [(String, String)] = []
+                for model in models {
+                    guard req.allows(.update, Resource(service: .requests, ownerID: model.$organisation.id)) else {
+                        reasons.append((model.number, l("request.error.not_a_party")))
+                        continue
+                    }
+                    do {
+                        try await Requests.move(model, .assign, version: model.version, note: nil, assignee: assignee,
+                                                request: req, on: db)
+                    } catch let refusal as Requests.Refusal {
+                        reasons.append((model.number, Self.message(l, refusal, event: .assign, status: model.status)))
+                    }
+                }
+                if !reasons.isEmpty { throw Refused(reasons: reasons) }
+            }
+        } catch let refused as Refused {
+            return try await listPage(req, filter: filter, errors: refused.reasons.map {
+                ("numeros", l("request.bulk.refused", ["number": $0.0, "reason": $0.1]))
+            }, chosen: chosen, status: .unprocessableEntity)
+        }
+        return try await listPage(req, filter: filter, notice: l("request.bulk.done", [
+            "count": l.format.integer(numbers.count), "person": assignee.displayName,
+        ]))
+    }
+
+    /// What a refused change says, in the reader's language.
+    static func message(_ l: Localizer, _ refusal: Requests.Refusal, event: RequestEvent, status: RequestStatus) -> String {
+        let key = switch refusal {
+        case .stale: "request.error.stale"
+        case .transition: "request.error.transition"
+        case .notAParty: "request.error.not_a_party"
+        }
+        return l(key, ["event": l("request.event.\(event.rawValue)"), "status": l("request.status.\(status.rawValue)")])
     }
 
     /// Where to file: straight to the form when the person files for one organisation only.

@@ -123,7 +123,6 @@ enum Requests {
         model.latitude = filing.latitude
         model.longitude = filing.longitude
         model.searchText = searchable([model.number, filing.title, filing.details])
-        model.searchInternal = ""
         model.version = 1
         try await model.create(on: db)
         try await step(model, .received, event: "file", on: today, person: user.personID, db: db)

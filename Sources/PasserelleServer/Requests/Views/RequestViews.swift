@@ -25,43 +25,100 @@ enum RequestViews {
         return .empty
     }
 
-    static func list(_ layout: Layout, filter: RequestPages.Filter, rows: [RequestModel], total: Int, readable: Bool,
-                     units: [OrganisationModel], ministry: Bool, days: WorkingDays) -> String {
+    /// What the list shows: a municipality's requests, or a ministry person's queue.
+    struct Queue {
+        var filter: RequestPages.Filter
+        var rows: [RequestModel]
+        var total: Int
+        var readable: Bool
+        var units: [OrganisationModel]
+        var types: [RequestTypeModel]
+        var staff: [PersonModel]
+        var ministry: Bool
+        /// Rows can be chosen and assigned together.
+        var bulk: Bool
+        var errors: AccountViews.Errors
+        var chosen: Set<String>
+        var notice: String?
+        var csrf: String
+    }
+
+    static func list(_ layout: Layout, _ queue: Queue, days: WorkingDays) -> String {
         let l = layout.l
+        let filter = queue.filter
+        let ministry = queue.ministry
         let title = l(ministry ? "request.queue.title" : "request.list.title")
         let language = l.language
         let statusOptions = [("", l("request.filter.all")), ("ouvertes", l("request.filter.open"))]
             + RequestStatus.allCases.map { ($0.rawValue, l("request.status.\($0.rawValue)")) }
-        let query = "statut=\(filter.status)&unite=\(filter.unit)&moi=\(filter.mine ? "1" : "")&q="
-            + (filter.q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let dueOptions = [("", l("request.filter.all")), ("retard", l("request.standing.overdue")),
+                          ("bientot", l("request.standing.due_soon"))]
+        let priorityOptions = [("", l("request.filter.all"))] + Requests.priorities.map { ($0, l("request.priority.\($0)")) }
+        let typeOptions = [("", l("request.filter.all"))] + queue.types.map { ($0.code, $0.name(language)) }
+        let staffOptions = queue.staff.map { ($0.email, $0.displayName) }
+        var columns: [UI.Column] = [
+            .init(title: l("request.number")), .init(title: l("request.title")), .init(title: l("request.organisation")),
+            .init(title: l("request.type")), .init(title: l("request.status")), .init(title: l("request.expected_on")),
+        ]
+        if ministry { columns.append(.init(title: l("request.assignee"))) }
+        if queue.bulk { columns.insert(.init(title: l("request.bulk.choose")), at: 0) }
+        let staffNames = Dictionary(queue.staff.compactMap { p in p.id.map { ($0, p.displayName) } }, uniquingKeysWith: { a, _ in a })
+        let rows: [[BodyNode]] = queue.rows.map { m in
+            let expected = CalendarDate(iso: m.expectedOn)
+            var cells: [BodyNode] = [
+                H.a(m.number, href: "/demandes/\(m.number)"), .text(m.title), .text(m.organisation.name),
+                .text(m.type.name(language)), statusTag(l, m.status),
+                .group(.text(expected.map(l.format.date) ?? m.expectedOn), .text(" "),
+                       standingTag(l, status: m.status, expected: expected, days: days)),
+            ]
+            if ministry {
+                cells.append(.text(m.$assignee.id.flatMap { staffNames[$0] } ?? l("request.unassigned")))
+            }
+            if queue.bulk {
+                let id = "choix-\(m.number)"
+                cells.insert(.group(
+                    H.void("input", [.named("type", "checkbox"), .named("id", id), .named("name", "numeros[]"),
+                                     .named("value", m.number), .named("form", "attribution"),
+                                     .named("checked", queue.chosen.contains(m.number) ? "checked" : nil)]),
+                    H.el("label", H.attr("for", id), .class("visually-hidden"),
+                         .text(l("request.bulk.choose_one", ["number": m.number])))), at: 0)
+            }
+            return cells
+        }
         return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (title, nil)],
             .h1(.text(title)),
+            .unwrap(queue.notice) { UI.notice($0, kind: .success) },
+            UI.errorSummary(title: l("form.error_summary"), errors: queue.errors),
             ministry ? .empty : .p(H.a(l("request.new"), href: "/demandes/nouvelle", .class("button button--primary"))),
             H.el("form", H.attr("action", "/demandes"), H.attr("method", "get"), .class("filters"),
                  UI.textField(name: "q", label: l("request.filter.search"), value: filter.q),
                  UI.select(name: "statut", label: l("request.status"), options: statusOptions, selected: filter.status),
-                 ministry ? UI.select(name: "unite", label: l("request.unit"),
-                                      options: [("", l("request.filter.all_units"))] + units.map { ($0.code, $0.name) },
-                                      selected: filter.unit) : .empty,
-                 ministry ? UI.checkboxes(name: "moi", legend: l("request.filter.mine_legend"),
-                                          options: [("1", l("request.filter.mine"))], selected: filter.mine ? ["1"] : [])
-                          : .empty,
+                 UI.select(name: "echeance", label: l("request.filter.due"), options: dueOptions, selected: filter.due),
+                 UI.select(name: "type", label: l("request.type"), options: typeOptions, selected: filter.type),
+                 ministry ? .group(
+                     UI.select(name: "priorite", label: l("request.priority"), options: priorityOptions, selected: filter.priority),
+                     UI.select(name: "unite", label: l("request.unit"),
+                               options: [("", l("request.filter.all_units"))] + queue.units.map { ($0.code, $0.name) },
+                               selected: filter.unit),
+                     UI.select(name: "agent", label: l("request.assignee"),
+                               options: [("", l("request.filter.everyone"))] + staffOptions, selected: filter.agent),
+                     UI.checkboxes(name: "moi", legend: l("request.filter.mine_legend"),
+                                   options: [("1", l("request.filter.mine"))], selected: filter.mine ? ["1"] : [])) : .empty,
                  UI.button(l("admin.filter"))),
-            !readable ? .p(.text(l("request.list.none_readable"))) :
-            rows.isEmpty ? .p(.text(l("request.list.empty"))) : .group(
-                .p(.text(l("admin.count", ["count": l.format.integer(total)]))),
-                UI.table(caption: title, columns: [
-                    .init(title: l("request.number")), .init(title: l("request.title")), .init(title: l("request.organisation")),
-                    .init(title: l("request.type")), .init(title: l("request.status")), .init(title: l("request.expected_on")),
-                ], rows: rows.map { m in
-                    let expected = CalendarDate(iso: m.expectedOn)
-                    return [H.a(m.number, href: "/demandes/\(m.number)"), .text(m.title), .text(m.organisation.name),
-                            .text(m.type.name(language)), statusTag(l, m.status),
-                            .group(.text(expected.map(l.format.date) ?? m.expectedOn), .text(" "),
-                                   standingTag(l, status: m.status, expected: expected, days: days))]
-                }, captionHidden: true)),
-            UI.pagination(l, page: filter.page, pageCount: max(1, (total + RequestPages.pageSize - 1) / RequestPages.pageSize)) {
-                "/demandes?\(query)&page=\($0)"
+            !queue.readable ? .p(.text(l("request.list.none_readable"))) :
+            queue.rows.isEmpty ? .p(.text(l("request.list.empty"))) : .group(
+                .p(.text(l("admin.count", ["count": l.format.integer(queue.total)]))),
+                queue.bulk ? H.el("form", H.attr("id", "attribution"), H.attr("action", "/demandes/attribution"),
+                                  H.attr("method", "post"), .class("filters"),
+                                  IdentityViews.csrfField(queue.csrf),
+                                  H.void("input", [.named("type", "hidden"), .named("name", "retour"), .named("value", filter.query)]),
+                                  .div(.id("champ-numeros"), .class("field__hint"), .text(l("request.bulk.hint"))),
+                                  UI.select(name: "assignee", label: l("request.bulk.assignee"),
+                                            options: [("", l("request.bulk.choose_person"))] + staffOptions, selected: nil),
+                                  UI.button(l("request.bulk.assign"))) : .empty,
+                UI.table(caption: title, columns: columns, rows: rows, captionHidden: true)),
+            UI.pagination(l, page: filter.page, pageCount: max(1, (queue.total + RequestPages.pageSize - 1) / RequestPages.pageSize)) {
+                "/demandes?\(filter.query)&page=\($0)"
             })
     }
 
