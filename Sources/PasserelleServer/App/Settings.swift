@@ -35,6 +35,11 @@ public struct Settings: Sendable {
     public var holidaysPath: String?
     /// Single sign-on with an OpenID Connect provider, when configured.
     public var oidc: OIDCSettings?
+    /// The SMTP server the outbox is sent through (`SMTP_HOST`…); without it, messages wait in
+    /// the outbox, listed on `/administration/courriels`.
+    var smtp: SMTPConfiguration?
+    /// How often the outbox is looked at, in seconds.
+    public var mailIntervalSeconds = 5
 
     public struct OIDCSettings: Sendable, Equatable {
         public var issuer: String
@@ -115,6 +120,26 @@ public struct Settings: Sendable {
                 throw SettingsError.invalid(name: "ATTACHMENT_MAX_MB", value: megabytes)
             }
             settings.attachmentMaxMB = number
+        }
+        if let host = value("SMTP_HOST") {
+            let security = SMTPConfiguration.Security(rawValue: value("SMTP_TLS") ?? "starttls")
+            guard let security else { throw SettingsError.invalid(name: "SMTP_TLS", value: value("SMTP_TLS") ?? "") }
+            let defaultPort = security == .tls ? 465 : (security == .starttls ? 587 : 25)
+            let port = value("SMTP_PORT").map { Int($0) } ?? defaultPort
+            guard let port, (1...65535).contains(port) else {
+                throw SettingsError.invalid(name: "SMTP_PORT", value: value("SMTP_PORT") ?? "")
+            }
+            guard let from = value("SMTP_FROM"), from.contains("@") else {
+                throw SettingsError.invalid(name: "SMTP_FROM", value: value("SMTP_FROM") ?? "(missing)")
+            }
+            settings.smtp = SMTPConfiguration(host: host, port: port, security: security, username: value("SMTP_USERNAME"),
+                                              password: value("SMTP_PASSWORD"), from: from)
+        }
+        if let seconds = value("MAIL_INTERVAL_SECONDS") {
+            guard let number = Int(seconds), (1...3600).contains(number) else {
+                throw SettingsError.invalid(name: "MAIL_INTERVAL_SECONDS", value: seconds)
+            }
+            settings.mailIntervalSeconds = number
         }
         settings.publicURL = value("PUBLIC_URL").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         let oidcValues = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"].map(value)

@@ -54,6 +54,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateRequestTables())
         app.migrations.add(CreateAttachmentTable())
         app.migrations.add(CreateRequestSearch())
+        app.migrations.add(AddOutboxDelivery())
     }
 
     // working days

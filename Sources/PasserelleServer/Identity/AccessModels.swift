@@ -79,8 +79,19 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
     @Field(key: "subject") var subject: String
     @Field(key: "body") var body: String
     @OptionalField(key: "sent_at") var sentAt: Date?
+    /// `pending`, `sending`, `sent`, `dead` (`OutboxSender`).
+    @Field(key: "status") var status: String
+    @Field(key: "attempts") var attempts: Int
+    /// Unix seconds.
+    @Field(key: "next_attempt_at") var nextAttemptAt: Int64
+    @OptionalField(key: "claimed_until") var claimedUntil: Int64?
+    @OptionalField(key: "last_error") var lastError: String?
 
-    init() {}
+    init() {
+        status = OutboxSender.Status.pending.rawValue
+        attempts = 0
+        nextAttemptAt = 0
+    }
 }
 
 /// A system's credential: created by a person for one organisation, with scopes; only its hash is

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import PasserelleCore
 import Vapor
@@ -18,6 +19,7 @@ struct AdminPages: Sendable {
         admin.get("jetons", use: tokens).policy(.ministry(.administer))
         admin.post("jetons", ":id", "revoquer", use: revokeToken).policy(.ministry(.administer))
         admin.get("courriels", use: outbox).policy(.ministry(.administer))
+        admin.post("courriels", ":id", "renvoyer", use: resend).policy(.ministry(.administer))
         admin.get("journal", use: journal).policy(.ministry(.readJournal))
     }
 
@@ -116,12 +118,35 @@ struct AdminPages: Sendable {
     @Sendable func outbox(_ req: Request) async throws -> Response {
         let page = try Self.page(req)
         let recipient = Self.text(req, "destinataire").lowercased()
+        let status = Self.text(req, "statut")
+        try RequestPages.oneOf("statut", status, OutboxSender.Status.allCases.map(\.rawValue))
         var query = OutboxMessageModel.query(on: req.db)
         if !recipient.isEmpty { query = query.filter(\.$recipient == recipient) }
+        if !status.isEmpty { query = query.filter(\.$status == status) }
         let total = try await query.count()
         let rows = try await query.sort(\.$createdAt, .descending)
             .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
-        return AdminViews.outbox(Layout(req), rows: rows, total: total, page: page, recipient: recipient).page(status: .ok)
+        return AdminViews.outbox(Layout(req), rows: rows, total: total, page: page, recipient: recipient, status: status,
+                                 smtp: req.application.settings.smtp, csrf: req.currentUser?.csrfToken ?? "").page(status: .ok)
+    }
+
+    /// A dead letter sent again: back in the queue, its attempts counted anew.
+    @Sendable func resend(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let message = try await OutboxMessageModel.find(id, on: req.db) else { throw Problem.notFound() }
+        guard message.status == OutboxSender.Status.dead.rawValue else {
+            return req.redirect(to: "/administration/courriels?statut=dead", redirectType: .normal)
+        }
+        try await req.write { db in
+            try await (db as! any SQLDatabase).raw("""
+                UPDATE outbox_messages SET status = 'pending', attempts = 0, next_attempt_at = 0
+                WHERE id = \(bind: id) AND status = 'dead'
+                """).run()
+            try await Audit.record(on: db, actor: req.auditActor, action: "mail.resend", recordType: "outbox_message",
+                                   recordID: id.uuidString, changes: ["status": .init(before: "dead", after: "pending")])
+        }
+        return req.redirect(to: "/administration/courriels?statut=dead", redirectType: .normal)
     }
 
     /// The journal's filters, as the form and the API take them.

@@ -185,6 +185,7 @@ extension Application {
     }
 
     /// Runs a change and its audit events in one transaction (see `WriteQueue`).
+    @discardableResult
     func write<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await writes.perform(work)
     }
@@ -192,6 +193,7 @@ extension Application {
 
 extension Request {
     /// Runs a change and its audit events in one transaction (see `WriteQueue`).
+    @discardableResult
     func write<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await application.writes.perform(work)
     }

@@ -16,6 +16,7 @@ struct PasserelleServeCommand: AsyncCommand {
             "prepare_ms": "\(Int((ContinuousClock.now - start).milliseconds))",
         ])
         app.startTerritoryRefresh()
+        OutboxSender.start(app)
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }

@@ -127,27 +127,41 @@ enum AdminViews {
             UI.pagination(l, page: page, pageCount: pageCount(total)) { "/administration/jetons?page=\($0)" })
     }
 
-    static func outbox(_ layout: Layout, rows: [OutboxMessageModel], total: Int, page: Int, recipient: String) -> String {
+    static func outbox(_ layout: Layout, rows: [OutboxMessageModel], total: Int, page: Int, recipient: String, status: String,
+                       smtp: SMTPConfiguration?, csrf: String) -> String {
         let l = layout.l
         let title = l("admin.outbox")
+        let statuses = [("", l("request.filter.all"))] + OutboxSender.Status.allCases.map { ($0.rawValue, l("mail.status.\($0.rawValue)")) }
+        let query = "destinataire=\(recipient.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&statut=\(status)"
         return layout.render(title: title, breadcrumbs: crumbs(l, title),
             .h1(.text(title)),
             .p(.text(l("admin.outbox_lead"))),
+            smtp.map { UI.notice(l("mail.smtp_on", ["host": "\($0.host):\($0.port)", "security": $0.security.rawValue])) }
+                ?? UI.notice(l("mail.smtp_off"), kind: .warning),
             filterForm("/administration/courriels", l,
-                       UI.textField(name: "destinataire", label: l("admin.recipient"), value: recipient, type: "email")),
+                       UI.textField(name: "destinataire", label: l("admin.recipient"), value: recipient, type: "email"),
+                       UI.select(name: "statut", label: l("org.status"), options: statuses, selected: status)),
             .p(.text(l("admin.count", ["count": l.format.integer(total)]))),
             rows.isEmpty ? .p(.text(l("admin.outbox_empty"))) :
                 UI.table(caption: title, columns: [
                     .init(title: l("admin.created")), .init(title: l("admin.recipient")), .init(title: l("admin.subject")),
                     .init(title: l("admin.message")), .init(title: l("org.status")),
                 ], rows: rows.map { m in
-                    [.text(m.createdAt.map(l.format.dateTime) ?? ""), .text(m.recipient), .text(m.subject),
-                     .element(named: "pre", nodes: [.class("message-body"), .text(m.body)]),
-                     m.sentAt == nil ? UI.tag(l("admin.pending"), .info) : UI.tag(l("admin.sent"), .success)]
+                    let state = OutboxSender.Status(rawValue: m.status) ?? .pending
+                    let tag: UI.TagStatus = switch state {
+                    case .pending, .sending: .info
+                    case .sent: .success
+                    case .dead: .error
+                    }
+                    return [.text(m.createdAt.map(l.format.dateTime) ?? ""), .text(m.recipient), .text(m.subject),
+                            .element(named: "pre", nodes: [.class("message-body"), .text(m.body)]),
+                            .group(UI.tag(l("mail.status.\(state.rawValue)"), tag),
+                                   m.attempts > 0 ? .p(.text(l("mail.attempts", ["count": l.format.integer(m.attempts)]))) : .empty,
+                                   .unwrap(m.lastError) { .p(.class("field__hint"), .text($0)) },
+                                   state == .dead ? UI.actionForm(action: "/administration/courriels/\(m.id?.uuidString ?? "")/renvoyer",
+                                                                  csrf: csrf, label: l("mail.resend")) : .empty)]
                 }, captionHidden: true),
-            UI.pagination(l, page: page, pageCount: pageCount(total)) {
-                "/administration/courriels?destinataire=\(recipient.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=\($0)"
-            })
+            UI.pagination(l, page: page, pageCount: pageCount(total)) { "/administration/courriels?\(query)&page=\($0)" })
     }
 
     static func journal(_ layout: Layout, filter: AdminPages.JournalFilter, events: [AuditEventModel], total: Int) -> String {
