@@ -207,6 +207,69 @@ import VaporTesting
         }
     }
 
+    /// Followers hear of status changes and messages by mail, in their language; internal notes reach
+    /// the ministry only; nobody hears of their own action; a person who left the municipality hears
+    /// nothing more; another municipality cannot follow.
+    @Test func followersAreNotifiedThroughTheOutbox() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            let colleague = try await IdentityFixtures.person("dg@rdl.test", on: app, roles: [(Self.rdl, .reader(.requests))])
+            try await IdentityFixtures.person("coordination@mtmd.test", on: app, roles: [("unite-bcam", .bcamCoordinator)])
+            try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            try await IdentityFixtures.person("rse@abercorn.test", on: app, roles: [("mun-46005", .rse)])
+            func inbox(_ email: String) async throws -> [String] {
+                try await OutboxMessageModel.query(on: app.db).filter(\.$recipient == email).sort(\.$createdAt).all().map(\.kind)
+            }
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+            let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
+                "type": "question-programme", "title": "Trottoir", "description": "Admissibilité?", "_csrf": csrf])
+            let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+            #expect(try await clerk.send(.GET, "/demandes/\(number)").body.string.contains("Ne plus suivre"))
+
+            // A colleague follows; Abercorn cannot.
+            let dg = Browser(app)
+            try await dg.signIn("dg@rdl.test")
+            let dgCSRF = try #require(Browser.csrf(in: try await dg.send(.GET, "/demandes/\(number)").body.string))
+            #expect(try await dg.send(.POST, "/demandes/\(number)/suivi", form: ["follow": "1", "_csrf": dgCSRF]).status == .seeOther)
+            let other = Browser(app)
+            try await other.signIn("rse@abercorn.test")
+            let otherCSRF = try await other.csrf(at: "/mon-compte/jetons")
+            #expect(try await other.send(.POST, "/demandes/\(number)/suivi", form: ["follow": "1", "_csrf": otherCSRF]).status
+                == .forbidden)
+
+            let coordination = Browser(app)
+            try await coordination.signIn("coordination@mtmd.test")
+            #expect(try await act(coordination, number, .assign, ["assignee": "agent.est@mtmd.test"]).status == .seeOther)
+            #expect(try await inbox("greffe@rdl.test") == ["request_status"])
+            #expect(try await inbox("dg@rdl.test") == ["request_status"])
+            // The assignee follows from the assignment, and is told of it.
+            #expect(try await inbox("agent.est@mtmd.test") == ["request_status"])
+
+            let agent = Browser(app)
+            try await agent.signIn("agent.est@mtmd.test")
+            let (_, _, agentCSRF) = try await page(agent, number)
+            _ = try await agent.send(.POST, "/demandes/\(number)/messages", form: ["body": "Note interne", "kind": "note", "_csrf": agentCSRF])
+            _ = try await agent.send(.POST, "/demandes/\(number)/messages", form: ["body": "Oui, admissible.", "kind": "message", "_csrf": agentCSRF])
+            #expect(try await inbox("greffe@rdl.test") == ["request_status", "request_message"])
+            #expect(try await inbox("agent.est@mtmd.test") == ["request_status"]) // not of their own actions
+            let notice = try #require(try await OutboxMessageModel.query(on: app.db).filter(\.$recipient == "greffe@rdl.test")
+                .filter(\.$kind == "request_message").first())
+            #expect(notice.body.contains("Oui, admissible.") && notice.body.contains("/demandes/\(number)"))
+            #expect(notice.subject.contains(number))
+
+            // The colleague leaves the municipality: no more notices. The clerk stops following.
+            try await MembershipModel.query(on: app.db).filter(\.$person.$id == colleague.requireID()).delete()
+            let clerkCSRF = try #require(Browser.csrf(in: try await clerk.send(.GET, "/demandes/\(number)").body.string))
+            #expect(try await clerk.send(.POST, "/demandes/\(number)/suivi", form: ["follow": "0", "_csrf": clerkCSRF]).status == .seeOther)
+            #expect(try await act(agent, number, .startAnalysis).status == .seeOther)
+            #expect(try await inbox("dg@rdl.test") == ["request_status", "request_message"])
+            #expect(try await inbox("greffe@rdl.test") == ["request_status", "request_message"])
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action ~~ ["requests.follow", "requests.unfollow"]).count() == 2)
+        }
+    }
+
     @Test func filingThroughTheAPIWithAToken() async throws {
         try await withPasserelle { app in
             try await IdentityFixtures.person("ti@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])

@@ -55,6 +55,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateAttachmentTable())
         app.migrations.add(CreateRequestSearch())
         app.migrations.add(AddOutboxDelivery())
+        app.migrations.add(CreateRequestFollowers())
     }
 
     // working days

@@ -45,6 +45,7 @@ struct RequestPages: Sendable {
         routes.on(.POST, "demandes", ":numero", "messages", body: upload, use: message).policy(update)
         routes.get("demandes", ":numero", "pieces", ":id", use: download).policy(read)
         routes.post("demandes", ":numero", "evaluation", use: rate).policy(update)
+        routes.post("demandes", ":numero", "suivi", use: follow).policy(read)
         api.get("demandes", use: apiList).policy(.signedIn)
         api.get("demandes", ":numero", use: apiShow).policy(read)
         api.post("organisations", ":code", "demandes", use: apiFile).policy(create)
@@ -389,7 +390,9 @@ struct RequestPages: Sendable {
         let events = party.map { RequestWorkflow.events(from: model.status, by: $0) } ?? []
         let clock = Requests.clock(model, type: type, steps: steps)
         let mayRate = party == .requester && model.status == .closed && model.rating == nil
+        let following = try await RequestFollowers.isFollowing(model, person: req.currentUser?.personID, on: req.db)
         return RequestViews.show(Layout(req), model: model, type: type, steps: steps, clock: clock, mayRate: mayRate,
+                                 following: following,
                                  days: req.application.workingDays, conversation: conversation, history: history,
                                  events: events, ministry: ministry, canWrite: party != nil, errors: errors, note: note,
                                  message: message, attachments: attachments,
@@ -498,6 +501,29 @@ struct RequestPages: Sendable {
                                       status: .unprocessableEntity, message: body)
         }
         return req.redirect(to: "/demandes/\(model.number)#conversation", redirectType: .normal)
+    }
+
+    struct FollowForm: Content { var follow: String? }
+
+    /// Follow a request (notices by mail of every message and status change), or stop.
+    @Sendable func follow(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let model = req.municipalRequest, let person = req.currentUser?.personID else { throw Problem.notFound() }
+        let on = (try? req.content.decode(FollowForm.self))?.follow == "1"
+        try await req.write { db in
+            let before = try await RequestFollowers.isFollowing(model, person: person, on: db)
+            guard before != on else { return }
+            if on {
+                try await RequestFollowers.follow(model, person: person, on: db)
+            } else {
+                try await RequestFollowers.unfollow(model, person: person, on: db)
+            }
+            try await Audit.record(on: db, actor: req.auditActor, action: on ? "requests.follow" : "requests.unfollow",
+                                   recordType: "request", recordID: model.number,
+                                   changes: ["follower": .init(before: on ? nil : req.currentUser?.email,
+                                                               after: on ? req.currentUser?.email : nil)])
+        }
+        return req.redirect(to: "/demandes/\(model.number)", redirectType: .normal)
     }
 
     struct RatingForm: Content { var rating: String? }

@@ -126,6 +126,7 @@ enum Requests {
         model.version = 1
         try await model.create(on: db)
         try await step(model, .received, event: "file", on: today, person: user.personID, db: db)
+        try await RequestFollowers.follow(model, person: user.personID, on: db)
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.file", recordType: "request",
                                recordID: model.number, changes: [
                                    "type": .init(before: nil, after: filing.type.code),
@@ -234,15 +235,19 @@ enum Requests {
             model.expectedOn = expected
         }
         if let note, !note.isEmpty {
-            try await addMessage(model, kind: "message", body: note, request: request, on: db)
+            try await addMessage(model, kind: "message", body: note, request: request, on: db, notify: false)
         }
+        if event == .assign, let assignee {
+            try await RequestFollowers.follow(model, person: try assignee.requireID(), on: db)
+        }
+        try await RequestFollowers.notify(model, .status, text: note, request: request, on: db)
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(event.rawValue)", recordType: "request",
                                recordID: model.number, changes: changes)
     }
 
     /// A message to or from the municipality, or an internal note.
-    static func addMessage(_ model: RequestModel, kind: String, body: String, request: Request, on db: any Database)
-        async throws {
+    static func addMessage(_ model: RequestModel, kind: String, body: String, request: Request, on db: any Database,
+                           notify: Bool = true) async throws {
         let message = RequestMessageModel()
         message.$request.id = try model.requireID()
         message.authorID = request.currentUser?.personID
@@ -256,6 +261,7 @@ enum Requests {
         try await (db as! any SQLDatabase).update(RequestModel.schema).set(SQLIdentifier(column), to: SQLBind(text))
             .where("id", .equal, SQLBind(try model.requireID())).run()
         if kind == "message" { model.searchText = text } else { model.searchInternal = text }
+        if notify { try await RequestFollowers.notify(model, kind == "message" ? .message : .note, text: body, request: request, on: db) }
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(kind)", recordType: "request",
                                recordID: model.number, changes: [kind: .init(before: nil, after: String(body.prefix(500)))])
     }

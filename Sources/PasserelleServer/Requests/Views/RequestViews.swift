@@ -189,7 +189,7 @@ enum RequestViews {
     }
 
     static func show(_ layout: Layout, model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel],
-                     clock: ServiceClock, mayRate: Bool, days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
+                     clock: ServiceClock, mayRate: Bool, following: Bool, days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
                      events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: AccountViews.Errors, note: String,
                      message: String, attachments: [AttachmentModel], maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
@@ -206,6 +206,10 @@ enum RequestViews {
                              breadcrumbs: [(l("nav.home"), "/"), (l("request.list.title"), "/demandes"), (model.number, nil)],
             .h1(.text("\(model.number) — \(model.title)")),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
+            .p(.text(l(following ? "request.follow.on" : "request.follow.off")), .text(" "),
+               UI.actionForm(action: "/demandes/\(model.number)/suivi", csrf: csrf,
+                             label: l(following ? "request.follow.stop" : "request.follow.start"),
+                             hidden: [("follow", following ? "0" : "1")])),
             UI.summaryList([
                 (l("request.status"), statusTag(l, model.status)),
                 (l("request.type"), .text(type.name(l.language))),
