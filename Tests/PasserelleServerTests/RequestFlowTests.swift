@@ -145,6 +145,46 @@ import VaporTesting
         }
     }
 
+    /// The expected answer date counts Québec public-service working days end to end: across Easter
+    /// 2027 (Good Friday and Easter Monday) and across June 24 and July 1 2028, both on a Saturday and
+    /// observed on the Friday before. The expected dates are counted here by hand.
+    @Test func dueDatesSkipEasterAndTheFeteNationaleOnAWeekend() async throws {
+        func byHand(from start: String, days: Int, holidays: Set<String>) -> String {
+            var date = try! #require(CalendarDate(iso: start))
+            var left = days
+            while left > 0 {
+                date = date.adding(days: 1)
+                if date.weekday < 6 && !holidays.contains(date.iso) { left -= 1 }
+            }
+            return date.iso
+        }
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let cases: [(filed: String, holidays: Set<String>, expected: String, shown: String)] = [
+                ("2027-03-24", ["2027-03-26", "2027-03-29"], "2027-04-09", "9 avril 2027"),
+                ("2028-06-20", ["2028-06-23", "2028-06-30"], "2028-07-06", "6 juillet 2028"),
+            ]
+            for item in cases {
+                app.today = try #require(CalendarDate(iso: item.filed))
+                #expect(byHand(from: item.filed, days: 10, holidays: item.holidays) == item.expected)
+                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+                let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
+                    "type": "question-programme", "title": "Échéance", "description": "Délai?", "_csrf": csrf])
+                #expect(filed.status == .created)
+                let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+                #expect(number.hasPrefix("DM-\(item.filed.prefix(4))-"))
+                let model = try #require(try await RequestModel.query(on: app.db).filter(\.$number == number).first())
+                #expect(model.filedOn == item.filed)
+                #expect(model.expectedOn == item.expected)
+                // The date as fr-CA writes it (non-breaking spaces inside).
+                #expect(filed.body.string.replacingOccurrences(of: "\u{A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
+                    .contains("Réponse attendue le \(item.shown)"))
+            }
+        }
+    }
+
     /// The BCAM's queue: filters (person, due date, type, priority) and bulk assignment, all or none.
     @Test func queuesFilterAndAssignInBulkAllOrNone() async throws {
         try await withPasserelle { app in

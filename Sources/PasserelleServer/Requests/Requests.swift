@@ -17,6 +17,14 @@ extension Application {
         }
     }
 
+    private struct TodayKey: StorageKey { typealias Value = CalendarDate }
+
+    /// The day in Québec that filing and moves count from: today, unless a test sets it.
+    var today: CalendarDate {
+        get { storage[TodayKey.self] ?? .today }
+        set { storage[TodayKey.self] = newValue }
+    }
+
     /// Working days of the years around today (computed once).
     var workingDays: WorkingDays {
         let year = CalendarDate.today.year
@@ -101,9 +109,10 @@ enum Requests {
 
     /// Files a request for the organisation; returns it with its number.
     static func file(_ filing: Filing, for organisation: OrganisationModel, request: Request, on db: any Database,
-                     today: CalendarDate = .today) async throws -> RequestModel {
+                     today day: CalendarDate? = nil) async throws -> RequestModel {
         guard let user = request.currentUser else { throw SignInRequired() }
         let app = request.application
+        let today = day ?? app.today
         let unit = try await unit(for: filing.type, organisation: organisation, territory: app.territory.current, on: db)
         let model = RequestModel()
         model.number = try await nextNumber(year: today.year, on: db)
@@ -179,7 +188,8 @@ enum Requests {
     /// Moves a request by an event, if the workflow and the version allow it.
     static func move(_ model: RequestModel, _ event: RequestEvent, version: Int, note: String?, assignee: PersonModel? = nil,
                      mergeInto: RequestModel? = nil, request: Request, on db: any Database,
-                     today: CalendarDate = .today) async throws {
+                     today day: CalendarDate? = nil) async throws {
+        let today = day ?? request.application.today
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         guard let party = party(of: request, for: model) else { throw Refusal.notAParty }
         let next: RequestStatus
