@@ -185,6 +185,62 @@ import VaporTesting
         }
     }
 
+    /// Standard answers: administrators edit the bilingual templates (unknown fields refused, what
+    /// was typed kept, every change journaled); staff insert one into a reply, in the request's
+    /// language, its fields filled in; a municipality never gets them.
+    @Test func standardAnswersAreEditedAndInsertedInTheRequestsLanguage() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("admin@mtmd.test", on: app, roles: [("unite-bcam", .administrator)])
+            try await IdentityFixtures.person("coordination@mtmd.test", on: app, roles: [("unite-bcam", .bcamCoordinator)])
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            let admin = Browser(app)
+            try await admin.signIn("admin@mtmd.test")
+            let list = try await admin.send(.GET, "/administration/reponses-types")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains("accuse-reception"))
+            #expect(AccessibilityCheck.problems(in: list.body.string).isEmpty)
+            let csrf = try #require(Browser.csrf(in: list.body.string))
+            var form = ["code": "refus-hors-emprise", "title_fr": "Hors emprise", "title_en": "Outside the right-of-way",
+                        "body_fr": "La demande {numero} vise {lieu}.", "body_en": "Request {numero} is outside.", "active": "1",
+                        "_csrf": csrf]
+            let refused = try await admin.send(.POST, "/administration/reponses-types", form: form)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("#champ-body_fr") && refused.body.string.contains("lieu"))
+            #expect(refused.body.string.contains("Outside the right-of-way"))
+            form["body_fr"] = "La demande {numero} de {municipalite} vise un terrain hors de l'emprise du Ministère."
+            #expect(try await admin.send(.POST, "/administration/reponses-types", form: form).status == .seeOther)
+            form["code"] = "refus-hors-emprise"
+            #expect(try await admin.send(.POST, "/administration/reponses-types", form: form).status == .unprocessableEntity)
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "answers.create").count() == 1)
+
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let filing = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+            let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
+                "type": "question-programme", "title": "Clôture", "description": "Clôture sur le terrain?", "_csrf": filing])
+            let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+
+            let coordination = Browser(app)
+            try await coordination.signIn("coordination@mtmd.test")
+            let page = try await coordination.send(.GET, "/demandes/\(number)").body.string
+            #expect(page.contains("name=\"modele\"") && page.contains("Hors emprise"))
+            let inserted = try await coordination.send(.GET, "/demandes/\(number)?modele=refus-hors-emprise").body.string
+            #expect(inserted.contains("La demande \(number) de Rivière-du-Loup vise un terrain hors de l&#39;emprise")
+                    || inserted.contains("La demande \(number) de Rivière-du-Loup vise un terrain hors de l'emprise"))
+            #expect(try await coordination.send(.GET, "/demandes/\(number)?modele=inconnu").status == .unprocessableEntity)
+            // The municipality: no templates, the parameter ignored.
+            let clerkPage = try await clerk.send(.GET, "/demandes/\(number)?modele=refus-hors-emprise").body.string
+            #expect(!clerkPage.contains("hors de l") && !clerkPage.contains("name=\"modele\""))
+
+            // In English for a request filed in English.
+            let model = try #require(try await RequestModel.query(on: app.db).filter(\.$number == number).first())
+            model.language = "en-CA"
+            let answer = try #require(try await StandardAnswerModel.query(on: app.db).filter(\.$code == "accuse-reception").first())
+            let english = StandardAnswers.render(answer, for: model, organisation: "Rivière-du-Loup", agent: "Agent")
+            #expect(english.hasPrefix("Hello,") && english.contains(number) && !english.contains("{"))
+        }
+    }
+
     /// The BCAM's queue: filters (person, due date, type, priority) and bulk assignment, all or none.
     @Test func queuesFilterAndAssignInBulkAllOrNone() async throws {
         try await withPasserelle { app in

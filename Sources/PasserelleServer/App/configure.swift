@@ -56,6 +56,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateRequestSearch())
         app.migrations.add(AddOutboxDelivery())
         app.migrations.add(CreateRequestFollowers())
+        app.migrations.add(CreateStandardAnswers())
     }
 
     // working days

@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     AccountPages().register(app)
     OrganisationPages().register(app)
     AdminPages().register(app)
+    StandardAnswerPages().register(app)
     OIDCPages().register(app)
     RequestPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)

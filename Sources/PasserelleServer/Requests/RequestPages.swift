@@ -370,7 +370,18 @@ struct RequestPages: Sendable {
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        try await showPage(req, errors: [], status: .ok)
+        // `?modele=code`: a standard answer, in the request's language, ready to edit and send.
+        let code = AdminPages.text(req, "modele")
+        guard !code.isEmpty, req.accessActor.isMinistry, let model = req.municipalRequest else {
+            return try await showPage(req, errors: [], status: .ok)
+        }
+        guard let answer = try await StandardAnswerModel.query(on: req.db).filter(\.$code == code).filter(\.$active == true).first() else {
+            return try await showPage(req, errors: [("modele", req.localizer("answer.error.unknown"))], status: .unprocessableEntity)
+        }
+        let organisation = try await model.$organisation.get(on: req.db).name
+        let text = StandardAnswers.render(answer, for: model, organisation: organisation,
+                                          agent: req.currentUser?.displayName ?? "")
+        return try await showPage(req, errors: [], status: .ok, message: text)
     }
 
     func showPage(_ req: Request, errors: AccountViews.Errors, status: HTTPResponseStatus, note: String = "",
@@ -391,8 +402,10 @@ struct RequestPages: Sendable {
         let clock = Requests.clock(model, type: type, steps: steps)
         let mayRate = party == .requester && model.status == .closed && model.rating == nil
         let following = try await RequestFollowers.isFollowing(model, person: req.currentUser?.personID, on: req.db)
+        let answers = ministry && party != nil
+            ? try await StandardAnswerModel.query(on: req.db).filter(\.$active == true).sort(\.$code).all() : []
         return RequestViews.show(Layout(req), model: model, type: type, steps: steps, clock: clock, mayRate: mayRate,
-                                 following: following,
+                                 following: following, answers: answers,
                                  days: req.application.workingDays, conversation: conversation, history: history,
                                  events: events, ministry: ministry, canWrite: party != nil, errors: errors, note: note,
                                  message: message, attachments: attachments,

@@ -189,7 +189,8 @@ enum RequestViews {
     }
 
     static func show(_ layout: Layout, model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel],
-                     clock: ServiceClock, mayRate: Bool, following: Bool, days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
+                     clock: ServiceClock, mayRate: Bool, following: Bool, answers: [StandardAnswerModel],
+                     days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
                      events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: AccountViews.Errors, note: String,
                      message: String, attachments: [AttachmentModel], maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
@@ -271,6 +272,12 @@ enum RequestViews {
                          .text(" — " + l("attachment.size", ["size": l.format.integer(max(1, a.size / 1024))])
                                + (a.shared ? "" : " — " + l("request.note"))))
                 }))),
+            answers.isEmpty ? .empty : H.el("form", H.attr("action", "/demandes/\(model.number)"), H.attr("method", "get"),
+                .class("filters"),
+                UI.select(name: "modele", label: l("answer.insert_label"),
+                          options: answers.map { ($0.code, $0.title(l.language)) }, selected: nil,
+                          error: AccountViews.error(errors, "modele")),
+                UI.button(l("answer.insert"), kind: .secondary)),
             canWrite ? H.el("form", H.attr("action", "/demandes/\(model.number)/messages"), H.attr("method", "post"),
                             H.attr("enctype", "multipart/form-data"), IdentityViews.csrfField(csrf),
                             UI.textArea(name: "body", label: l("request.message.label"), value: message,
