@@ -93,8 +93,10 @@ extension Application {
         let loop = eventLoopGroup.any()
         let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             loop.makeFutureWithTask {
+                // The task may fire while the application shuts down: no database then, nothing to do.
+                guard !app.didShutdown, let database = app.databases.database(logger: app.logger, on: loop) else { return }
                 do {
-                    try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+                    try await (database as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
                 } catch {
                     app.logger.warning("SQLite checkpoint failed: \(error)")
                 }
