@@ -140,10 +140,11 @@ struct StandardAnswerPages: Sendable {
         try CSRF.verify(req)
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
-        let existing = try await req.parameters.get("code").asyncMap { code in
-            try await StandardAnswerModel.query(on: req.db).filter(\.$code == code).first()
+        var existing: StandardAnswerModel?
+        if let code = req.parameters.get("code") {
+            existing = try await StandardAnswerModel.query(on: req.db).filter(\.$code == code).first()
+            if existing == nil { throw Problem.notFound() }
         }
-        if req.parameters.get("code") != nil && existing == nil { throw Problem.notFound() }
         let answer = existing ?? StandardAnswerModel()
         let code = existing?.code ?? (form.code ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let text = { (value: String?) in (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -185,19 +186,13 @@ struct StandardAnswerPages: Sendable {
         answer.active = form.active == "1"
         let after: [String: String?] = ["title_fr": answer.titleFR, "title_en": answer.titleEN, "body_fr": answer.bodyFR,
                                         "body_en": answer.bodyEN, "active": String(answer.active)]
+        let action = existing == nil ? "answers.create" : "answers.update"
         try await req.write { db in
             try await answer.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor, action: existing == nil ? "answers.create" : "answers.update",
+            try await Audit.record(on: db, actor: req.auditActor, action: action,
                                    recordType: "standard_answer", recordID: code, changes: Audit.changes(before: before, after: after))
         }
         return req.redirect(to: "/administration/reponses-types", redirectType: .normal)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
 
