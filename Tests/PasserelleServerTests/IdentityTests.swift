@@ -92,7 +92,7 @@ enum IdentityFixtures {
                                                   form: ["email": " Agente@Exemple.qc.ca ", "password": IdentityFixtures.password,
                                                          "_csrf": token])
             #expect(signedIn.status == .seeOther)
-            #expect(signedIn.headers.first(name: .location) == "/mon-compte")
+            #expect(signedIn.headers.first(name: .location) == "/accueil")
             let setCookie = try #require(signedIn.headers[.setCookie].first { $0.hasPrefix(Sessions.cookieName) })
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
             let account = try await browser.send(.GET, "/mon-compte")

@@ -100,7 +100,7 @@ final class ProviderStandIn: OIDCTransport, @unchecked Sendable {
             let browser = Browser(app)
             let (answer, _) = try await signIn(browser, provider, subject: "sujet-42", email: "DG@abercorn.test")
             #expect(answer.status == .seeOther)
-            #expect(answer.headers.first(name: .location) == "/mon-compte")
+            #expect(answer.headers.first(name: .location) == "/accueil")
             #expect(try await browser.send(.GET, "/mon-compte").status == .ok)
             let link = try #require(try await OIDCIdentityModel.query(on: app.db).first())
             #expect(link.$person.id == person.id && link.subject == "sujet-42")

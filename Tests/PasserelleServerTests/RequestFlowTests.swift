@@ -34,12 +34,19 @@ import VaporTesting
             try await clerk.signIn("greffe@rdl.test")
             #expect(try await clerk.send(.GET, "/demandes/nouvelle").headers.first(name: .location)
                 == "/organisations/\(Self.rdl)/demandes/nouvelle")
-            let form = try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle")
+            // First the kind of request, on a page of its own; then the form for that kind.
+            let chooser = try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle")
+            #expect(chooser.status == .ok)
+            #expect(AccessibilityCheck.problems(in: chooser.body.string).isEmpty)
+            #expect(chooser.body.string.contains(#"value="signalisation""#))
+            let form = try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle?type=signalisation")
             #expect(form.status == .ok)
             #expect(AccessibilityCheck.problems(in: form.body.string).isEmpty)
+            #expect(form.body.string.contains(#"name="champ_nature""#))
             let csrf = try #require(Browser.csrf(in: form.body.string))
             var fields = ["type": "signalisation", "title": "Panneau d'arrêt rue Lafontaine",
-                          "description": "Le panneau est caché par un arbre depuis le printemps.", "_csrf": csrf]
+                          "description": "Le panneau est caché par un arbre depuis le printemps.", "_csrf": csrf,
+                          "champ_nature": "modification", "champ_element": "Panneau d'arrêt"]
 
             // The resolution is required for signage: refused field by field, what was typed kept.
             let missing = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: fields)
@@ -169,7 +176,7 @@ import VaporTesting
             for item in cases {
                 app.today = try #require(CalendarDate(iso: item.filed))
                 #expect(byHand(from: item.filed, days: 10, holidays: item.holidays) == item.expected)
-                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle?type=question-programme")
                 let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
                     "type": "question-programme", "title": "Échéance", "description": "Délai?", "_csrf": csrf])
                 #expect(filed.status == .created)
@@ -215,7 +222,7 @@ import VaporTesting
 
             let clerk = Browser(app)
             try await clerk.signIn("greffe@rdl.test")
-            let filing = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+            let filing = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle?type=question-programme")
             let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
                 "type": "question-programme", "title": "Clôture", "description": "Clôture sur le terrain?", "_csrf": filing])
             let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
@@ -251,7 +258,7 @@ import VaporTesting
             try await clerk.signIn("greffe@rdl.test")
             var numbers: [String] = []
             for title in ["Trottoir rue Principale", "Piste cyclable route 185", "Traverse scolaire"] {
-                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle?type=question-programme")
                 let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
                     "type": "question-programme", "title": title, "description": "Admissibilité au programme?", "_csrf": csrf])
                 #expect(filed.status == .created)
@@ -297,9 +304,74 @@ import VaporTesting
             // Without the token, or from a municipality: refused.
             #expect(try await coordination.send(.POST, "/demandes/attribution", body:
                 "numeros[]=\(numbers[0])&assignee=agent.est%40mtmd.test").status == .forbidden)
-            let clerkCSRF = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+            let clerkCSRF = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle?type=question-programme")
             #expect(try await clerk.send(.POST, "/demandes/attribution", body:
                 "numeros[]=\(numbers[0])&assignee=agent.est%40mtmd.test&_csrf=\(clerkCSRF)").status == .forbidden)
+        }
+    }
+
+    /// Each person lands on their own home: a municipality's people see what waits for their answer,
+    /// their open requests and the closed ones to rate, never another municipality's; ministry staff
+    /// see their queue with what is overdue, and the coordinators what waits for triage.
+    @Test func portalHomesShowEachPersonTheirOwn() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            try await IdentityFixtures.person("greffe@abercorn.test", on: app, roles: [("mun-46005", .contributor(.requests))])
+            try await IdentityFixtures.person("coordination@mtmd.test", on: app, roles: [("unite-bcam", .bcamCoordinator)])
+            try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            func file(_ browser: Browser, _ code: String, _ title: String) async throws -> String {
+                let csrf = try await browser.csrf(at: "/organisations/\(code)/demandes/nouvelle?type=question-programme")
+                let filed = try await browser.send(.POST, "/organisations/\(code)/demandes", form: [
+                    "type": "question-programme", "title": title, "description": "Admissibilité au programme?", "_csrf": csrf])
+                return try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+            }
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let waiting = try await file(clerk, Self.rdl, "Trottoir rue Principale")
+            let open = try await file(clerk, Self.rdl, "Piste cyclable route 185")
+            let closed = try await file(clerk, Self.rdl, "Traverse scolaire")
+            let neighbour = Browser(app)
+            try await neighbour.signIn("greffe@abercorn.test")
+            let theirs = try await file(neighbour, "mun-46005", "Ponceau chemin Gendron")
+            let agent = try #require(try await PersonModel.query(on: app.db).filter(\.$email == "agent.est@mtmd.test").first())
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE requests SET status = 'awaitingMunicipality' WHERE number = \(bind: waiting)").run()
+            try await sql.raw("UPDATE requests SET status = 'closed' WHERE number = \(bind: closed)").run()
+            try await sql.raw("""
+                UPDATE requests SET status = 'inAnalysis', assignee_id = \(bind: agent.requireID()), expected_on = '2020-01-06'
+                WHERE number = \(bind: open)
+                """).run()
+
+            let home = try await clerk.send(.GET, "/accueil")
+            #expect(home.status == .ok)
+            #expect(home.headers.first(name: .cacheControl) == "no-store")
+            let html = home.body.string
+            #expect(AccessibilityCheck.problems(in: html).isEmpty)
+            let awaitingPart = try #require(html.range(of: "À vous de répondre"))
+            let openPart = try #require(html.range(of: "Demandes en cours"))
+            let ratePart = try #require(html.range(of: "Donnez votre avis"))
+            #expect(html[awaitingPart.upperBound..<openPart.lowerBound].contains(waiting))
+            #expect(html[openPart.upperBound..<ratePart.lowerBound].contains(open))
+            #expect(html[ratePart.upperBound...].contains("/demandes/\(closed)#evaluation"))
+            #expect(!html.contains(theirs))
+            #expect(!(try await neighbour.send(.GET, "/accueil").body.string.contains(open)))
+
+            // The agent's queue: the one assigned, overdue.
+            let agentBrowser = Browser(app)
+            try await agentBrowser.signIn("agent.est@mtmd.test")
+            let queue = try await agentBrowser.send(.GET, "/accueil").body.string
+            #expect(AccessibilityCheck.problems(in: queue).isEmpty)
+            #expect(queue.contains(open) && !queue.contains(waiting) && !queue.contains(theirs))
+            #expect(queue.contains(#"href="/demandes?moi=1&amp;statut=ouvertes&amp;echeance=retard">1</a>"#)
+                || queue.contains(#"href="/demandes?moi=1&statut=ouvertes&echeance=retard">1</a>"#))
+
+            // The coordinator: the new requests waiting for triage in the BCAM (Abercorn's included).
+            let coordination = Browser(app)
+            try await coordination.signIn("coordination@mtmd.test")
+            let triage = try await coordination.send(.GET, "/accueil").body.string
+            #expect(triage.contains(#"statut=received">1</a>"#))
+            // Signing in lands here.
+            #expect(try await Browser(app).send(.GET, "/accueil").status == .seeOther)
         }
     }
 
@@ -318,7 +390,7 @@ import VaporTesting
             }
             let clerk = Browser(app)
             try await clerk.signIn("greffe@rdl.test")
-            let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle")
+            let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle?type=question-programme")
             let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
                 "type": "question-programme", "title": "Trottoir", "description": "Admissibilité?", "_csrf": csrf])
             let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
@@ -434,7 +506,7 @@ extension Browser {
             try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
             let clerk = Browser(app)
             try await clerk.signIn("greffe@rdl.test")
-            let csrf = try await clerk.csrf(at: "/organisations/mun-12072/demandes/nouvelle")
+            let csrf = try await clerk.csrf(at: "/organisations/mun-12072/demandes/nouvelle?type=question-programme")
             let fields = ["type": "question-programme", "title": "TAPU", "description": "Un trottoir est-il admissible?", "_csrf": csrf]
             let path = "/organisations/mun-12072/demandes"
 

@@ -57,6 +57,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(AddOutboxDelivery())
         app.migrations.add(CreateRequestFollowers())
         app.migrations.add(CreateStandardAnswers())
+        app.migrations.add(CreateRequestQueueIndexes())
+        app.migrations.add(RequestFieldsMigration())
+        app.migrations.add(CreateRequestDrafts())
     }
 
     // working days

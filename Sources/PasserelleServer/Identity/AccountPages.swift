@@ -106,7 +106,7 @@ struct AccountPages: Sendable {
             return link.person.active ? try await Sessions.open(for: link.person, request: req, on: db) : nil
         }
         guard let session else { return AccountViews.linkGone(Layout(req), key: "link.used").page(status: .gone) }
-        let response = req.redirect(to: "/mon-compte", redirectType: .normal)
+        let response = req.redirect(to: "/accueil", redirectType: .normal)
         response.cookies[Sessions.cookieName] = Sessions.cookie(session, secure: req.application.settings.behindTLS)
         return response
     }

@@ -28,7 +28,7 @@ struct IdentityPages: Sendable {
     /// Where to go after signing in: a path of Passerelle only (never another site).
     static func safeReturn(_ path: String?) -> String {
         guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.count < 500 else {
-            return "/mon-compte"
+            return "/accueil"
         }
         return path
     }
@@ -39,7 +39,7 @@ struct IdentityPages: Sendable {
         return page(req, email: "", errors: [], back: back)
     }
 
-    func page(_ req: Request, email: String, errors: [(field: String, message: String)], back: String = "/mon-compte",
+    func page(_ req: Request, email: String, errors: [(field: String, message: String)], back: String = "/accueil",
               status: HTTPResponseStatus = .ok) -> Response {
         let csrf = CSRF.token(for: req)
         let response = Response.html(IdentityViews.signIn(Layout(req), email: email, errors: errors, csrf: csrf.token,

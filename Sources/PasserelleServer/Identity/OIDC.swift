@@ -254,7 +254,7 @@ struct OIDCPages: Sendable {
                 guard person.active else { throw OIDCClient.Failure.noAccount }
                 return try await Sessions.open(for: person, request: req, on: db)
             }
-            let response = req.redirect(to: "/mon-compte", redirectType: .normal)
+            let response = req.redirect(to: "/accueil", redirectType: .normal)
             response.cookies[Sessions.cookieName] = Sessions.cookie(token, secure: req.application.settings.behindTLS)
             return response
         } catch let failure as OIDCClient.Failure {

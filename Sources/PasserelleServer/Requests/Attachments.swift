@@ -21,6 +21,8 @@ final class AttachmentModel: Model, @unchecked Sendable {
     @Field(key: "sha256") var sha256: String
     /// Seen by the municipality (false for a file joined to an internal note).
     @Field(key: "shared") var shared: Bool
+    /// The type's file field it answers, if any.
+    @OptionalField(key: "field") var field: String?
 
     init() {}
 }
@@ -144,42 +146,66 @@ enum Attachments {
     }
 
     /// Writes the files (once per content) and their rows; runs the scan command on each first.
-    static func store(_ files: [(File, FileKind)], for model: RequestModel, shared: Bool, request: Request, on db: any Database)
-        async throws -> [AttachmentModel] {
-        let folder = folder(request.application)
-        var stored: [AttachmentModel] = []
-        for (file, kind) in files {
-            let bytes = Data(file.data.readableBytesView)
-            let hash = AuditEventModel.hex(SHA256.hash(data: bytes))
-            let directory = folder.appendingPathComponent(String(hash.prefix(2)))
-            let path = directory.appendingPathComponent(hash)
-            if !FileManager.default.fileExists(atPath: path.path) {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let partial = directory.appendingPathComponent(hash + ".partiel-" + UUID().uuidString)
-                try bytes.write(to: partial)
-                if let command = request.application.settings.scanCommand, !(try await scan(command, path: partial.path)) {
-                    try? FileManager.default.removeItem(at: partial)
-                    throw Attachments.Problem.infected(name: file.filename)
-                }
-                do {
-                    try FileManager.default.moveItem(at: partial, to: path)
-                } catch where FileManager.default.fileExists(atPath: path.path) {
-                    // The same content arrived meanwhile from another request: one copy is enough.
-                    try? FileManager.default.removeItem(at: partial)
-                }
+    /// A file kept in the store, not yet joined to a request (a draft's).
+    struct Blob: Codable, Sendable, Equatable {
+        var sha256: String
+        var filename: String
+        var kind: String
+        var size: Int
+        /// The type's file field it answers, if any.
+        var field: String?
+    }
+
+    /// Writes the bytes once per content, after the scan command passed them.
+    static func save(_ file: File, kind: FileKind, field: String? = nil, app: Application) async throws -> Blob {
+        let bytes = Data(file.data.readableBytesView)
+        let hash = AuditEventModel.hex(SHA256.hash(data: bytes))
+        let directory = folder(app).appendingPathComponent(String(hash.prefix(2)))
+        let path = directory.appendingPathComponent(hash)
+        if !FileManager.default.fileExists(atPath: path.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let partial = directory.appendingPathComponent(hash + ".partiel-" + UUID().uuidString)
+            try bytes.write(to: partial)
+            if let command = app.settings.scanCommand, !(try await scan(command, path: partial.path)) {
+                try? FileManager.default.removeItem(at: partial)
+                throw Attachments.Problem.infected(name: file.filename)
             }
+            do {
+                try FileManager.default.moveItem(at: partial, to: path)
+            } catch where FileManager.default.fileExists(atPath: path.path) {
+                // The same content arrived meanwhile from another request: one copy is enough.
+                try? FileManager.default.removeItem(at: partial)
+            }
+        }
+        return Blob(sha256: hash, filename: String(file.filename.prefix(200)), kind: kind.rawValue, size: bytes.count, field: field)
+    }
+
+    static func store(_ files: [(File, FileKind)], for model: RequestModel, shared: Bool, field: String? = nil, request: Request,
+                      on db: any Database) async throws -> [AttachmentModel] {
+        var blobs: [Blob] = []
+        for (file, kind) in files { blobs.append(try await save(file, kind: kind, field: field, app: request.application)) }
+        return try await join(blobs, to: model, shared: shared, request: request, on: db)
+    }
+
+    /// The rows that join stored files to a request, journaled.
+    static func join(_ blobs: [Blob], to model: RequestModel, shared: Bool, request: Request, on db: any Database)
+        async throws -> [AttachmentModel] {
+        var stored: [AttachmentModel] = []
+        for blob in blobs {
+            let kind = FileKind(rawValue: blob.kind) ?? .pdf
             let attachment = AttachmentModel()
             attachment.$request.id = try model.requireID()
             attachment.uploadedBy = request.currentUser?.personID
-            attachment.filename = String(file.filename.prefix(200))
+            attachment.filename = blob.filename
             attachment.contentType = kind.contentType
-            attachment.size = bytes.count
-            attachment.sha256 = hash
+            attachment.size = blob.size
+            attachment.sha256 = blob.sha256
             attachment.shared = shared
+            attachment.field = blob.field
             try await attachment.create(on: db)
             try await Audit.record(on: db, actor: request.auditActor, action: "requests.attach", recordType: "request",
                                    recordID: model.number, changes: ["attachment": .init(before: nil,
-                                       after: "\(attachment.filename) (\(kind.rawValue), \(bytes.count) o, sha256 \(hash.prefix(12)))")])
+                                       after: "\(blob.filename) (\(kind.rawValue), \(blob.size) o, sha256 \(blob.sha256.prefix(12)))")])
             stored.append(attachment)
         }
         return stored

@@ -29,8 +29,29 @@ final class RequestTypeModel: Model, @unchecked Sendable {
     @OptionalField(key: "measure") var measure: String?
     @Field(key: "active") var active: Bool
     @Field(key: "position") var position: Int
+    /// The questions it asks beyond title and description, as JSON (`[RequestField]`).
+    @Field(key: "fields") var fieldsJSON: String
+    /// Who may file it: `municipality`, `mrc`, or both, separated by a space.
+    @Field(key: "filers") var filers: String
 
-    init() {}
+    init() {
+        fieldsJSON = "[]"
+        filers = "municipality mrc"
+    }
+
+    var fields: [RequestField] {
+        get { (try? JSONDecoder().decode([RequestField].self, from: Data(fieldsJSON.utf8))) ?? [] }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            fieldsJSON = String(decoding: (try? encoder.encode(newValue)) ?? Data("[]".utf8), as: UTF8.self)
+        }
+    }
+
+    /// The kinds of organisation that may file it.
+    var filerKinds: Set<OrganisationKind> {
+        Set(filers.split(separator: " ").compactMap { OrganisationKind(rawValue: String($0)) })
+    }
 
     func name(_ language: Language) -> String { language == .enCA ? nameEn : nameFr }
     func description(_ language: Language) -> String { language == .enCA ? descriptionEn : descriptionFr }
@@ -75,6 +96,8 @@ final class RequestModel: Model, @unchecked Sendable {
     @OptionalField(key: "transfer_reason") var transferReason: String?
     /// 1–5, asked once the request is closed.
     @OptionalField(key: "rating") var rating: Int?
+    /// The answers to its type's fields, as JSON (`{code: [values]}`).
+    @Field(key: "answers") var answersJSON: String
     /// Lower-case, accent-free text of number, title, description and messages, for search.
     @Field(key: "search_text") var searchText: String
     /// The same for the internal notes: searched by ministry staff only (`RequestSearch`).
@@ -82,6 +105,12 @@ final class RequestModel: Model, @unchecked Sendable {
 
     init() {
         searchInternal = ""
+        answersJSON = "{}"
+    }
+
+    var answers: [String: [String]] {
+        get { (try? JSONDecoder().decode([String: [String]].self, from: Data(answersJSON.utf8))) ?? [:] }
+        set { answersJSON = RequestFieldsMigration.json(newValue) }
     }
 }
 
@@ -207,8 +236,16 @@ struct CreateRequestTables: AsyncMigration {
             for column in columns { index = index.column(column) }
             try await index.run()
         }
+        // The columns of this migration only: later ones add theirs (fields, filers).
         for type in RequestTypeCatalog.seed {
-            try await type.create(on: database)
+            try await sql.insert(into: RequestTypeModel.schema)
+                .columns("id", "code", "name_fr", "name_en", "description_fr", "description_en", "routing", "target_days",
+                         "resolution_required", "measure", "active", "position", "version", "created_at")
+                .values(SQLBind(UUID()), SQLBind(type.code), SQLBind(type.nameFr), SQLBind(type.nameEn),
+                        SQLBind(type.descriptionFr), SQLBind(type.descriptionEn), SQLBind(type.routing), SQLBind(type.targetDays),
+                        SQLBind(type.resolutionRequired), SQLBind(type.measure), SQLBind(type.active), SQLBind(type.position),
+                        SQLBind(type.version), SQLBind(Date()))
+                .run()
         }
     }
 

@@ -40,6 +40,11 @@ struct RequestPages: Sendable {
         routes.get("organisations", ":code", "demandes", "nouvelle", use: form).policy(create)
         let upload = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: (maxUploadMB * 5 + 1) * 1_048_576))
         routes.on(.POST, "organisations", ":code", "demandes", body: upload, use: file).policy(create)
+        routes.get("demandes", "brouillons", ":brouillon", use: draft).policy(.signedIn)
+        routes.get("demandes", "brouillons", ":brouillon", "modifier", use: editDraft).policy(.signedIn)
+        routes.on(.POST, "demandes", "brouillons", ":brouillon", body: upload, use: updateDraft).policy(.signedIn)
+        routes.post("demandes", "brouillons", ":brouillon", "depot", use: submitDraft).policy(.signedIn)
+        routes.post("demandes", "brouillons", ":brouillon", "supprimer", use: deleteDraft).policy(.signedIn)
         routes.get("demandes", ":numero", use: show).policy(read)
         routes.post("demandes", ":numero", "evenements", use: move).policy(update)
         routes.on(.POST, "demandes", ":numero", "messages", body: upload, use: message).policy(update)
@@ -99,7 +104,7 @@ struct RequestPages: Sendable {
         var query = RequestModel.query(on: req.db)
         if case .only(let owners) = scope { query = query.filter(\.$organisation.$id ~~ owners) }
         if filter.status == "ouvertes" || filter.status.isEmpty {
-            if filter.status == "ouvertes" { query = query.filter(\.$status !~ [.closed, .transferred, .merged]) }
+            if filter.status == "ouvertes" { query = query.filter(RequestQueues.openFilter) }
         } else if let status = RequestStatus(rawValue: filter.status) {
             query = query.filter(\.$status == status)
         } else {
@@ -144,7 +149,8 @@ struct RequestPages: Sendable {
                                              dialect: DatabaseDialect(req.db)) {
             query = query.filter(search)
         }
-        let total = try await query.count()
+        // Counted on `number`: the queue indexes hold it, so the count never reads the table.
+        let total = try await query.count(\.$number)
         let rows = try await query.with(\.$type).with(\.$organisation).with(\.$unit)
             .sort(\.$expectedOn).sort(\.$number)
             .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)).all()
@@ -273,20 +279,78 @@ struct RequestPages: Sendable {
         var latitude: String?
         var longitude: String?
         var pieces: [File]?
+        /// The answers to the type's fields (the API's JSON: `{"code": "value"}` or `{"code": ["a", "b"]}`);
+        /// HTML forms send `champ_<code>` inputs instead, read by `answers(_:type:)`.
+        var answers: [String: AnswerValue]?
+        /// Set when the form asks for the check-your-answers page (`verifier`) or a saved draft (`brouillon`).
+        var etape: String?
     }
 
+    /// One answer in the API: a text, or a list of texts.
+    struct AnswerValue: Codable, Sendable {
+        let values: [String]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let list = try? container.decode([String].self) { values = list }
+            else if let number = try? container.decode(Double.self) { values = [String(number)] }
+            else { values = [try container.decode(String.self)] }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(values)
+        }
+    }
+
+    /// The HTML name of a field's input.
+    static func inputName(_ field: RequestField) -> String { "champ_\(field.code)" }
+
+    /// The answers an HTML form carries for the type's fields, and the files of its file fields.
+    static func answers(_ req: Request, type: RequestTypeModel?) -> (answers: [String: [String]], files: [(String, File)]) {
+        var answers: [String: [String]] = [:]
+        var files: [(String, File)] = []
+        for field in type?.fields ?? [] {
+            let name = inputName(field)
+            switch field.kind {
+            case .multiple:
+                answers[field.code] = (try? req.content.get([String].self, at: name)) ?? []
+            case .location:
+                let lat = (try? req.content.get(String.self, at: name + "_lat")) ?? ""
+                let lon = (try? req.content.get(String.self, at: name + "_lon")) ?? ""
+                answers[field.code] = [lat, lon]
+            case .file:
+                if let file = try? req.content.get(File.self, at: name), file.data.readableBytes > 0 { files.append((field.code, file)) }
+            default:
+                answers[field.code] = [(try? req.content.get(String.self, at: name)) ?? ""]
+            }
+        }
+        return (answers, files)
+    }
+
+    /// The filing form: first the kind of request (a page of its own), then the form for that kind.
     @Sendable func form(_ req: Request) async throws -> Response {
+        let organisation = try req.requireOrganisation()
         let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
-        return RequestViews.form(Layout(req), organisation: try req.requireOrganisation(), types: types,
-                                 form: FilingForm(type: req.query[String.self, at: "type"]), errors: [],
+            .filter { $0.filerKinds.contains(organisation.kind) }
+        let code = req.query[String.self, at: "type"]
+        guard let code, types.contains(where: { $0.code == code }) else {
+            let error = code.map { _ in req.localizer("request.error.type") }
+            return RequestViews.chooseType(Layout(req), organisation: organisation, types: types, error: error)
+                .page(status: error == nil ? .ok : .unprocessableEntity)
+        }
+        return RequestViews.form(Layout(req), organisation: organisation, types: types,
+                                 form: FilingForm(type: code), errors: [],
                                  maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "").page(status: .ok)
     }
 
     /// Checks a filing field by field; the errors are catalog keys.
-    static func validate(_ form: FilingForm, types: [RequestTypeModel]) -> (Requests.Filing?, AccountViews.Errors) {
+    static func validate(_ form: FilingForm, types: [RequestTypeModel], answers: [String: [String]]? = nil,
+                         files: Set<String> = [], filer: OrganisationKind? = nil) -> (Requests.Filing?, AccountViews.Errors) {
         var errors: AccountViews.Errors = []
         let type = types.first { $0.code == form.type }
         if type == nil { errors.append(("type", "request.error.type")) }
+        if let type, let filer, !type.filerKinds.contains(filer) { errors.append(("type", "request.error.type_filer")) }
         let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if title.isEmpty || title.count > 200 { errors.append(("title", "request.error.title")) }
         let details = (form.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -311,48 +375,105 @@ struct RequestPages: Sendable {
             if latitude.map({ (44.9...62.6).contains($0) }) != true { errors.append(("latitude", "request.error.latitude")) }
             if longitude.map({ (-79.8 ... -57.0).contains($0) }) != true { errors.append(("longitude", "request.error.longitude")) }
         }
+        let given = answers ?? (form.answers ?? [:]).mapValues(\.values)
+        let checked = RequestFieldCheck.check(type?.fields ?? [], answers: given, files: files)
+        for failure in checked.failures {
+            guard let field = type?.fields.first(where: { $0.code == failure.field }) else { continue }
+            errors.append((inputName(field), failure.key))
+        }
         guard errors.isEmpty, let type else { return (nil, errors) }
         return (Requests.Filing(type: type, title: title, details: details, resolutionNumber: number.nilIfEmpty,
-                                resolutionDate: resolutionDate, latitude: latitude, longitude: longitude), [])
+                                resolutionDate: resolutionDate, latitude: latitude, longitude: longitude,
+                                answers: checked.answers), [])
     }
 
     @Sendable func file(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        let organisation = try req.requireOrganisation()
+        return try await receive(req, organisation: try req.requireOrganisation(), draft: nil)
+    }
+
+    /// A draft changed through the form.
+    @Sendable func updateDraft(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let draft = try await RequestDrafts.load(req)
+        return try await receive(req, organisation: draft.organisation, draft: draft)
+    }
+
+    /// What the filing form sends: filed at once (no `etape`, as scripts do), kept as a draft and
+    /// shown for checking (`verifier`, once it is complete), or kept as it is (`brouillon`). Files are
+    /// checked by content first; a refused form comes back with what was typed.
+    func receive(_ req: Request, organisation: OrganisationModel, draft: RequestDraftModel?) async throws -> Response {
         let form = (try? req.content.decode(FilingForm.self)) ?? FilingForm()
         let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
+        let type = types.first { $0.code == form.type }
+        let (answers, fieldFiles) = Self.answers(req, type: type)
         let l = req.localizer
-        let validated = Self.validate(form, types: types)
-        var filing = validated.0
-        var localized = validated.1.map { ($0.field, l($0.message)) }
         let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
-        var files: [(File, FileKind)] = []
+        var problems: AccountViews.Errors = []
+        var pieces: [(File, FileKind)] = []
         switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
-        case .success(let checked): files = checked
-        case .failure(let problem):
-            localized.append(("pieces", Attachments.message(l, problem, maxBytes: maxBytes)))
-            filing = nil
+        case .success(let checked): pieces = checked
+        case .failure(let problem): problems.append(("pieces", Attachments.message(l, problem, maxBytes: maxBytes)))
         }
-        if (form.pieces ?? []).count > 5 { localized.append(("pieces", l("attachment.error.count"))); filing = nil }
-        guard let filing else {
-            return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
-                                     errors: localized, maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "")
-                .page(status: .unprocessableEntity)
+        if (form.pieces ?? []).count > 5 { problems.append(("pieces", l("attachment.error.count"))) }
+        var answered: [(String, File, FileKind)] = []
+        for (code, file) in fieldFiles {
+            switch Attachments.check([file], maxBytes: maxBytes) {
+            case .success(let checked): answered += checked.map { (code, $0.0, $0.1) }
+            case .failure(let problem): problems.append(("champ_\(code)", Attachments.message(l, problem, maxBytes: maxBytes)))
+            }
         }
-        let model: RequestModel
-        let checkedFiles = files
+        let removed = Set((try? req.content.get([String].self, at: "retirer")) ?? [])
+        let keptFields = Set((draft?.content.files ?? []).filter { !removed.contains($0.sha256) }.compactMap(\.field))
+        let mode = form.etape ?? ""
+        let refused = { (errors: AccountViews.Errors) -> Response in
+            RequestViews.form(Layout(req), organisation: organisation, types: types, form: form, answers: answers, draft: draft,
+                              errors: errors, maxUploadMB: req.application.settings.attachmentMaxMB,
+                              csrf: req.currentUser?.csrfToken ?? "").page(status: .unprocessableEntity)
+        }
+        if let draft, (try? req.content.get(Int.self, at: "version")).map({ $0 != draft.version }) == true {
+            let response = refused([("version", l("request.draft.stale"))])
+            response.status = .conflict
+            return response
+        }
+        var filing: Requests.Filing?
+        if mode != "brouillon" {
+            let validated = Self.validate(form, types: types, answers: answers,
+                                          files: Set(answered.map(\.0)).union(keptFields), filer: organisation.kind)
+            problems = validated.1.map { ($0.field, l($0.message)) } + problems
+            filing = validated.0
+        } else if type == nil {
+            problems.insert(("type", l("request.error.type")), at: 0)
+        }
+        guard problems.isEmpty else { return refused(problems) }
         do {
-            model = try await req.write { db in
+            if mode == "verifier" || mode == "brouillon" {
+                var blobs: [Attachments.Blob] = []
+                for (file, kind) in pieces { blobs.append(try await Attachments.save(file, kind: kind, app: req.application)) }
+                for (code, file, kind) in answered {
+                    blobs.append(try await Attachments.save(file, kind: kind, field: code, app: req.application))
+                }
+                // A new file for a file field replaces the one the draft had.
+                let replaced = Set(answered.map(\.0))
+                let dropped = removed.union((draft?.content.files ?? []).filter { $0.field.map(replaced.contains) == true }.map(\.sha256))
+                let saved = try await RequestDrafts.save(draft, form: form, answers: answers, files: blobs, removed: dropped,
+                                                         organisation: organisation, request: req)
+                return req.redirect(to: "/demandes/brouillons/\(try saved.requireID().uuidString)", redirectType: .normal)
+            }
+            guard let filing else { return refused(problems) }
+            let (pieces, answered) = (pieces, answered)
+            let model = try await req.write { db in
                 let model = try await Requests.file(filing, for: organisation, request: req, on: db)
-                _ = try await Attachments.store(checkedFiles, for: model, shared: true, request: req, on: db)
+                _ = try await Attachments.store(pieces, for: model, shared: true, request: req, on: db)
+                for (code, file, kind) in answered {
+                    _ = try await Attachments.store([(file, kind)], for: model, shared: true, field: code, request: req, on: db)
+                }
                 return model
             }
+            return RequestViews.filed(Layout(req), model: model, type: filing.type).page(status: .created)
         } catch let problem as Attachments.Problem {
-            return RequestViews.form(Layout(req), organisation: organisation, types: types, form: form,
-                                     errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
-                                     maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "").page(status: .unprocessableEntity)
+            return refused([("pieces", Attachments.message(l, problem, maxBytes: maxBytes))])
         }
-        return RequestViews.filed(Layout(req), model: model, type: filing.type).page(status: .created)
     }
 
     // MARK: a request's file
@@ -606,7 +727,7 @@ struct RequestPages: Sendable {
             throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
         }
         let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).all()
-        let (filing, errors) = Self.validate(form, types: types)
+        let (filing, errors) = Self.validate(form, types: types, filer: organisation.kind)
         guard let filing else {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
                           fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })

@@ -1,4 +1,6 @@
+import Fluent
 import Foundation
+import PasserelleCore
 
 /// The kinds of requests Passerelle starts with (PAMAM measures in brackets). Administrators edit
 /// the catalog afterwards; codes stay stable.
@@ -84,5 +86,114 @@ enum RequestTypeCatalog {
             type.version = 1
             return type
         }
+    }
+}
+
+extension RequestTypeCatalog {
+    private static func option(_ code: String, _ fr: String, _ en: String) -> RequestField.Option {
+        .init(code: code, fr: fr, en: en)
+    }
+
+    private static let place = RequestField(code: "lieu", kind: .location, labelFr: "Endroit précis", labelEn: "Exact place",
+                                            helpFr: "Latitude et longitude, si vous les connaissez.",
+                                            helpEn: "Latitude and longitude, if you know them.")
+
+    /// The questions each seeded kind asks beyond title and description.
+    static let fields: [String: [RequestField]] = [
+        "apaisement-circulation": [
+            .init(code: "route", kind: .text, labelFr: "Route ou rue visée", labelEn: "Road or street concerned",
+                  helpFr: "Par exemple : route 132, entre la rue Lafontaine et le chemin du Lac.",
+                  helpEn: "For example: route 132, between rue Lafontaine and chemin du Lac.", required: true),
+            .init(code: "vitesse_actuelle", kind: .number, labelFr: "Limite de vitesse actuelle (km/h)",
+                  labelEn: "Current speed limit (km/h)"),
+            .init(code: "vitesse_demandee", kind: .number, labelFr: "Limite de vitesse demandée (km/h)",
+                  labelEn: "Speed limit requested (km/h)"),
+            .init(code: "mesures", kind: .multiple, labelFr: "Mesures souhaitées", labelEn: "Measures wished for",
+                  options: [option("afficheur", "Afficheur de vitesse", "Speed display sign"),
+                            option("marquage", "Marquage au sol", "Road markings"),
+                            option("retrecissement", "Rétrécissement de la chaussée", "Narrowing of the roadway"),
+                            option("limite", "Baisse de la limite de vitesse", "Lower speed limit")]),
+            place,
+        ],
+        "signalisation": [
+            .init(code: "nature", kind: .choice, labelFr: "Nature de la demande", labelEn: "What is asked", required: true,
+                  options: [option("ajout", "Ajout", "Adding"), option("retrait", "Retrait", "Removing"),
+                            option("modification", "Modification", "Changing")]),
+            .init(code: "element", kind: .text, labelFr: "Panneau, feu ou marquage visé", labelEn: "Sign, light or marking concerned",
+                  required: true),
+            place,
+        ],
+        "travaux-route-provinciale": [
+            .init(code: "route", kind: .text, labelFr: "Route visée", labelEn: "Road concerned", required: true),
+            .init(code: "date_travaux", kind: .date, labelFr: "Date des travaux, si vous la connaissez",
+                  labelEn: "Date of the work, if you know it"),
+        ],
+        "travaux-conjoints": [
+            .init(code: "travaux_municipaux", kind: .text, labelFr: "Travaux municipaux prévus", labelEn: "Municipal work planned",
+                  helpFr: "Aqueduc, égout, chaussée, trottoirs…", helpEn: "Water main, sewer, roadway, sidewalks…", required: true),
+            .init(code: "annee", kind: .number, labelFr: "Année de réalisation visée", labelEn: "Year the work is planned for",
+                  required: true),
+            .init(code: "lieu", kind: .location, labelFr: "Endroit des travaux", labelEn: "Place of the work", required: true),
+            .init(code: "plan", kind: .file, labelFr: "Plan ou esquisse", labelEn: "Plan or sketch"),
+        ],
+        "emprise": [
+            .init(code: "usage", kind: .choice, labelFr: "Usage de l'emprise", labelEn: "Use of the right-of-way", required: true,
+                  options: [option("conduite", "Conduite ou réseau", "Pipe or network"), option("trottoir", "Trottoir", "Sidewalk"),
+                            option("evenement", "Événement", "Event"), option("autre", "Autre", "Other")]),
+            .init(code: "debut", kind: .date, labelFr: "Date de début", labelEn: "Start date", required: true),
+            .init(code: "fin", kind: .date, labelFr: "Date de fin", labelEn: "End date"),
+            .init(code: "plan", kind: .file, labelFr: "Plan de localisation", labelEn: "Location plan", required: true),
+        ],
+        "question-programme": [
+            .init(code: "programme", kind: .choice, labelFr: "Programme", labelEn: "Program",
+                  options: [option("paffsr", "Programme d'aide financière du Fonds de la sécurité routière (PAFFSR)",
+                                   "Road-safety fund financial-aid program (PAFFSR)"),
+                            option("tapu", "Transport actif dans les périmètres urbains (TAPU)",
+                                   "Active transport in urban perimeters (TAPU)"),
+                            option("transport-collectif", "Aide au transport collectif", "Transit aid"),
+                            option("autre", "Autre programme", "Another program")]),
+        ],
+        "rencontre-agent": [
+            .init(code: "sujets", kind: .text, labelFr: "Sujets à aborder", labelEn: "Subjects to discuss", required: true),
+            .init(code: "disponibilites", kind: .text, labelFr: "Vos disponibilités", labelEn: "When you are available"),
+        ],
+        "avis-secretariat": [
+            .init(code: "objet", kind: .choice, labelFr: "Objet de l'avis", labelEn: "What the avis is about", required: true,
+                  options: [option("projet", "Un projet", "A project"), option("reglement", "Un règlement", "A by-law"),
+                            option("autre", "Autre", "Other")]),
+            .init(code: "souhaite_le", kind: .date, labelFr: "Date à laquelle l'avis est souhaité", labelEn: "Date the avis is wanted by"),
+        ],
+    ]
+}
+
+/// Adds the type catalog's fields and filers, the requests' answers, and the field a file answers.
+struct RequestFieldsMigration: AsyncMigration {
+    static func json(_ answers: [String: [String]]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(answers)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(RequestTypeModel.schema)
+            .field("fields", .string, .required, .sql(.default("[]")))
+            .update()
+        try await database.schema(RequestTypeModel.schema)
+            .field("filers", .string, .required, .sql(.default("municipality mrc")))
+            .update()
+        try await database.schema(RequestModel.schema).field("answers", .string, .required, .sql(.default("{}"))).update()
+        try await database.schema(AttachmentModel.schema).field("field", .string).update()
+        for type in try await RequestTypeModel.query(on: database).all() {
+            guard let fields = RequestTypeCatalog.fields[type.code] else { continue }
+            type.fields = fields
+            try await type.save(on: database)
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AttachmentModel.schema).deleteField("field").update()
+        try await database.schema(RequestModel.schema).deleteField("answers").update()
+        try await database.schema(RequestTypeModel.schema).deleteField("filers").update()
+        try await database.schema(RequestTypeModel.schema).deleteField("fields").update()
     }
 }

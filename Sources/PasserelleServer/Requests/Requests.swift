@@ -105,6 +105,8 @@ enum Requests {
         var resolutionDate: CalendarDate?
         var latitude: Double?
         var longitude: Double?
+        /// The checked answers to the type's fields.
+        var answers: [String: [String]] = [:]
     }
 
     /// Files a request for the organisation; returns it with its number.
@@ -131,7 +133,10 @@ enum Requests {
         model.resolutionDate = filing.resolutionDate?.iso
         model.latitude = filing.latitude
         model.longitude = filing.longitude
-        model.searchText = searchable([model.number, filing.title, filing.details])
+        model.answers = filing.answers
+        // Written answers are searched with the rest.
+        let written = filing.type.fields.filter { $0.kind == .text }.compactMap { filing.answers[$0.code]?.first }
+        model.searchText = searchable([model.number, filing.title, filing.details] + written)
         model.version = 1
         try await model.create(on: db)
         try await step(model, .received, event: "file", on: today, person: user.personID, db: db)
@@ -144,6 +149,7 @@ enum Requests {
                                    "title": .init(before: nil, after: filing.title),
                                    "expected_on": .init(before: nil, after: model.expectedOn),
                                    "resolution": .init(before: nil, after: filing.resolutionNumber),
+                                   "answers": .init(before: nil, after: filing.answers.isEmpty ? nil : model.answersJSON),
                                ])
         return model
     }

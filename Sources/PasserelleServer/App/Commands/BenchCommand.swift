@@ -18,7 +18,7 @@ struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "iterations", help: "Requests per scenario (default 20000)")
         var iterations: Int?
-        @Option(name: "scenario", help: "Run only this scenario")
+        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database)")
         var scenario: String?
         init() {}
     }
@@ -29,7 +29,12 @@ struct BenchCommand: AsyncCommand {
         let app = context.application
         try await prepare(app)
         let iterations = max(10, signature.iterations ?? 20_000)
-        for scenario in Benchmarks.scenarios where signature.scenario == nil || signature.scenario == scenario.name {
+        // The guichet's scenarios need seeded requests: they run when named, or with `--scenario requests`.
+        let chosen = signature.scenario == "requests" ? Benchmarks.requestScenarios
+            : signature.scenario == nil ? Benchmarks.scenarios
+            : (Benchmarks.scenarios + Benchmarks.requestScenarios).filter { $0.name == signature.scenario }
+        guard !chosen.isEmpty else { throw Abort(.badRequest, reason: "unknown scenario \(signature.scenario ?? "")") }
+        for scenario in chosen {
             let result = try await scenario.run(app, iterations)
             context.console.print(result.jsonLine)
         }
@@ -220,39 +225,12 @@ enum Benchmarks {
 
     /// An API token of a reader of Rivière-du-Loup, made for the run.
     static func benchToken(_ app: Application) async throws -> String {
-        let person = try await benchPerson(app)
-        guard let organisation = try await OrganisationModel.query(on: app.db).filter(\.$code == "mun-12072").first() else {
-            throw Abort(.internalServerError, reason: "mun-12072 is missing")
-        }
-        try await MembershipModel(personID: try person.requireID(), organisationID: try organisation.requireID(),
-                                  role: .reader(.requests)).create(on: app.db)
-        let secret = "psr_" + Sessions.randomToken()
-        let token = APITokenModel()
-        token.$person.id = try person.requireID()
-        token.$organisation.id = try organisation.requireID()
-        token.name = "bench"
-        token.scopes = "requests:read"
-        token.tokenHash = Sessions.hash(secret)
-        token.prefix = String(secret.prefix(10))
-        token.expiresAt = Date().addingTimeInterval(3600)
-        try await token.create(on: app.db)
-        return secret
+        try await token(app, organisation: "mun-12072", role: .reader(.requests), scopes: "requests:read")
     }
 
     static func requests(_ app: Application, _ n: Int, name: String, path: String, headers: HTTPHeaders = [:])
         async throws -> Result {
-        var samples: [Duration] = []
-        samples.reserveCapacity(n)
-        let responder = app.responder.current
-        for _ in 0..<n {
-            let request = Request(application: app, method: .GET, url: URI(string: path), headers: headers,
-                                  on: app.eventLoopGroup.next())
-            let start = ContinuousClock.now
-            let response = try await responder.respond(to: request).get()
-            samples.append(ContinuousClock.now - start)
-            guard response.status == .ok else { throw Abort(.internalServerError, reason: "\(path) answered \(response.status)") }
-        }
-        return result(name, samples)
+        try await requests(app, n, name: name, paths: [path], headers: headers)
     }
 
     static func measure(_ name: String, _ n: Int, _ body: (Int) throws -> Void) rethrows -> Result {

@@ -132,31 +132,101 @@ enum RequestViews {
                 H.ul(.forEach(organisations) { H.li(H.a($0.name, href: "/organisations/\($0.code)/demandes/nouvelle")) })))
     }
 
-    static func form(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel],
-                     form: RequestPages.FilingForm, errors: AccountViews.Errors, maxUploadMB: Int, csrf: String) -> String {
+    /// The first question: which kind of request (one per page, GOV.UK style), with what each kind
+    /// is for and its service standard.
+    static func chooseType(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel], error: String?) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
         let title = l("request.form.title", ["organisation": organisation.name])
         return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (l("request.list.title"), "/demandes"), (title, nil)],
             .h1(.text(title)),
+            UI.errorSummary(title: l("form.error_summary"), errors: error.map { [("type", $0)] } ?? []),
+            H.el("form", H.attr("action", "/organisations/\(organisation.code)/demandes/nouvelle"), H.attr("method", "get"),
+                 H.el("fieldset", .class("field fieldset" + (error == nil ? "" : " field--error")), H.attr("id", "champ-type"),
+                      H.el("legend", .class("field__label"), .text(l("request.form.which_type"))),
+                      .unwrap(error) { .p(.class("field__error"), .text($0)) },
+                      .group(types.enumerated().map { index, t in
+                          .div(.class("radio"),
+                               H.void("input", [.named("type", "radio"), .named("id", "type-\(index)"), .named("name", "type"),
+                                                .named("value", t.code), .named("aria-describedby", "type-\(index)-aide")]),
+                               H.el("label", H.attr("for", "type-\(index)"), .text(t.name(l.language))),
+                               .div(.id("type-\(index)-aide"), .class("field__hint"),
+                                    .text(t.description(l.language) + " " + l("request.form.standard", ["days": String(t.targetDays)])
+                                          + (t.resolutionRequired ? " " + l("request.form.resolution_required") : ""))))
+                      })),
+                 UI.button(l("request.form.continue"))))
+    }
+
+    /// One input per field of the type, what was typed kept.
+    static func fieldInputs(_ l: Localizer, _ fields: [RequestField], answers: [String: [String]], errors: AccountViews.Errors,
+                            keptFiles: [Attachments.Blob]) -> BodyNode {
+        .group(fields.map { field in
+            let name = RequestPages.inputName(field)
+            let label = field.label(l.language) + (field.required ? "" : " " + l("form.optional"))
+            let help = field.help(l.language).nilIfEmpty
+            let error = AccountViews.error(errors, name)
+            let values = answers[field.code] ?? []
+            switch field.kind {
+            case .text:
+                return UI.textArea(name: name, label: label, value: values.first ?? "", hint: help, error: error, rows: 3)
+            case .number:
+                return UI.textField(name: name, label: label, value: values.first ?? "", hint: help, error: error, width: "short")
+            case .date:
+                return UI.textField(name: name, label: label, value: values.first ?? "", hint: help ?? l("mandates.ends_on_hint"),
+                                    error: error, type: "date")
+            case .choice:
+                return UI.select(name: name, label: label,
+                                 options: [("", l("request.form.choose"))] + field.options.map { ($0.code, $0.label(l.language)) },
+                                 selected: values.first, error: error)
+            case .multiple:
+                return UI.checkboxes(name: name, legend: label, options: field.options.map { ($0.code, $0.label(l.language)) },
+                                     selected: Set(values), error: error)
+            case .location:
+                return H.el("fieldset", .class("fieldset" + (error == nil ? "" : " field--error")), H.attr("id", "champ-\(name)"),
+                            H.el("legend", .class("field__label"), .text(label)),
+                            .unwrap(help) { .p(.class("field__hint"), .text($0)) },
+                            .unwrap(error) { .p(.class("field__error"), .text($0)) },
+                            UI.textField(name: name + "_lat", label: l("request.latitude"), value: values.first ?? "", width: "short"),
+                            UI.textField(name: name + "_lon", label: l("request.longitude"), value: values.dropFirst().first ?? "",
+                                         width: "short"))
+            case .file:
+                let kept = keptFiles.filter { $0.field == field.code }.map(\.filename)
+                return .group(
+                    UI.fileField(name: name, label: label, hint: [help, kept.isEmpty ? nil : l("request.draft.kept_file", ["name": kept.joined(separator: ", ")])]
+                        .compactMap { $0 }.joined(separator: " ").nilIfEmpty, error: error, accept: attachmentAccept))
+            }
+        })
+    }
+
+    /// The filing form for one kind (its type chosen first), or a draft being changed.
+    static func form(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel],
+                     form: RequestPages.FilingForm, answers: [String: [String]] = [:], draft: RequestDraftModel? = nil,
+                     errors: AccountViews.Errors, maxUploadMB: Int, csrf: String) -> String {
+        let l = layout.l
+        let error = { (field: String) in AccountViews.error(errors, field) }
+        let title = l("request.form.title", ["organisation": organisation.name])
+        let type = types.first { $0.code == form.type }
+        let kept = draft?.content.files ?? []
+        let action = draft.map { "/demandes/brouillons/\($0.id?.uuidString ?? "")" } ?? "/organisations/\(organisation.code)/demandes"
+        return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (l("request.list.title"), "/demandes"), (title, nil)],
+            .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
-            H.el("form", H.attr("action", "/organisations/\(organisation.code)/demandes"), H.attr("method", "post"),
+            H.el("form", H.attr("action", action), H.attr("method", "post"),
                  H.attr("enctype", "multipart/form-data"), H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
-                 UI.select(name: "type", label: l("request.type"),
-                           options: [("", l("request.form.choose_type"))] + types.map { ($0.code, $0.name(l.language)) },
-                           selected: form.type, error: error("type")),
-                 H.el("details", H.el("summary", .text(l("request.form.types_help"))),
-                      H.el("dl", .group(types.map { t in
-                          .group(H.el("dt", .text(t.name(l.language))),
-                                 H.el("dd", .text(t.description(l.language) + " "
-                                      + l("request.form.standard", ["days": String(t.targetDays)])
-                                      + (t.resolutionRequired ? " " + l("request.form.resolution_required") : ""))))
-                      }))),
+                 .unwrap(draft) { H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String($0.version))]) },
+                 type.map { t in .group(
+                     H.void("input", [.named("type", "hidden"), .named("name", "type"), .named("value", t.code)]),
+                     UI.summaryList([(l("request.type"), .group(.text(t.name(l.language) + " "),
+                         H.a(l("request.form.change_type"), href: "/organisations/\(organisation.code)/demandes/nouvelle")))]),
+                     .p(.class("field__hint"), .text(t.description(l.language) + " " + l("request.form.standard", ["days": String(t.targetDays)]))))
+                 } ?? UI.select(name: "type", label: l("request.type"),
+                                options: [("", l("request.form.choose_type"))] + types.map { ($0.code, $0.name(l.language)) },
+                                selected: form.type, error: error("type")),
                  UI.textField(name: "title", label: l("request.title"), value: form.title ?? "", hint: l("request.form.title_hint"),
                               error: error("title")),
                  UI.textArea(name: "description", label: l("request.description"), value: form.description ?? "",
                              hint: l("request.form.description_hint"), error: error("description")),
-                 H.el("fieldset", .class("fieldset"),
+                 fieldInputs(l, type?.fields ?? [], answers: answers, errors: errors, keptFiles: kept),
+                 type?.resolutionRequired == false ? .empty : H.el("fieldset", .class("fieldset"),
                       H.el("legend", .class("field__label"), .text(l("request.form.resolution"))),
                       .p(.class("field__hint"), .text(l("request.form.resolution_hint"))),
                       UI.textField(name: "resolution_number", label: l("request.resolution_number"),
@@ -170,9 +240,74 @@ enum RequestViews {
                                    error: error("latitude"), width: "short"),
                       UI.textField(name: "longitude", label: l("request.longitude"), value: form.longitude ?? "",
                                    error: error("longitude"), width: "short")),
+                 kept.filter { $0.field == nil }.isEmpty ? .empty : UI.checkboxes(
+                     name: "retirer", legend: l("request.draft.files_kept"),
+                     options: kept.filter { $0.field == nil }.map { ($0.sha256, l("request.draft.remove_file", ["name": $0.filename])) },
+                     selected: []),
                  UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]), error: error("pieces"),
                               accept: attachmentAccept),
-                 UI.button(l("request.form.submit"))))
+                 .div(.class("button-group"),
+                      UI.button(l("request.form.continue"), name: "etape", value: "verifier"),
+                      UI.button(l("request.draft.save"), kind: .secondary, name: "etape", value: "brouillon"))))
+    }
+
+    /// An answer as the reader reads it: options by their label, numbers and dates in the reader's format.
+    static func answerText(_ l: Localizer, _ field: RequestField, _ values: [String]) -> String {
+        switch field.kind {
+        case .choice, .multiple:
+            return values.map { v in field.options.first { $0.code == v }?.label(l.language) ?? v }.joined(separator: ", ")
+        case .location:
+            return values.filter { !$0.isEmpty }.joined(separator: ", ")
+        case .number:
+            return values.first.map { v in RequestFieldCheck.number(v).map { $0 == $0.rounded() ? l.format.integer(Int($0)) : l.format.decimal($0, places: 2) } ?? v } ?? ""
+        case .date:
+            return values.first.map { v in CalendarDate(iso: v).map(l.format.date) ?? v } ?? ""
+        case .text, .file:
+            return values.first ?? ""
+        }
+    }
+
+    /// Check your answers: everything the draft says, each part with its link to change it, and what
+    /// would stop it from being filed.
+    static func check(_ layout: Layout, draft: RequestDraftModel, type: RequestTypeModel?, problems: AccountViews.Errors,
+                      csrf: String) -> String {
+        let l = layout.l
+        let title = l("request.draft.check_title")
+        let content = draft.content
+        let id = draft.id?.uuidString ?? ""
+        let change = H.a(l("request.draft.change"), href: "/demandes/brouillons/\(id)/modifier")
+        let none = l("request.draft.not_given")
+        var rows: [(term: String, value: BodyNode)] = [
+            (l("request.organisation"), .text(draft.organisation.name)),
+            (l("request.type"), .text(type?.name(l.language) ?? none)),
+            (l("request.title"), .text(draft.title.nilIfEmpty ?? none)),
+            (l("request.description"), .text(content.description.nilIfEmpty ?? none)),
+        ]
+        for field in type?.fields ?? [] {
+            let shown = field.kind == .file ? content.files.filter { $0.field == field.code }.map(\.filename).joined(separator: ", ")
+                : answerText(l, field, content.answers[field.code] ?? [])
+            rows.append((field.label(l.language), .text(shown.nilIfEmpty ?? none)))
+        }
+        if type?.resolutionRequired != false || !content.resolutionNumber.isEmpty {
+            rows.append((l("request.resolution"), .text(content.resolutionNumber.isEmpty ? none : content.resolutionNumber
+                + (CalendarDate(iso: content.resolutionDate).map { " — " + l.format.date($0) } ?? ""))))
+        }
+        rows.append((l("request.form.location"), .text(content.latitude.isEmpty ? l("request.draft.municipality_only")
+                                                       : "\(content.latitude), \(content.longitude)")))
+        rows.append((l("attachment.label"), .text(content.files.filter { $0.field == nil }.map(\.filename).joined(separator: ", ").nilIfEmpty ?? none)))
+        return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (l("portal.title"), "/accueil"), (title, nil)],
+            .h1(.text(title)),
+            problems.isEmpty ? .empty : UI.errorSummary(title: l("request.draft.cannot_file"), errors: problems),
+            UI.summaryList(rows),
+            .p(change),
+            problems.isEmpty ? .group(
+                .h2(.text(l("request.draft.now_file"))),
+                .p(.text(l("request.draft.declaration"))),
+                H.el("form", H.attr("action", "/demandes/brouillons/\(id)/depot"), H.attr("method", "post"),
+                     IdentityViews.csrfField(csrf),
+                     H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(draft.version))]),
+                     UI.button(l("request.draft.file")))) : .empty,
+            UI.actionForm(action: "/demandes/brouillons/\(id)/supprimer", csrf: csrf, label: l("request.draft.delete")))
     }
 
     static func filed(_ layout: Layout, model: RequestModel, type: RequestTypeModel) -> String {
@@ -232,8 +367,13 @@ enum RequestViews {
             ]),
             .h2(.text(l("request.description"))),
             .p(.text(model.details)),
+            type.fields.filter({ $0.kind != .file && model.answers[$0.code] != nil }).isEmpty ? .empty : .group(
+                .h2(.text(l("request.answers"))),
+                UI.summaryList(type.fields.filter { $0.kind != .file }.compactMap { f in
+                    model.answers[f.code].map { (f.label(l.language), .text(answerText(l, f, $0))) }
+                })),
             mayRate ? .group(
-                .h2(.text(l("request.rating.title"))),
+                .h2(.id("evaluation"), .text(l("request.rating.title"))),
                 H.el("form", H.attr("action", "/demandes/\(model.number)/evaluation"), H.attr("method", "post"),
                      IdentityViews.csrfField(csrf),
                      UI.select(name: "rating", label: l("request.rating.question"),

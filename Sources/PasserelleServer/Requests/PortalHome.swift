@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+/// `/accueil`, where a signed-in person lands. A municipality's people see their requests — what
+/// waits for their answer first, then the open ones by expected date, and the closed ones still to
+/// be rated. Ministry staff see their own queue (overdue and due soon counted), and those who triage
+/// see what waits for it in their units.
+struct PortalHome: Sendable {
+    static let rows = 50
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("accueil", use: home).policy(.signedIn)
+    }
+
+    struct Municipal {
+        var organisations: [OrganisationModel]
+        var awaiting: [RequestModel]
+        var open: [RequestModel]
+        var openTotal: Int
+        var toRate: [RequestModel]
+        var canFile: Bool
+        var drafts: [RequestDraftModel]
+    }
+
+    struct Ministry {
+        var mine: [RequestModel]
+        var mineTotal: Int
+        var overdue: Int
+        var dueSoon: Int
+        /// Per unit the person triages for: the unit, new requests, requests in triage.
+        var triage: [(unit: OrganisationModel, received: Int, inTriage: Int)]
+    }
+
+    @Sendable func home(_ req: Request) async throws -> Response {
+        guard let user = req.currentUser else { throw SignInRequired() }
+        let actor = req.accessActor
+        let days = req.application.workingDays
+        let today = req.application.today
+        let response: Response
+        if actor.isMinistry {
+            let base = { RequestModel.query(on: req.db).filter(\.$assignee.$id == user.personID).filter(RequestQueues.openFilter) }
+            let waiting: [RequestStatus] = [.answered, .awaitingMunicipality]
+            let soon = days.adding(RequestPages.dueSoonDays, to: today)
+            var triage: [(OrganisationModel, Int, Int)] = []
+            let triaged = actor.memberships.filter { [.administrator, .bcamCoordinator, .liaisonAgent].contains($0.role) }
+            for unit in try await OrganisationModel.query(on: req.db).filter(\.$id ~~ triaged.map(\.organisationID))
+                .filter(\.$kind == .ministryUnit).sort(\.$name).all() {
+                let inUnit = { RequestModel.query(on: req.db).filter(\.$unit.$id == (try unit.requireID())) }
+                triage.append((unit, try await inUnit().filter(\.$status == .received).count(\.$number),
+                               try await inUnit().filter(\.$status == .inTriage).count(\.$number)))
+            }
+            let view = Ministry(
+                mine: try await base().with(\.$type).with(\.$organisation).sort(\.$expectedOn).sort(\.$number)
+                    .range(..<Self.rows).all(),
+                mineTotal: try await base().count(\.$number),
+                overdue: try await base().filter(\.$status !~ waiting).filter(\.$expectedOn < today.iso).count(\.$number),
+                dueSoon: try await base().filter(\.$status !~ waiting).filter(\.$expectedOn >= today.iso)
+                    .filter(\.$expectedOn <= soon.iso).count(\.$number),
+                triage: triage)
+            response = Response.html(PortalViews.ministry(Layout(req), user: user, view, days: days))
+        } else {
+            let owners: Set<UUID>
+            switch Policy.readableOwners(actor, service: .requests, on: today) {
+            case .only(let ids): owners = ids
+            case .all: owners = []  // not a municipal reader: nothing of anyone's
+            case nil: owners = []
+            }
+            let organisations = try await OrganisationModel.query(on: req.db).filter(\.$id ~~ owners).sort(\.$name).all()
+            let base = { RequestModel.query(on: req.db).filter(\.$organisation.$id ~~ owners) }
+            let view = Municipal(
+                organisations: organisations,
+                awaiting: try await base().filter(\.$status == .awaitingMunicipality).with(\.$type).with(\.$organisation)
+                    .sort(\.$expectedOn).all(),
+                open: try await base().filter(RequestQueues.openFilter).filter(\.$status != .awaitingMunicipality)
+                    .with(\.$type).with(\.$organisation).sort(\.$expectedOn).sort(\.$number).range(..<Self.rows).all(),
+                openTotal: try await base().filter(RequestQueues.openFilter).count(\.$number),
+                toRate: try await base().filter(\.$status == .closed).filter(\.$rating == nil)
+                    .filter(\.$requester.$id == user.personID).with(\.$type).sort(\.$number, .descending).range(..<5).all(),
+                canFile: owners.contains { req.allows(.create, Resource(service: .requests, ownerID: $0)) },
+                drafts: try await RequestDrafts.mine(req))
+            response = Response.html(PortalViews.municipal(Layout(req), user: user, view, days: days))
+        }
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
