@@ -375,6 +375,154 @@ import VaporTesting
         }
     }
 
+    /// The guided way: the kind first, then its questions; a draft kept as typed, checked on a page of
+    /// its own, changed, refused when stale, then filed with its answers and the file its field asked for.
+    /// Drafts are their author's only. Filing at once checks the type's fields just the same.
+    @Test func guidedFilingWithTypeFieldsAndADraft() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            try await IdentityFixtures.person("dg@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let path = "/organisations/\(Self.rdl)/demandes"
+            let form = try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle?type=travaux-conjoints")
+            #expect(AccessibilityCheck.problems(in: form.body.string).isEmpty)
+            #expect(form.body.string.contains(#"name="champ_lieu_lat""#) && form.body.string.contains(#"name="champ_plan[]""#))
+            let csrf = try #require(Browser.csrf(in: form.body.string))
+
+            // A draft with a title only: kept as typed; its check page says what is missing, and offers no filing.
+            let saved = try await clerk.sendMultipart(path, fields: [
+                "_csrf": csrf, "type": "travaux-conjoints", "title": "Réfection de la rue Lafontaine", "champ_annee": "deux mille",
+                "etape": "brouillon"], files: [])
+            #expect(saved.status == .seeOther)
+            let draft = try #require(saved.headers.first(name: .location))
+            #expect(draft.hasPrefix("/demandes/brouillons/"))
+            let incomplete = try await clerk.send(.GET, draft).body.string
+            #expect(AccessibilityCheck.problems(in: incomplete).isEmpty)
+            #expect(incomplete.contains("Réfection de la rue Lafontaine"))
+            #expect(incomplete.contains("Répondez à cette question.") && incomplete.contains("Inscrivez un nombre"))
+            #expect(!incomplete.contains("\(draft)/depot"))
+            #expect(try await clerk.send(.GET, "/accueil").body.string.contains(draft))
+            let colleague = Browser(app)
+            try await colleague.signIn("dg@rdl.test")
+            #expect(try await colleague.send(.GET, draft).status == .notFound)
+            #expect(!(try await colleague.send(.GET, "/accueil").body.string.contains(draft)))
+
+            // Completed through the form again, with the plan its file field asks for.
+            let again = try await clerk.send(.GET, draft + "/modifier").body.string
+            #expect(again.contains("deux mille"))
+            let complete = [
+                "_csrf": csrf, "version": "1", "type": "travaux-conjoints", "title": "Réfection de la rue Lafontaine",
+                "description": "Nous refaisons l'aqueduc en 2027 sous la route 132.", "champ_travaux_municipaux": "Aqueduc et égout",
+                "champ_annee": "2 027", "champ_lieu_lat": "47,8356", "champ_lieu_lon": "-69.5343", "etape": "verifier"]
+            let updated = try await clerk.sendMultipart(draft, fields: complete, files: [("champ_plan[]", "plan.pdf", AttachmentTests.pdf)])
+            #expect(updated.status == .seeOther)
+            let ready = try await clerk.send(.GET, draft).body.string
+            #expect(ready.contains("\(draft)/depot") && ready.contains("plan.pdf") && ready.contains("Aqueduc et égout"))
+            // The same version again: someone changed it since; what was typed comes back.
+            var stale = complete
+            stale["title"] = "Titre tapé dans une autre fenêtre"
+            let conflict = try await clerk.sendMultipart(draft, fields: stale, files: [])
+            #expect(conflict.status == .conflict)
+            #expect(conflict.body.string.contains("Titre tapé dans une autre fenêtre"))
+
+            // Filed: its number, its answers, the plan joined to its field, the draft gone, each step journaled.
+            let version = try #require(AccessibilityCheck.matches(#"name="version" value="(\d+)""#, in: ready).first)
+            let filed = try await clerk.send(.POST, draft + "/depot", form: ["_csrf": csrf, "version": version])
+            #expect(filed.status == .created)
+            let number = try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+            let model = try #require(try await RequestModel.query(on: app.db).filter(\.$number == number).first())
+            #expect(model.answers == ["travaux_municipaux": ["Aqueduc et égout"], "annee": ["2027"], "lieu": ["47.8356", "-69.5343"]])
+            let attachment = try #require(try await AttachmentModel.query(on: app.db).filter(\.$request.$id == model.requireID()).first())
+            #expect(attachment.field == "plan" && attachment.filename == "plan.pdf")
+            #expect(try await RequestDraftModel.query(on: app.db).count() == 0)
+            #expect(try await clerk.send(.GET, draft).status == .notFound)
+            let actions = try await AuditEventModel.query(on: app.db).filter(\.$recordType == "request_draft").sort(\.$sequence).all()
+                .map(\.action)
+            #expect(actions == ["requests.draft.create", "requests.draft.update", "requests.draft.file"])
+            let page = try await clerk.send(.GET, "/demandes/\(number)").body.string
+            #expect(page.contains("Précisions") && page.contains("Aqueduc et égout"))
+            #expect(try await clerk.send(.GET, "/demandes?q=egout").body.string.contains(number))
+
+            // Filing at once checks the fields too.
+            let bad = try await clerk.send(.POST, path, form: [
+                "_csrf": csrf, "type": "apaisement-circulation", "title": "Vitesse rue Principale", "description": "Trop vite.",
+                "champ_route": "route 132", "champ_vitesse_actuelle": "cinquante", "champ_mesures[]": "teleportation",
+                "resolution_number": "2026-11-12", "resolution_date": "2026-11-03"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("#champ-champ_vitesse_actuelle") && bad.body.string.contains("#champ-champ_mesures"))
+            #expect(bad.body.string.contains("cinquante"))
+
+            // A kind only MRCs may file is neither offered to a municipality nor accepted from it.
+            try await (app.db as! any SQLDatabase).raw("UPDATE request_types SET filers = 'mrc' WHERE code = 'autre'").run()
+            #expect(!(try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle").body.string.contains(#"value="autre""#)))
+            let refused = try await clerk.send(.POST, path, form: [
+                "_csrf": csrf, "type": "autre", "title": "Question", "description": "Une question."])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("ne peut pas être déposé par votre organisation"))
+        }
+    }
+
+    /// Administrators edit a kind of request and its questions: refused field by field with what was
+    /// typed kept, refused when stale, journaled, and the filing form asks the new question at once.
+    @Test func administratorsEditTheTypeCatalogAndItsQuestions() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("admin@mtmd.test", on: app, roles: [("unite-bcam", .administrator)])
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            let admin = Browser(app)
+            try await admin.signIn("admin@mtmd.test")
+            let list = try await admin.send(.GET, "/administration/types-demandes")
+            #expect(list.status == .ok)
+            #expect(AccessibilityCheck.problems(in: list.body.string).isEmpty)
+            #expect(list.body.string.contains("/administration/types-demandes/signalisation"))
+            let edit = try await admin.send(.GET, "/administration/types-demandes/signalisation")
+            #expect(AccessibilityCheck.problems(in: edit.body.string).isEmpty)
+            #expect(edit.body.string.contains(#"value="nature""#))
+            let csrf = try #require(Browser.csrf(in: edit.body.string))
+            func body(_ pairs: [(String, String)]) -> String {
+                pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                    .joined(separator: "&")
+            }
+            func form(version: String, days: String, options: String) -> [(String, String)] {
+                [("_csrf", csrf), ("version", version), ("name_fr", "Signalisation"), ("name_en", "Signage"),
+                 ("description_fr", "Panneaux, feux et marquage."), ("description_en", "Signs, lights and markings."),
+                 ("routing", "bcam"), ("target_days", days), ("filers[]", "municipality"), ("resolution_required", "1"), ("active", "1"),
+                 ("f_code[]", "nature"), ("f_kind[]", "choice"), ("f_label_fr[]", "Nature de la demande"), ("f_label_en[]", "What is asked"),
+                 ("f_help_fr[]", ""), ("f_help_en[]", ""), ("f_options[]", options), ("f_required[]", "0"),
+                 ("f_code[]", "delai"), ("f_kind[]", "number"), ("f_label_fr[]", "Délai souhaité (jours)"), ("f_label_en[]", "Wanted within (days)"),
+                 ("f_help_fr[]", ""), ("f_help_en[]", ""), ("f_options[]", ""), ("f_required[]", "1"),
+                 ("f_code[]", ""), ("f_kind[]", "text"), ("f_label_fr[]", ""), ("f_label_en[]", ""), ("f_help_fr[]", ""), ("f_help_en[]", ""),
+                 ("f_options[]", "")]
+            }
+            let path = "/administration/types-demandes/signalisation"
+            let bad = try await admin.send(.POST, path, body: body(form(version: "1", days: "0", options: "ajout")))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("#champ-target_days") && bad.body.string.contains("#champ-f_options-0"))
+            #expect(bad.body.string.contains("Délai souhaité (jours)"))
+            let options = "ajout | Ajout | Adding\nretrait | Retrait | Removing"
+            #expect(try await admin.send(.POST, path, body: body(form(version: "7", days: "15", options: options))).status == .conflict)
+            let saved = try await admin.send(.POST, path, body: body(form(version: "1", days: "15", options: options)))
+            #expect(saved.status == .seeOther)
+            let type = try #require(try await RequestTypeModel.query(on: app.db).filter(\.$code == "signalisation").first())
+            #expect(type.fields.map(\.code) == ["nature", "delai"])
+            #expect(type.fields[1].required && type.fields[1].kind == .number && type.targetDays == 15 && type.version == 2)
+            #expect(type.filerKinds == [.municipality])
+            let event = try #require(try await AuditEventModel.query(on: app.db).filter(\.$action == "request_types.update").first())
+            #expect(event.changes.contains("delai") && event.changes.contains("target_days"))
+
+            // The form asks it at once, and filing without it is refused.
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let filing = try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle?type=signalisation").body.string
+            #expect(filing.contains("Délai souhaité (jours)") && !filing.contains("champ_element"))
+            let refused = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
+                "_csrf": try #require(Browser.csrf(in: filing)), "type": "signalisation", "title": "Panneau", "description": "Caché.",
+                "champ_nature": "ajout", "resolution_number": "2026-11-245", "resolution_date": "2026-11-03"])
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("#champ-champ_delai"))
+            #expect(try await clerk.send(.GET, "/administration/types-demandes").status == .forbidden)
+        }
+    }
+
     /// Followers hear of status changes and messages by mail, in their language; internal notes reach
     /// the ministry only; nobody hears of their own action; a person who left the municipality hears
     /// nothing more; another municipality cannot follow.

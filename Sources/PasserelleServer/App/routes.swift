@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     OIDCPages().register(app)
     RequestPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
     PortalHome().register(app)
+    RequestTypePages().register(app)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

@@ -21,7 +21,9 @@ final class RequestDraftModel: Model, @unchecked Sendable {
     /// `RequestDraftModel.Content` as JSON.
     @Field(key: "content") var contentJSON: String
 
-    init() {}
+    init() {
+        contentJSON = "{}"
+    }
 
     struct Content: Codable, Sendable, Equatable {
         var description = ""

@@ -320,7 +320,9 @@ struct RequestPages: Sendable {
                 let lon = (try? req.content.get(String.self, at: name + "_lon")) ?? ""
                 answers[field.code] = [lat, lon]
             case .file:
-                if let file = try? req.content.get(File.self, at: name), file.data.readableBytes > 0 { files.append((field.code, file)) }
+                // One file; the input is the same as the attachments' (`name[]`).
+                let sent = (try? req.content.get([File].self, at: name)) ?? ((try? req.content.get(File.self, at: name)).map { [$0] } ?? [])
+                if let file = sent.first(where: { $0.data.readableBytes > 0 }) { files.append((field.code, file)) }
             default:
                 answers[field.code] = [(try? req.content.get(String.self, at: name)) ?? ""]
             }

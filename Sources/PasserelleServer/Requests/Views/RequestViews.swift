@@ -297,7 +297,12 @@ enum RequestViews {
         rows.append((l("attachment.label"), .text(content.files.filter { $0.field == nil }.map(\.filename).joined(separator: ", ").nilIfEmpty ?? none)))
         return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (l("portal.title"), "/accueil"), (title, nil)],
             .h1(.text(title)),
-            problems.isEmpty ? .empty : UI.errorSummary(title: l("request.draft.cannot_file"), errors: problems),
+            // Each problem links to its question on the form.
+            problems.isEmpty ? .empty : .div(.class("error-summary"), H.attr("role", "alert"),
+                .h2(.class("error-summary__title"), .text(l("request.draft.cannot_file"))),
+                H.ul(.forEach(problems) { p in
+                    H.li(H.link(H.attr("href", "/demandes/brouillons/\(id)/modifier#champ-\(p.field)"), .text(p.message)))
+                })),
             UI.summaryList(rows),
             .p(change),
             problems.isEmpty ? .group(
