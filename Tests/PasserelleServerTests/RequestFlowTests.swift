@@ -523,6 +523,17 @@ import VaporTesting
         }
     }
 
+    /// The search text is words separated by one space; little words are left out of a query when it
+    /// has others; a whole request number is looked up as such.
+    @Test func searchTextIsWordsAndNumbersAreLookedUp() {
+        #expect(Requests.searchable(["Panneau d'arrêt — 12, RUE Lafontaine"]) == "panneau d arret 12 rue lafontaine")
+        #expect(Requests.searchable([Requests.searchable(["Côte-Sainte-Catherine"])]) == "cote sainte catherine")
+        #expect(RequestSearch.terms("Le ponceau de la route") == ["ponceau", "route"])
+        #expect(RequestSearch.terms("de la") == ["de", "la"])
+        #expect(RequestSearch.number(" dm-2026-000123 ") == "DM-2026-000123")
+        #expect(RequestSearch.number("DM-2026-12") == nil)
+    }
+
     /// Followers hear of status changes and messages by mail, in their language; internal notes reach
     /// the ministry only; nobody hears of their own action; a person who left the municipality hears
     /// nothing more; another municipality cannot follow.

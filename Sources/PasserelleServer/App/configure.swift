@@ -60,6 +60,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateRequestQueueIndexes())
         app.migrations.add(RequestFieldsMigration())
         app.migrations.add(CreateRequestDrafts())
+        app.migrations.add(RefoldRequestSearchText())
     }
 
     // working days

@@ -99,7 +99,7 @@ struct RequestPages: Sendable {
     }
 
     /// The requests the person may read, filtered and paged in SQL.
-    static func query(_ req: Request, _ filter: Filter) async throws -> (rows: [RequestModel], total: Int)? {
+    static func query(_ req: Request, _ filter: Filter, types: [RequestTypeModel]) async throws -> (rows: [RequestModel], total: Int)? {
         guard let scope = Policy.readableOwners(req.accessActor, service: .requests, on: .today) else { return nil }
         var query = RequestModel.query(on: req.db)
         if case .only(let owners) = scope { query = query.filter(\.$organisation.$id ~~ owners) }
@@ -140,20 +140,20 @@ struct RequestPages: Sendable {
         try Self.oneOf("priorite", filter.priority, Requests.priorities)
         if !filter.priority.isEmpty { query = query.filter(\.$priority == filter.priority) }
         if !filter.type.isEmpty {
-            guard let type = try await RequestTypeModel.query(on: req.db).filter(\.$code == filter.type).first() else {
+            guard let type = types.first(where: { $0.code == filter.type }) else {
                 throw Problem.invalidParameter("type", key: "problem.parameter.unknown_code", ["value": filter.type])
             }
             query = query.filter(\.$type.$id == (try type.requireID()))
         }
-        if let search = RequestSearch.filter(RequestSearch.terms(filter.q), internalNotes: req.accessActor.isMinistry,
-                                             dialect: DatabaseDialect(req.db)) {
+        if let search = RequestSearch.filter(query: filter.q, internalNotes: req.accessActor.isMinistry,
+                                             scoped: scope != .all, dialect: DatabaseDialect(req.db)) {
             query = query.filter(search)
         }
-        // Counted on `number`: the queue indexes hold it, so the count never reads the table.
-        let total = try await query.count(\.$number)
-        let rows = try await query.with(\.$type).with(\.$organisation).with(\.$unit)
-            .sort(\.$expectedOn).sort(\.$number)
-            .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)).all()
+        // Counted on `number` (the queue indexes hold it, so the count never reads the table), and
+        // only up to the cap.
+        let total = try await RequestQueues.cappedCount(query, on: req.db)
+        let rows = try await RequestQueues.rows(query.sort(\.$expectedOn).sort(\.$number)
+            .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)), types: types, on: req.db)
         return (rows, total)
     }
 
@@ -164,11 +164,11 @@ struct RequestPages: Sendable {
     /// The list, or a ministry person's queue with its bulk assignment.
     func listPage(_ req: Request, filter: Filter, errors: AccountViews.Errors = [], chosen: Set<String> = [],
                   notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let found = try await Self.query(req, filter)
+        let types = try await RequestTypeModel.query(on: req.db).sort(\.$code).all()
+        let found = try await Self.query(req, filter, types: types)
         let ministry = req.accessActor.isMinistry
         let units = ministry ? try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).sort(\.$name).all() : []
-        let types = try await RequestTypeModel.query(on: req.db).sort(\.$code).all()
-        let staff = ministry ? try await Self.staff(on: req.db) : []
+        let staff = ministry ? try await Self.staff(on: req.db, unit: filter.unit) : []
         let view = RequestViews.Queue(filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, readable: found != nil,
                                       units: units, types: types, staff: staff, ministry: ministry,
                                       bulk: ministry && req.allows(.update, Resource(service: .requests)), errors: errors, chosen: chosen,
@@ -177,13 +177,25 @@ struct RequestPages: Sendable {
     }
 
     /// The people who handle requests: members of a ministry unit, by name.
-    static func staff(on db: any Database) async throws -> [PersonModel] {
-        let memberships = try await MembershipModel.query(on: db)
+    /// `unit`: a unit's code, to keep its people only (a unit's queue offers its own people).
+    static func staff(on db: any Database, unit: String = "") async throws -> [PersonModel] {
+        var query = MembershipModel.query(on: db)
             .join(OrganisationModel.self, on: \MembershipModel.$organisation.$id == \OrganisationModel.$id)
-            .filter(OrganisationModel.self, \.$kind == .ministryUnit).with(\.$person).all()
-        var seen = Set<UUID>()
-        return memberships.map(\.person).filter { $0.active && seen.insert($0.id ?? UUID()).inserted }
-            .sorted { $0.displayName.localizedCompare($1.displayName) == .orderedAscending }
+            .filter(OrganisationModel.self, \.$kind == .ministryUnit)
+        if !unit.isEmpty { query = query.filter(OrganisationModel.self, \.$code == unit) }
+        let ids = Set(try await query.all(\.$person.$id))
+        guard !ids.isEmpty else { return [] }
+        // Read straight into models, sorted on the folded name computed once per person (Fluent's
+        // decoding and a collating compare per pair cost more than the query).
+        var people: [(String, PersonModel)] = []
+        for row in try await (db as! any SQLDatabase).select().columns("id", "email", "display_name").from(PersonModel.schema)
+            .where("id", .in, SQLBind.group(Array(ids))).where("active", .equal, SQLBind(true)).all() {
+            let person = PersonModel(email: try row.decode(column: "email", as: String.self),
+                                     displayName: try row.decode(column: "display_name", as: String.self), passwordHash: nil)
+            person.id = try row.decode(column: "id", as: UUID.self)
+            people.append((Requests.searchable([person.displayName]), person))
+        }
+        return people.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     struct BulkForm: Content {
@@ -711,9 +723,15 @@ struct RequestPages: Sendable {
 
     @Sendable func apiList(_ req: Request) async throws -> Response {
         let filter = try Self.filter(req)
-        guard let found = try await Self.query(req, filter) else { return try IdentityAPI.json([RequestDTO]()) }
+        let types = try await RequestTypeModel.query(on: req.db).all()
+        guard let found = try await Self.query(req, filter, types: types) else { return try IdentityAPI.json([RequestDTO]()) }
         let response = try IdentityAPI.json(found.rows.map { RequestDTO($0) })
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        // Exact up to the cap; past it, only that there are more.
+        if found.total > RequestQueues.countCap {
+            response.headers.replaceOrAdd(name: "X-Total-Count-At-Least", value: String(found.total))
+        } else {
+            response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        }
         return response
     }
 

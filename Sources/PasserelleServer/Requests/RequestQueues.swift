@@ -17,6 +17,85 @@ enum RequestQueues {
 
     static let condition = "status NOT IN ('closed', 'transferred', 'merged')"
 
+    /// Lists count their rows up to this many; past it they say « plus de 10 000 ».
+    static let countCap = 10_000
+
+    /// How many rows the query has, counted up to `cap + 1` only: a queue of 120,000 open requests
+    /// costs what one of 10,001 does.
+    static func cappedCount(_ query: QueryBuilder<RequestModel>, cap: Int = countCap, on db: any Database) async throws -> Int {
+        let limited = query.copy().field(\.$number).range(..<(cap + 1))
+        let select = SQLQueryConverter(delegate: PlainConverterDelegate()).convert(limited.query)
+        let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM (\(select)) AS capped").first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// A page of requests read straight into models, with their type, organisation and unit: Fluent's
+    /// decoding reflects on every model, which costs more than the query itself. `query` carries the
+    /// filters, the order and the range.
+    static func rows(_ query: QueryBuilder<RequestModel>, types: [RequestTypeModel], on db: any Database) async throws -> [RequestModel] {
+        let columns = ["id", "number", "title", "description", "status", "priority", "filed_on", "expected_on", "language",
+                       "resolution_number", "resolution_date", "latitude", "longitude", "version", "type_id", "organisation_id",
+                       "unit_id", "assignee_id", "merged_into", "rating"]
+        let page = query.copy()
+        page.query.fields = columns.map { .path([FieldKey(stringLiteral: $0)], schema: RequestModel.schema) }
+        let select = SQLQueryConverter(delegate: PlainConverterDelegate()).convert(page.query)
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw("\(select)").all()
+        let typesByID = Dictionary(types.compactMap { t in t.id.map { ($0, t) } }, uniquingKeysWith: { a, _ in a })
+        var models: [RequestModel] = []
+        models.reserveCapacity(rows.count)
+        // Fluent names the columns it selects `requests_<column>`.
+        let c = { (name: String) in "\(RequestModel.schema)_\(name)" }
+        for row in rows {
+            let m = RequestModel()
+            m.id = try row.decode(column: c("id"), as: UUID.self)
+            m.number = try row.decode(column: c("number"), as: String.self)
+            m.title = try row.decode(column: c("title"), as: String.self)
+            m.details = try row.decode(column: c("description"), as: String.self)
+            m.status = RequestStatus(rawValue: try row.decode(column: c("status"), as: String.self)) ?? .received
+            m.priority = try row.decode(column: c("priority"), as: String.self)
+            m.filedOn = try row.decode(column: c("filed_on"), as: String.self)
+            m.expectedOn = try row.decode(column: c("expected_on"), as: String.self)
+            m.language = try row.decode(column: c("language"), as: String.self)
+            m.resolutionNumber = try row.decode(column: c("resolution_number"), as: String?.self)
+            m.resolutionDate = try row.decode(column: c("resolution_date"), as: String?.self)
+            m.latitude = try row.decode(column: c("latitude"), as: Double?.self)
+            m.longitude = try row.decode(column: c("longitude"), as: Double?.self)
+            m.version = try row.decode(column: c("version"), as: Int.self)
+            m.$type.id = try row.decode(column: c("type_id"), as: UUID.self)
+            m.$organisation.id = try row.decode(column: c("organisation_id"), as: UUID.self)
+            m.$unit.id = try row.decode(column: c("unit_id"), as: UUID.self)
+            m.$assignee.id = try row.decode(column: c("assignee_id"), as: UUID?.self)
+            m.mergedInto = try row.decode(column: c("merged_into"), as: String?.self)
+            m.rating = try row.decode(column: c("rating"), as: Int?.self)
+            if let type = typesByID[m.$type.id] { m.$type.value = type }
+            models.append(m)
+        }
+        // The organisations and units of the page, in one read.
+        let ids = Array(Set(models.flatMap { [$0.$organisation.id, $0.$unit.id] }))
+        var organisations: [UUID: OrganisationModel] = [:]
+        if !ids.isEmpty {
+            for row in try await sql.select().columns("id", "code", "kind", "name").from(OrganisationModel.schema)
+                .where("id", .in, SQLBind.group(ids)).all() {
+                let o = OrganisationModel(code: try row.decode(column: "code", as: String.self),
+                                          kind: OrganisationKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .municipality,
+                                          name: try row.decode(column: "name", as: String.self))
+                o.id = try row.decode(column: "id", as: UUID.self)
+                organisations[o.id!] = o
+            }
+        }
+        for m in models {
+            if let o = organisations[m.$organisation.id] { m.$organisation.value = o }
+            if let u = organisations[m.$unit.id] { m.$unit.value = u }
+        }
+        return models
+    }
+
+    /// Enough of a converter delegate for reads (no schema, no nested fields).
+    struct PlainConverterDelegate: SQLConverterDelegate {
+        func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
+    }
+
     /// The open requests, in the words of the partial indexes.
     static var openFilter: DatabaseQuery.Filter {
         .sql(unsafeRaw: "\"\(RequestModel.schema)\".\(condition)")

@@ -10,28 +10,60 @@ import SQLKit
 /// `search_internal` (the ministry's internal notes). A municipal user searches the first only;
 /// ministry staff search both. SQLite indexes them with FTS5 (an external-content table kept in step
 /// by triggers), PostgreSQL with two generated `tsvector` columns and GIN indexes. Every word of the
-/// query must appear, each as a word prefix (`ecol` finds « école »).
+/// query must appear; the last one as a word prefix (`ecol` finds « école », as one types), the others
+/// as whole words, which keeps a search fast on a million requests. Little words (`de`, `la`…) are
+/// left out when there are others. A request number (`DM-2026-000123`) is looked up directly.
 enum RequestSearch {
+    /// Words too common to narrow anything down.
+    static let stopWords: Set<String> = ["a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par",
+                                         "pour", "sur", "un", "une", "and", "of", "the", "to"]
+
     /// The query's words, folded like the indexed text; at most eight, each kept to letters and digits.
     static func terms(_ query: String) -> [String] {
         let folded = Requests.searchable([query])
         let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
-        return Array(words.prefix(8))
+        let meaningful = words.filter { !stopWords.contains($0) }
+        return Array((meaningful.isEmpty ? words : meaningful).prefix(8))
     }
 
-    /// The filter that keeps the requests matching every term (none: no filter).
+    /// The number a query names, when it is one whole request number.
+    static func number(_ query: String) -> String? {
+        let trimmed = query.trimmingCharacters(in: .whitespaces).uppercased()
+        return trimmed.range(of: #"^DM-\d{4}-\d{6}$"#, options: .regularExpression) != nil ? trimmed : nil
+    }
+
+    /// The filter that keeps the requests matching the query (none: no filter). `scoped`: the reader
+    /// sees a few organisations' requests only (a municipality's few hundred a year). On SQLite such
+    /// a search reads those rows' text word by word rather than the index's list of every request
+    /// with that word, which for a common word is tens of thousands long.
+    static func filter(query: String, internalNotes: Bool, scoped: Bool = false, dialect: DatabaseDialect) -> DatabaseQuery.Filter? {
+        if let number = number(query) {
+            return .value(.path(["number"], schema: RequestModel.schema), .equal, .bind(number))
+        }
+        let terms = terms(query)
+        if scoped, !internalNotes, dialect == .sqlite, !terms.isEmpty {
+            // The folded text is words separated by one space: ` word ` is a whole word, ` last` a prefix.
+            return .group(terms.enumerated().map { i, term in
+                let pattern = i == terms.count - 1 ? "% \(term)%" : "% \(term) %"
+                return .sql(embed: "(' ' || \(ident: RequestModel.schema).search_text || ' ') LIKE \(bind: pattern)")
+            }, .and)
+        }
+        return filter(terms, internalNotes: internalNotes, dialect: dialect)
+    }
+
     static func filter(_ terms: [String], internalNotes: Bool, dialect: DatabaseDialect) -> DatabaseQuery.Filter? {
         guard !terms.isEmpty else { return nil }
         switch dialect {
         case .sqlite:
-            // `"word"*`: a quoted prefix, so no word of the query is read as FTS5 syntax.
-            let match = terms.map { "\"\($0)\"*" }.joined(separator: " ")
+            // `"word"`, `"last"*`: quoted, so no word of the query is read as FTS5 syntax.
+            let match = terms.enumerated().map { i, term in "\"\(term)\"" + (i == terms.count - 1 ? "*" : "") }
+                .joined(separator: " ")
             let column = internalNotes ? "requests_fts" : "search_text"
             return .sql(embed: """
                 \(ident: RequestModel.schema).rowid IN (SELECT rowid FROM requests_fts WHERE \(ident: column) MATCH \(bind: match))
                 """)
         case .postgres:
-            let query = terms.map { "\($0):*" }.joined(separator: " & ")
+            let query = terms.enumerated().map { i, term in term + (i == terms.count - 1 ? ":*" : "") }.joined(separator: " & ")
             let column = internalNotes ? "search_all" : "search_public"
             return .sql(embed: """
                 \(ident: RequestModel.schema).\(ident: column) @@ to_tsquery('simple', \(bind: query))
@@ -108,4 +140,32 @@ struct CreateRequestSearch: AsyncMigration {
         }
         try await database.schema(RequestModel.schema).deleteField("search_internal").update()
     }
+}
+
+/// Folds the search texts written before they were kept as words separated by one space (which the
+/// scoped search relies on); the full-text indexes follow through their triggers or generated columns.
+struct RefoldRequestSearchText: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        var after = ""
+        while true {
+            let rows = try await sql.raw("""
+                SELECT number, search_text, search_internal FROM requests WHERE number > \(bind: after) ORDER BY number LIMIT 5000
+                """).all()
+            guard let last = rows.last else { break }
+            after = try last.decode(column: "number", as: String.self)
+            for row in rows {
+                let text = try row.decode(column: "search_text", as: String.self)
+                let notes = try row.decode(column: "search_internal", as: String.self)
+                let (newText, newInternal) = (Requests.searchable([text]), Requests.searchable([notes]))
+                guard newText != text || newInternal != notes else { continue }
+                try await sql.raw("""
+                    UPDATE requests SET search_text = \(bind: newText), search_internal = \(bind: newInternal)
+                    WHERE number = \(bind: try row.decode(column: "number", as: String.self))
+                    """).run()
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {}
 }

@@ -58,10 +58,11 @@ enum Requests {
         case notAParty
     }
 
-    /// Lower case without accents, for the search column.
+    /// Lower case without accents, words (letters and digits) separated by one space: what the
+    /// full-text indexes read, and what a scoped search matches word by word (`RequestSearch`).
     static func searchable(_ parts: [String]) -> String {
         parts.joined(separator: " ").folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_CA"))
-            .lowercased()
+            .lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
     }
 
     /// The next number of the year, `DM-2026-000123`: one counter row per year, taken under its lock.

@@ -107,7 +107,9 @@ enum RequestViews {
                  UI.button(l("admin.filter"))),
             !queue.readable ? .p(.text(l("request.list.none_readable"))) :
             queue.rows.isEmpty ? .p(.text(l("request.list.empty"))) : .group(
-                .p(.text(l("admin.count", ["count": l.format.integer(queue.total)]))),
+                .p(.text(queue.total > RequestQueues.countCap
+                    ? l("request.list.count_more", ["count": l.format.integer(RequestQueues.countCap)])
+                    : l("admin.count", ["count": l.format.integer(queue.total)]))),
                 queue.bulk ? H.el("form", H.attr("id", "attribution"), H.attr("action", "/demandes/attribution"),
                                   H.attr("method", "post"), .class("filters"),
                                   IdentityViews.csrfField(queue.csrf),
