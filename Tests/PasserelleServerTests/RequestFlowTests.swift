@@ -454,7 +454,7 @@ import VaporTesting
             #expect(bad.body.string.contains("cinquante"))
 
             // A kind only MRCs may file is neither offered to a municipality nor accepted from it.
-            try await (app.db as! any SQLDatabase).raw("UPDATE request_types SET filers = 'mrc' WHERE code = 'autre'").run()
+            try await (app.db as! any SQLDatabase).raw("UPDATE request_types SET filers = 'mrc', version = version + 1 WHERE code = 'autre'").run()
             #expect(!(try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle").body.string.contains(#"value="autre""#)))
             let refused = try await clerk.send(.POST, path, form: [
                 "_csrf": csrf, "type": "autre", "title": "Question", "description": "Une question."])

@@ -16,6 +16,10 @@ enum OrganisationQueries {
         let organisations: [Entry]
     }
 
+    /// The shipped configuration, read once.
+    static func configuredCached() throws -> [Configured.Entry] { try configuredOnce.get() }
+    private static let configuredOnce = Result { try configured() }
+
     static func configured() throws -> [Configured.Entry] {
         guard let url = Bundle.module.url(forResource: "organisations", withExtension: "json", subdirectory: "Resources/Identity") else {
             throw Abort(.internalServerError, reason: "Resources/Identity/organisations.json is missing")

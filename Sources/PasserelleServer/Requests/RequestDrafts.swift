@@ -146,7 +146,7 @@ extension RequestPages {
 
     func draftPage(_ req: Request, _ draft: RequestDraftModel, errors: AccountViews.Errors, status: HTTPResponseStatus)
         async throws -> Response {
-        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).all()
+        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let l = req.localizer
         let content = draft.content
         // What would stop it from being filed, said before the button is pressed.
@@ -162,7 +162,7 @@ extension RequestPages {
     /// The filing form again, filled with the draft.
     @Sendable func editDraft(_ req: Request) async throws -> Response {
         let draft = try await RequestDrafts.load(req)
-        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
+        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         return RequestViews.form(Layout(req), organisation: draft.organisation, types: types, form: draft.form,
                                  answers: draft.content.answers, draft: draft, errors: [],
                                  maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "")
@@ -177,7 +177,7 @@ extension RequestPages {
         guard (try? req.content.get(Int.self, at: "version")) == draft.version else {
             return try await draftPage(req, draft, errors: [("version", l("request.draft.stale"))], status: .conflict)
         }
-        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).all()
+        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let content = draft.content
         let (filing, errors) = Self.validate(draft.form, types: types, answers: content.answers,
                                              files: Set(content.files.compactMap(\.field)), filer: draft.organisation.kind)

@@ -164,7 +164,7 @@ struct RequestPages: Sendable {
     /// The list, or a ministry person's queue with its bulk assignment.
     func listPage(_ req: Request, filter: Filter, errors: AccountViews.Errors = [], chosen: Set<String> = [],
                   notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let types = try await RequestTypeModel.query(on: req.db).sort(\.$code).all()
+        let types = try await req.application.requestTypes.all(on: req.db).sorted { $0.code < $1.code }
         let found = try await Self.query(req, filter, types: types)
         let ministry = req.accessActor.isMinistry
         let units = ministry ? try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).sort(\.$name).all() : []
@@ -345,7 +345,7 @@ struct RequestPages: Sendable {
     /// The filing form: first the kind of request (a page of its own), then the form for that kind.
     @Sendable func form(_ req: Request) async throws -> Response {
         let organisation = try req.requireOrganisation()
-        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
+        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
             .filter { $0.filerKinds.contains(organisation.kind) }
         let code = req.query[String.self, at: "type"]
         guard let code, types.contains(where: { $0.code == code }) else {
@@ -418,7 +418,7 @@ struct RequestPages: Sendable {
     /// checked by content first; a refused form comes back with what was typed.
     func receive(_ req: Request, organisation: OrganisationModel, draft: RequestDraftModel?) async throws -> Response {
         let form = (try? req.content.decode(FilingForm.self)) ?? FilingForm()
-        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).sort(\.$position).all()
+        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let type = types.first { $0.code == form.type }
         let (answers, fieldFiles) = Self.answers(req, type: type)
         let l = req.localizer
@@ -723,7 +723,7 @@ struct RequestPages: Sendable {
 
     @Sendable func apiList(_ req: Request) async throws -> Response {
         let filter = try Self.filter(req)
-        let types = try await RequestTypeModel.query(on: req.db).all()
+        let types = try await req.application.requestTypes.all(on: req.db)
         guard let found = try await Self.query(req, filter, types: types) else { return try IdentityAPI.json([RequestDTO]()) }
         let response = try IdentityAPI.json(found.rows.map { RequestDTO($0) })
         // Exact up to the cap; past it, only that there are more.
@@ -746,7 +746,7 @@ struct RequestPages: Sendable {
         do { form = try req.content.decode(FilingForm.self) } catch {
             throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
         }
-        let types = try await RequestTypeModel.query(on: req.db).filter(\.$active == true).all()
+        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let (filing, errors) = Self.validate(form, types: types, filer: organisation.kind)
         guard let filing else {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",

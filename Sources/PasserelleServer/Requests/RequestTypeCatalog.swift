@@ -1,6 +1,9 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import PasserelleCore
+import SQLKit
+import Vapor
 
 /// The kinds of requests Passerelle starts with (PAMAM measures in brackets). Administrators edit
 /// the catalog afterwards; codes stay stable.
@@ -195,5 +198,38 @@ struct RequestFieldsMigration: AsyncMigration {
         try await database.schema(RequestModel.schema).deleteField("answers").update()
         try await database.schema(RequestTypeModel.schema).deleteField("filers").update()
         try await database.schema(RequestTypeModel.schema).deleteField("fields").update()
+    }
+}
+
+/// The type catalog as every filing and list reads it: decoded once and kept while the catalog's
+/// stamp (how many types, the sum of their versions) stays the same, so an administrator's save is
+/// seen at once, by every instance.
+final class RequestTypeCache: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var stamp: String?
+    private var types: [RequestTypeModel] = []
+
+    /// Every type, in catalog order.
+    func all(on db: any Database) async throws -> [RequestTypeModel] {
+        let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v FROM request_types").first()
+        let current = "\(try row?.decode(column: "n", as: Int.self) ?? 0)/\(try row?.decode(column: "v", as: Int.self) ?? 0)"
+        if let cached = lock.withLock({ stamp == current ? types : nil }) { return cached }
+        let fresh = try await RequestTypeModel.query(on: db).sort(\.$position).all()
+        lock.withLock {
+            stamp = current
+            types = fresh
+        }
+        return fresh
+    }
+}
+
+extension Application {
+    private struct RequestTypeCacheKey: StorageKey { typealias Value = RequestTypeCache }
+
+    var requestTypes: RequestTypeCache {
+        if let cache = storage[RequestTypeCacheKey.self] { return cache }
+        let cache = RequestTypeCache()
+        storage[RequestTypeCacheKey.self] = cache
+        return cache
     }
 }
