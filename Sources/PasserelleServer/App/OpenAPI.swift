@@ -150,7 +150,10 @@ enum OpenAPIDocument {
                 "type": ["type": "string", "description": "Code du type de demande (signalisation, autre…)"],
                 "title": ["type": "string", "maxLength": 200], "description": ["type": "string", "maxLength": 20000],
                 "resolution_number": ["type": "string"], "resolution_date": ["type": "string", "format": "date"],
-                "latitude": ["type": "string"], "longitude": ["type": "string"]], required: ["type", "title", "description"])]]]
+                "latitude": ["type": "string"], "longitude": ["type": "string"],
+                "answers": ["type": "object", "description": "Réponses aux questions du type, par code : un texte (nombre, date AAAA-MM-JJ, code de choix) ou une liste (choix multiple ; emplacement : latitude puis longitude). Les questions de genre fichier se joignent par le formulaire.",
+                            "additionalProperties": ["oneOf": [["type": "string"], ["type": "number"], ["type": "array", "items": ["type": "string"]]]]],
+               ], required: ["type", "title", "description"])]]]
             file["post"] = post
         }
         return [
@@ -164,7 +167,7 @@ enum OpenAPIDocument {
                                    ["type": "string", "enum": ["retard", "bientot"]]),
                              query("priorite", "Priorité", ["type": "string", "enum": ["normal", "high", "urgent"]]),
                              query("type", "Code du type de demande", ["type": "string"]),
-                             query("q", "Recherche plein texte, sans accents ni casse, chaque mot comme début de mot (numéro, titre, texte, messages ; notes internes pour le Ministère)", ["type": "string"]),
+                             query("q", "Recherche plein texte, sans accents ni casse : tous les mots, le dernier comme début de mot (numéro, titre, texte, réponses, messages ; notes internes pour le Ministère) ; un numéro DM-AAAA-NNNNNN complet est cherché tel quel. Le total est dans X-Total-Count jusqu'à 10 000, au-delà X-Total-Count-At-Least le remplace.", ["type": "string"]),
                              query("page", "Page", ["type": "integer", "minimum": 1])],
                 ok: plainJSON("Demandes", ["type": "array", "items": ref("MunicipalRequest")])),
             "/api/v1/demandes/{numero}": securedOperation("getRequest", "Une demande", tag: "Demandes", parameters: [number],

@@ -145,8 +145,8 @@ struct RequestPages: Sendable {
             }
             query = query.filter(\.$type.$id == (try type.requireID()))
         }
-        if let search = RequestSearch.filter(query: filter.q, internalNotes: req.accessActor.isMinistry,
-                                             scoped: scope != .all, dialect: DatabaseDialect(req.db)) {
+        if let search = try await RequestSearch.filter(query: filter.q, internalNotes: req.accessActor.isMinistry,
+                                                       scoped: scope != .all, on: req.db) {
             query = query.filter(search)
         }
         // Counted on `number` (the queue indexes hold it, so the count never reads the table), and
@@ -752,8 +752,10 @@ struct RequestPages: Sendable {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
                           fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
         }
+        let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
+                                           on: req.db)
         let model = try await req.write { db in
-            try await Requests.file(filing, for: organisation, request: req, on: db)
+            try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
         }
         model.$type.value = filing.type
         model.$organisation.value = organisation

@@ -51,6 +51,29 @@ enum RequestSearch {
         return filter(terms, internalNotes: internalNotes, dialect: dialect)
     }
 
+    /// The same, with the index read once on SQLite: a list's count and its page both need the
+    /// matches, so when there are few (a municipality and a subject: a few hundred at most) they are
+    /// taken first and passed as a list of rows, rather than the index searched twice.
+    static func filter(query: String, internalNotes: Bool, scoped: Bool, on db: any Database) async throws -> DatabaseQuery.Filter? {
+        let dialect = DatabaseDialect(db)
+        guard dialect == .sqlite, !scoped, number(query) == nil else {
+            return filter(query: query, internalNotes: internalNotes, scoped: scoped, dialect: dialect)
+        }
+        let terms = terms(query)
+        guard !terms.isEmpty else { return nil }
+        let match = terms.enumerated().map { i, term in "\"\(term)\"" + (i == terms.count - 1 ? "*" : "") }.joined(separator: " ")
+        let column = internalNotes ? "requests_fts" : "search_text"
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT rowid AS r FROM requests_fts WHERE \(ident: column) MATCH \(bind: match) LIMIT \(literal: fewMatches + 1)
+            """).all()
+        guard rows.count <= fewMatches else { return filter(terms, internalNotes: internalNotes, dialect: dialect) }
+        let ids = try rows.map { try $0.decode(column: "r", as: Int64.self) }
+        return .sql(embed: "\(ident: RequestModel.schema).rowid IN (\(unsafeRaw: ids.isEmpty ? "0" : ids.map(String.init).joined(separator: ", ")))")
+    }
+
+    /// Up to this many matches are read once and passed as a list.
+    static let fewMatches = 2_000
+
     static func filter(_ terms: [String], internalNotes: Bool, dialect: DatabaseDialect) -> DatabaseQuery.Filter? {
         guard !terms.isEmpty else { return nil }
         switch dialect {

@@ -68,9 +68,11 @@ enum Requests {
     /// The next number of the year, `DM-2026-000123`: one counter row per year, taken under its lock.
     static func nextNumber(year: Int, on db: any Database) async throws -> String {
         let sql = db as! any SQLDatabase
-        try await sql.raw("INSERT INTO request_counters (id, last) VALUES (\(bind: year), 0) ON CONFLICT (id) DO NOTHING").run()
-        guard let row = try await sql.raw("UPDATE request_counters SET last = last + 1 WHERE id = \(bind: year) RETURNING last")
-            .first() else { throw Abort(.internalServerError, reason: "request counter missing") }
+        // One statement: the year's row made at its first number, counted up after.
+        guard let row = try await sql.raw("""
+            INSERT INTO request_counters (id, last) VALUES (\(bind: year), 1)
+            ON CONFLICT (id) DO UPDATE SET last = request_counters.last + 1 RETURNING last
+            """).first() else { throw Abort(.internalServerError, reason: "request counter missing") }
         let last = try row.decode(column: "last", as: Int.self)
         return "DM-\(year)-" + String(format: "%06d", last)
     }
@@ -110,13 +112,17 @@ enum Requests {
         var answers: [String: [String]] = [:]
     }
 
-    /// Files a request for the organisation; returns it with its number.
+    /// Files a request for the organisation; returns it with its number. `unit`: the receiving unit
+    /// when the caller found it before the write (a read kept off the writer's connection).
     static func file(_ filing: Filing, for organisation: OrganisationModel, request: Request, on db: any Database,
-                     today day: CalendarDate? = nil) async throws -> RequestModel {
+                     today day: CalendarDate? = nil, unit known: OrganisationModel? = nil) async throws -> RequestModel {
         guard let user = request.currentUser else { throw SignInRequired() }
         let app = request.application
         let today = day ?? app.today
-        let unit = try await unit(for: filing.type, organisation: organisation, territory: app.territory.current, on: db)
+        let unit: OrganisationModel
+        if let known { unit = known } else {
+            unit = try await Self.unit(for: filing.type, organisation: organisation, territory: app.territory.current, on: db)
+        }
         let model = RequestModel()
         model.number = try await nextNumber(year: today.year, on: db)
         model.$type.id = try filing.type.requireID()
