@@ -534,6 +534,54 @@ import VaporTesting
         #expect(RequestSearch.number("DM-2026-12") == nil)
     }
 
+    /// One question raised by two municipalities becomes one file: the second request is merged into
+    /// the first; the ministry's answer on the file reaches the merged request, in its language, and
+    /// its followers by mail; neither municipality reads the other's request.
+    @Test func groupedRequestsGetOneCoordinatedAnswer() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            try await IdentityFixtures.person("greffe@abercorn.test", on: app, roles: [("mun-46005", .contributor(.requests))])
+            try await IdentityFixtures.person("coordination@mtmd.test", on: app, roles: [("unite-bcam", .bcamCoordinator)])
+            func fileOne(_ browser: Browser, _ code: String, _ title: String) async throws -> String {
+                let csrf = try await browser.csrf(at: "/organisations/\(code)/demandes/nouvelle?type=question-programme")
+                let filed = try await browser.send(.POST, "/organisations/\(code)/demandes", form: [
+                    "type": "question-programme", "title": title, "description": "Les trottoirs sont-ils admissibles?", "_csrf": csrf])
+                return try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first)
+            }
+            let rdl = Browser(app)
+            try await rdl.signIn("greffe@rdl.test")
+            let file = try await fileOne(rdl, Self.rdl, "Admissibilité des trottoirs au PAFFSR")
+            let abercorn = Browser(app)
+            try await abercorn.signIn("greffe@abercorn.test")
+            let joined = try await fileOne(abercorn, "mun-46005", "Sidewalks and PAFFSR")
+            try await (app.db as! any SQLDatabase).raw("UPDATE requests SET language = 'en-CA' WHERE number = \(bind: joined)").run()
+
+            let coordination = Browser(app)
+            try await coordination.signIn("coordination@mtmd.test")
+            #expect(try await act(coordination, joined, .merge, ["merge_into": file, "note": "Même question que Rivière-du-Loup."])
+                .status == .seeOther)
+            let filePage = try await coordination.send(.GET, "/demandes/\(file)").body.string
+            #expect(AccessibilityCheck.problems(in: filePage).isEmpty)
+            #expect(filePage.contains("Demandes regroupées dans ce dossier") && filePage.contains(joined) && filePage.contains("Abercorn"))
+            let (_, _, csrf) = try await page(coordination, file)
+            #expect(try await coordination.send(.POST, "/demandes/\(file)/messages", form: [
+                "body": "Oui : les trottoirs sont admissibles au volet 2.", "kind": "message", "_csrf": csrf]).status == .seeOther)
+
+            // The merged request carries the answer, in its language; Abercorn reads it there, not on the file.
+            let theirs = try await abercorn.send(.GET, "/demandes/\(joined)").body.string
+            #expect(theirs.contains("coordinated answer (file \(file))") && theirs.contains("les trottoirs sont admissibles au volet 2"))
+            #expect(theirs.contains("a été regroupée avec celles d&#39;autres municipalités") || theirs.contains("a été regroupée avec celles d'autres municipalités"))
+            #expect(!theirs.contains(#"href="/demandes/\#(file)""#))
+            #expect(try await abercorn.send(.GET, "/demandes/\(file)").status == .forbidden)
+            #expect(!(try await rdl.send(.GET, "/demandes/\(file)").body.string.contains("Sidewalks")))
+            let mail = try await OutboxMessageModel.query(on: app.db).filter(\.$recipient == "greffe@abercorn.test").all()
+            #expect(mail.contains { $0.body.contains("volet 2") })
+            let relayed = try await AuditEventModel.query(on: app.db).filter(\.$recordID == joined)
+                .filter(\.$action == "requests.message").count()
+            #expect(relayed >= 1)
+        }
+    }
+
     /// Followers hear of status changes and messages by mail, in their language; internal notes reach
     /// the ministry only; nobody hears of their own action; a person who left the municipality hears
     /// nothing more; another municipality cannot follow.

@@ -61,6 +61,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(RequestFieldsMigration())
         app.migrations.add(CreateRequestDrafts())
         app.migrations.add(RefoldRequestSearchText())
+        app.migrations.add(CreateRequestGroupIndex())
     }
 
     // working days

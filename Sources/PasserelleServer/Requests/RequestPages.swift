@@ -539,8 +539,10 @@ struct RequestPages: Sendable {
         let following = try await RequestFollowers.isFollowing(model, person: req.currentUser?.personID, on: req.db)
         let answers = ministry && party != nil
             ? try await StandardAnswerModel.query(on: req.db).filter(\.$active == true).sort(\.$code).all() : []
+        // The co-requesters' merged files: the ministry's business (each municipality sees its own).
+        let grouped = ministry ? try await Requests.grouped(model, on: req.db) : []
         return RequestViews.show(Layout(req), model: model, type: type, steps: steps, clock: clock, mayRate: mayRate,
-                                 following: following, answers: answers,
+                                 following: following, answers: answers, grouped: grouped,
                                  days: req.application.workingDays, conversation: conversation, history: history,
                                  events: events, ministry: ministry, canWrite: party != nil, errors: errors, note: note,
                                  message: message, attachments: attachments,

@@ -211,7 +211,7 @@ final class RequestTypeCache: @unchecked Sendable {
 
     /// Every type, in catalog order.
     func all(on db: any Database) async throws -> [RequestTypeModel] {
-        let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v FROM request_types").first()
+        let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v FROM request_types").first()
         let current = "\(try row?.decode(column: "n", as: Int.self) ?? 0)/\(try row?.decode(column: "v", as: Int.self) ?? 0)"
         if let cached = lock.withLock({ stamp == current ? types : nil }) { return cached }
         let fresh = try await RequestTypeModel.query(on: db).sort(\.$position).all()

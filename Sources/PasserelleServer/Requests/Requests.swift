@@ -304,5 +304,18 @@ enum Requests {
         if notify { try await RequestFollowers.notify(model, kind == "message" ? .message : .note, text: body, request: request, on: db) }
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(kind)", recordType: "request",
                                recordID: model.number, changes: [kind: .init(before: nil, after: String(body.prefix(500)))])
+        // One coordinated answer: what the ministry writes on a file reaches every request merged into it.
+        if kind == "message", request.accessActor.isMinistry {
+            for grouped in try await RequestModel.query(on: db).filter(\.$mergedInto == model.number).all() {
+                let l = Localizer(Language(rawValue: grouped.language) ?? .frCA)
+                try await addMessage(grouped, kind: "message", body: l("request.group.relayed", ["number": model.number]) + "\n\n" + body,
+                                     request: request, on: db, notify: true)
+            }
+        }
+    }
+
+    /// The requests merged into this one (its co-requesters' files), with their organisation.
+    static func grouped(_ model: RequestModel, on db: any Database) async throws -> [RequestModel] {
+        try await RequestModel.query(on: db).filter(\.$mergedInto == model.number).with(\.$organisation).sort(\.$number).all()
     }
 }

@@ -331,7 +331,7 @@ enum RequestViews {
     }
 
     static func show(_ layout: Layout, model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel],
-                     clock: ServiceClock, mayRate: Bool, following: Bool, answers: [StandardAnswerModel],
+                     clock: ServiceClock, mayRate: Bool, following: Bool, answers: [StandardAnswerModel], grouped: [RequestModel] = [],
                      days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
                      events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: AccountViews.Errors, note: String,
                      message: String, attachments: [AttachmentModel], maxUploadMB: Int, csrf: String) -> String {
@@ -367,11 +367,19 @@ enum RequestViews {
                                                                      "paused": String(elapsed.paused),
                                                                      "target": String(type.targetDays)]))),
                 (l("request.transfer_reason"), .text(model.transferReason ?? "—")),
-                (l("request.merged_into"), model.mergedInto.map { H.a($0, href: "/demandes/\($0)") } ?? .text("—")),
+                // The file it joined belongs to another municipality: its number, linked for the ministry only.
+                (l("request.merged_into"), model.mergedInto.map { ministry ? H.a($0, href: "/demandes/\($0)") : .text($0) } ?? .text("—")),
                 (l("request.resolution"), .text(model.resolutionNumber.map { n in
                     n + (model.resolutionDate.flatMap { CalendarDate(iso: $0) }.map { " — " + l.format.date($0) } ?? "")
                 } ?? "—")),
             ]),
+            model.mergedInto == nil || ministry ? .empty : UI.notice(l("request.group.joined", ["number": model.mergedInto ?? ""])),
+            grouped.isEmpty ? .empty : .group(
+                .h2(.text(l("request.group.title"))),
+                .p(.text(l("request.group.lead"))),
+                H.ul(.forEach(grouped) { g in
+                    H.li(H.a(g.number, href: "/demandes/\(g.number)"), .text(" — " + g.organisation.name + " : " + g.title))
+                })),
             .h2(.text(l("request.description"))),
             .p(.text(model.details)),
             type.fields.filter({ $0.kind != .file && model.answers[$0.code] != nil }).isEmpty ? .empty : .group(
