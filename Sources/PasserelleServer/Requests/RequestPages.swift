@@ -146,7 +146,7 @@ struct RequestPages: Sendable {
             query = query.filter(\.$type.$id == (try type.requireID()))
         }
         if let search = try await RequestSearch.filter(query: filter.q, internalNotes: req.accessActor.isMinistry,
-                                                       scoped: scope != .all, on: req.db) {
+                                                       owners: { if case .only(let o) = scope { o } else { nil } }(), on: req.db) {
             query = query.filter(search)
         }
         // Counted on `number` (the queue indexes hold it, so the count never reads the table), and
