@@ -63,7 +63,7 @@ enum RequestSearch {
         if let owners, dialect == .postgres, number(query) == nil, !terms.isEmpty, !owners.isEmpty {
             // The organisations' few hundred requests first, then the query on them alone (the
             // planner would otherwise start from the index's every request with the word).
-            let tsquery = terms.enumerated().map { i, term in term + (i == terms.count - 1 ? ":*" : "") }.joined(separator: " & ")
+            let tsquery = tsQuery(terms)
             let column = internalNotes ? "search_all" : "search_public"
             let rows = try await sql.raw("""
                 WITH mine AS MATERIALIZED (SELECT id, \(ident: column) AS v FROM requests
@@ -80,7 +80,7 @@ enum RequestSearch {
         guard let matches = filter(terms, internalNotes: internalNotes, dialect: dialect) else { return nil }
         switch dialect {
         case .sqlite:
-            let match = terms.enumerated().map { i, term in "\"\(term)\"" + (i == terms.count - 1 ? "*" : "") }.joined(separator: " ")
+            let match = ftsMatch(terms)
             let column = internalNotes ? "requests_fts" : "search_text"
             let rows = try await sql.raw("""
                 SELECT rowid AS r FROM requests_fts WHERE \(ident: column) MATCH \(bind: match) LIMIT \(literal: fewMatches + 1)
@@ -89,7 +89,7 @@ enum RequestSearch {
             let ids = try rows.map { try $0.decode(column: "r", as: Int64.self) }
             return .sql(embed: "\(ident: RequestModel.schema).rowid IN (\(unsafeRaw: ids.isEmpty ? "0" : ids.map(String.init).joined(separator: ", ")))")
         case .postgres:
-            let query = terms.enumerated().map { i, term in term + (i == terms.count - 1 ? ":*" : "") }.joined(separator: " & ")
+            let query = tsQuery(terms)
             let column = internalNotes ? "search_all" : "search_public"
             let rows = try await sql.raw("""
                 SELECT id FROM requests WHERE \(ident: column) @@ to_tsquery('simple', \(bind: query)) LIMIT \(literal: fewMatches + 1)
@@ -101,6 +101,16 @@ enum RequestSearch {
         }
     }
 
+    /// FTS5's query: `"word" "last"*` — quoted, so no word of the query is read as FTS5 syntax.
+    static func ftsMatch(_ terms: [String]) -> String {
+        terms.enumerated().map { i, term in "\"\(term)\"" + (i == terms.count - 1 ? "*" : "") }.joined(separator: " ")
+    }
+
+    /// PostgreSQL's: `word & last:*`.
+    static func tsQuery(_ terms: [String]) -> String {
+        terms.enumerated().map { i, term in term + (i == terms.count - 1 ? ":*" : "") }.joined(separator: " & ")
+    }
+
     /// Up to this many matches are read once and passed as a list.
     static let fewMatches = 2_000
 
@@ -109,14 +119,13 @@ enum RequestSearch {
         switch dialect {
         case .sqlite:
             // `"word"`, `"last"*`: quoted, so no word of the query is read as FTS5 syntax.
-            let match = terms.enumerated().map { i, term in "\"\(term)\"" + (i == terms.count - 1 ? "*" : "") }
-                .joined(separator: " ")
+            let match = ftsMatch(terms)
             let column = internalNotes ? "requests_fts" : "search_text"
             return .sql(embed: """
                 \(ident: RequestModel.schema).rowid IN (SELECT rowid FROM requests_fts WHERE \(ident: column) MATCH \(bind: match))
                 """)
         case .postgres:
-            let query = terms.enumerated().map { i, term in term + (i == terms.count - 1 ? ":*" : "") }.joined(separator: " & ")
+            let query = tsQuery(terms)
             let column = internalNotes ? "search_all" : "search_public"
             return .sql(embed: """
                 \(ident: RequestModel.schema).\(ident: column) @@ to_tsquery('simple', \(bind: query))
