@@ -84,6 +84,38 @@ func date(_ iso: String) -> CalendarDate { CalendarDate(iso: iso)! }
         let answered = ServiceClock(filedOn: filed, targetDays: 10, steps: [.init(.answered, on: date("2028-06-22"))])
         #expect(answered.standing(on: date("2028-08-01"), in: days) == .stopped)
     }
+
+    @Test func eachStageCountsAgainstItsOwnTarget() {
+        let days = calendar.days(from: 2028, through: 2028)
+        // 10 working days, 2 of them for triage. Filed Monday June 19, 2028; triaged and assigned
+        // Thursday 22 (3 working days: over its 2); waiting Tuesday 27 to Wednesday 28 (not counted);
+        // in analysis since, reopened after the answer.
+        let filed = date("2028-06-19")
+        let clock = ServiceClock(filedOn: filed, targetDays: 10, triageDays: 2, steps: [
+            .init(.received, on: filed), .init(.inTriage, on: date("2028-06-20")), .init(.assigned, on: date("2028-06-22")),
+            .init(.awaitingMunicipality, on: date("2028-06-27")), .init(.inAnalysis, on: date("2028-06-28")),
+        ])
+        // June 23 (observed Fête nationale) is not a working day: analysis counts the 26th and 27th,
+        // then the 29th; the 28th was spent waiting.
+        let stages = clock.stages(on: date("2028-06-29"), in: days)
+        #expect(stages.map(\.stage) == [.triage, .analysis])
+        #expect(stages[0] == .init(stage: .triage, used: 3, target: 2, current: false))
+        #expect(stages[0].overdue)
+        #expect(stages[1] == .init(stage: .analysis, used: 3, target: 8, current: true))
+        #expect(!stages[1].overdue)
+        // While waiting, no stage is current and the days waited count in none.
+        let waiting = ServiceClock(filedOn: filed, targetDays: 10, triageDays: 2, steps: [
+            .init(.assigned, on: filed), .init(.awaitingMunicipality, on: date("2028-06-20")),
+        ])
+        #expect(waiting.stages(on: date("2028-06-30"), in: days)
+                == [.init(stage: .triage, used: 0, target: 2, current: false), .init(stage: .analysis, used: 1, target: 8, current: false)])
+        // A reopened request is back in triage; a triage target larger than the whole is capped.
+        let reopened = ServiceClock(filedOn: filed, targetDays: 3, triageDays: 9, steps: [
+            .init(.answered, on: date("2028-06-20")), .init(.reopened, on: date("2028-06-21")),
+        ])
+        #expect(reopened.stages(on: date("2028-06-22"), in: days)
+                == [.init(stage: .triage, used: 2, target: 3, current: true), .init(stage: .analysis, used: 0, target: 0, current: false)])
+    }
 }
 
 @Suite struct RequestWorkflowTests {

@@ -99,6 +99,8 @@ import VaporTesting
             struct Failure: Error {}
             let sql = app.db as! any SQLDatabase
             try await sql.raw("CREATE TABLE write_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)").run()
+            try await sql.raw("CREATE TABLE write_probe_rows (id INTEGER PRIMARY KEY, number INTEGER NOT NULL)").run()
+            try await sql.raw("CREATE TABLE write_probe_counter (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)").run()
             let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<60 {
                     group.addTask {
@@ -113,6 +115,11 @@ import VaporTesting
                                     try await Audit.record(on: inner, actor: .system("probe"), action: "test.probe.inner",
                                                            recordType: "probe", recordID: "\(index)")
                                 }
+                                // Rows written at the commit and a counter counted in memory: a change
+                                // that fails takes both back.
+                                let number = try await Writes.next("write_probe_counter", key: 7, on: db)
+                                try await Writes.insert(into: "write_probe_rows", columns: ["id", "number"],
+                                                        values: [SQLBind(index), SQLBind(number)], on: db)
                                 if index % 3 == 0 { throw Failure() }
                                 return index
                             }
@@ -132,6 +139,12 @@ import VaporTesting
             #expect(outcomes.filter { !$0 }.count == 20)
             let rows = try await sql.raw("SELECT id FROM write_probe ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
             #expect(rows == (0..<60).filter { $0 % 3 != 0 })
+            let appended = try await sql.raw("SELECT id, number FROM write_probe_rows ORDER BY id").all()
+            #expect(try appended.map { try $0.decode(column: "id", as: Int.self) } == rows)
+            // Every change that stood got its own number, with no gap left by those that failed.
+            #expect(try Set(appended.map { try $0.decode(column: "number", as: Int.self) }) == Set(1...40))
+            let last = try await sql.raw("SELECT last FROM write_probe_counter WHERE id = 7").first()?.decode(column: "last", as: Int.self)
+            #expect(last == 40)
             let events = try await AuditEventModel.query(on: app.db).filter(\.$recordType == "probe").all()
             #expect(events.count == 80)
             #expect(Set(events.map(\.recordID)) == Set(rows.map(String.init)))

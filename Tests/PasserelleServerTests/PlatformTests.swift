@@ -89,6 +89,9 @@ import VaporTesting
         #expect(production.port == 9000 && production.logLevel == .debug && production.jsonLogs)
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(.development, values: ["PORT": "http"]) }
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(.development, values: ["LOG_LEVEL": "loud"]) }
+        #expect(defaults.sqliteBusyTimeoutMilliseconds == 5_000)
+        #expect(try Settings.fromEnvironment(.development, values: ["SQLITE_BUSY_TIMEOUT_MS": "30000"]).sqliteBusyTimeoutMilliseconds == 30_000)
+        #expect(throws: SettingsError.self) { try Settings.fromEnvironment(.development, values: ["SQLITE_BUSY_TIMEOUT_MS": "-1"]) }
     }
 
     @Test func queryParametersDecodeLikeABrowserSends() throws {

@@ -82,6 +82,9 @@ import VaporTesting
             let waiting = try await clerk.send(.GET, "/demandes/\(number)")
             #expect(waiting.body.string.contains("Pouvez-vous joindre une photo?"))
             #expect(waiting.body.string.contains("En attente de la municipalité"))
+            // Each stage against its own target (signage: 20 working days, 3 of them for triage).
+            #expect(waiting.body.string.contains("Triage : 0 jour(s) ouvrable(s) sur 3"))
+            #expect(waiting.body.string.contains("Analyse : 0 jour(s) ouvrable(s) sur 17"))
             // The municipality cannot answer its own request.
             let illegal = try await act(clerk, number, .answer)
             #expect(illegal.status == .unprocessableEntity)
@@ -483,10 +486,10 @@ import VaporTesting
                 pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
                     .joined(separator: "&")
             }
-            func form(version: String, days: String, options: String) -> [(String, String)] {
+            func form(version: String, days: String, options: String, triage: String = "3") -> [(String, String)] {
                 [("_csrf", csrf), ("version", version), ("name_fr", "Signalisation"), ("name_en", "Signage"),
                  ("description_fr", "Panneaux, feux et marquage."), ("description_en", "Signs, lights and markings."),
-                 ("routing", "bcam"), ("target_days", days), ("filers[]", "municipality"), ("resolution_required", "1"), ("active", "1"),
+                 ("routing", "bcam"), ("target_days", days), ("triage_days", triage), ("filers[]", "municipality"), ("resolution_required", "1"), ("active", "1"),
                  ("f_code[]", "nature"), ("f_kind[]", "choice"), ("f_label_fr[]", "Nature de la demande"), ("f_label_en[]", "What is asked"),
                  ("f_help_fr[]", ""), ("f_help_en[]", ""), ("f_options[]", options), ("f_required[]", "0"),
                  ("f_code[]", "delai"), ("f_kind[]", "number"), ("f_label_fr[]", "Délai souhaité (jours)"), ("f_label_en[]", "Wanted within (days)"),
@@ -499,16 +502,21 @@ import VaporTesting
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("#champ-target_days") && bad.body.string.contains("#champ-f_options-0"))
             #expect(bad.body.string.contains("Délai souhaité (jours)"))
+            // Triage cannot take the whole time (or more) the type allows.
+            let long = try await admin.send(.POST, path, body: body(form(version: "1", days: "15", options: "ajout", triage: "15")))
+            #expect(long.status == .unprocessableEntity && long.body.string.contains("#champ-triage_days"))
+            #expect(long.body.string.contains(#"value="15""#))
             let options = "ajout | Ajout | Adding\nretrait | Retrait | Removing"
             #expect(try await admin.send(.POST, path, body: body(form(version: "7", days: "15", options: options))).status == .conflict)
-            let saved = try await admin.send(.POST, path, body: body(form(version: "1", days: "15", options: options)))
+            let saved = try await admin.send(.POST, path, body: body(form(version: "1", days: "15", options: options, triage: "4")))
             #expect(saved.status == .seeOther)
             let type = try #require(try await RequestTypeModel.query(on: app.db).filter(\.$code == "signalisation").first())
             #expect(type.fields.map(\.code) == ["nature", "delai"])
             #expect(type.fields[1].required && type.fields[1].kind == .number && type.targetDays == 15 && type.version == 2)
+            #expect(type.triageDays == 4)
             #expect(type.filerKinds == [.municipality])
             let event = try #require(try await AuditEventModel.query(on: app.db).filter(\.$action == "request_types.update").first())
-            #expect(event.changes.contains("delai") && event.changes.contains("target_days"))
+            #expect(event.changes.contains("delai") && event.changes.contains("target_days") && event.changes.contains("triage_days"))
 
             // The form asks it at once, and filing without it is refused.
             let clerk = Browser(app)

@@ -30,6 +30,8 @@ func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> 
         // The whole suite runs at once on two cores: a connection may take a while to come.
         var patient = settings
         patient.poolTimeoutSeconds = 120
+        // And a batch of the write queue may hold SQLite's lock for seconds while another writer waits.
+        patient.sqliteBusyTimeoutMilliseconds = 120_000
         let files = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-files-\(UUID().uuidString)")
         patient.attachmentsPath = files.path
         try await configure(app, settings: patient)

@@ -91,28 +91,77 @@ public struct ServiceClock: Sendable, Equatable {
     public let filedOn: CalendarDate
     /// Working days the type allows for an answer.
     public let targetDays: Int
+    /// Of those, the working days triage may take (the rest is the analysis stage's).
+    public let triageDays: Int
     public let steps: [Step]
 
-    public init(filedOn: CalendarDate, targetDays: Int, steps: [Step]) {
+    public init(filedOn: CalendarDate, targetDays: Int, triageDays: Int = 0, steps: [Step]) {
         self.filedOn = filedOn
         self.targetDays = targetDays
+        self.triageDays = min(max(triageDays, 0), targetDays)
         self.steps = steps.sorted { $0.on < $1.on }
+    }
+
+    /// Working days spent in each status up to `today`.
+    public func spent(on today: CalendarDate, in days: WorkingDays) -> [RequestStatus: Int] {
+        var spent: [RequestStatus: Int] = [:]
+        var status = RequestStatus.received
+        var since = filedOn
+        for step in steps + [Step(status, on: today)] {
+            let end = min(step.on, today)
+            spent[status, default: 0] += days.count(from: since, to: end)
+            status = step.status
+            since = max(since, end)
+        }
+        return spent
     }
 
     /// Working days the clock ran up to `today`, and the working days it stood still waiting for
     /// the municipality.
     public func elapsed(on today: CalendarDate, in days: WorkingDays) -> (running: Int, paused: Int) {
         var running = 0, paused = 0
-        var status = RequestStatus.received
-        var since = filedOn
-        for step in steps + [Step(status, on: today)] {
-            let end = min(step.on, today)
-            let span = days.count(from: since, to: end)
+        for (status, span) in spent(on: today, in: days) {
             if status == .awaitingMunicipality { paused += span } else if !status.clockStopped { running += span }
-            status = step.status
-            since = max(since, end)
         }
         return (running, paused)
+    }
+
+    /// The stages the service standard sets a target for: triage (until someone is assigned,
+    /// again after a reopening) and analysis (until the answer).
+    public enum Stage: String, CaseIterable, Sendable {
+        case triage, analysis
+
+        /// The stage a status counts in, if its time counts at all.
+        public init?(_ status: RequestStatus) {
+            switch status {
+            case .received, .inTriage, .reopened: self = .triage
+            case .assigned, .inAnalysis: self = .analysis
+            case .awaitingMunicipality, .answered, .closed, .transferred, .merged: return nil
+            }
+        }
+    }
+
+    /// How one stage stands against its target.
+    public struct StageReport: Sendable, Equatable {
+        public let stage: Stage
+        /// Working days spent in the stage so far.
+        public let used: Int
+        public let target: Int
+        /// The request is in this stage now.
+        public let current: Bool
+
+        public var overdue: Bool { used > target }
+    }
+
+    /// Each stage's working days against its target, in order.
+    public func stages(on today: CalendarDate, in days: WorkingDays) -> [StageReport] {
+        let spent = spent(on: today, in: days)
+        let now = (steps.last?.status).flatMap(Stage.init) ?? (steps.isEmpty ? .triage : nil)
+        return Stage.allCases.map { stage in
+            let used = spent.filter { Stage($0.key) == stage }.map(\.value).reduce(0, +)
+            let target = stage == .triage ? triageDays : targetDays - triageDays
+            return StageReport(stage: stage, used: used, target: target, current: now == stage)
+        }
     }
 
     /// The date the answer is expected: the target counted from filing, pushed back by every

@@ -22,6 +22,8 @@ public struct Settings: Sendable {
     public var maxBodySize: String
     /// How long a request waits for a database connection before it fails.
     public var poolTimeoutSeconds: Int = 10
+    /// How long an SQLite write waits for another writer (another process, a command) to commit.
+    public var sqliteBusyTimeoutMilliseconds: Int = 5_000
     /// The address people reach Passerelle at, for links in messages (invitations, resets) and
     /// the OpenID Connect redirect. Defaults to `http://HOST:PORT`.
     public var publicURL: String?
@@ -111,6 +113,12 @@ public struct Settings: Sendable {
                 throw SettingsError.invalid(name: "DB_POOL_TIMEOUT_SECONDS", value: seconds)
             }
             settings.poolTimeoutSeconds = number
+        }
+        if let milliseconds = value("SQLITE_BUSY_TIMEOUT_MS") {
+            guard let number = Int(milliseconds), (0...600_000).contains(number) else {
+                throw SettingsError.invalid(name: "SQLITE_BUSY_TIMEOUT_MS", value: milliseconds)
+            }
+            settings.sqliteBusyTimeoutMilliseconds = number
         }
         settings.holidaysPath = value("HOLIDAYS_PATH")
         settings.attachmentsPath = value("ATTACHMENTS_PATH") ?? settings.attachmentsPath

@@ -32,7 +32,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         if let writer = app.sqliteWriterDatabase {
             app.writes = WriteQueue(grouped: true, database: writer)
         } else {
-            app.writes = WriteQueue(grouped: false) { [unowned app] in app.db }
+            app.writes = WriteQueue(grouped: true, releasesSavepoints: true) { [unowned app] in app.db }
         }
     }
 
@@ -62,6 +62,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateRequestDrafts())
         app.migrations.add(RefoldRequestSearchText())
         app.migrations.add(CreateRequestGroupIndex())
+        app.migrations.add(AddRequestStageTargets())
     }
 
     // working days

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PasserelleCore
+import SQLKit
 import Vapor
 
 /// Keeps the organisations in step with the territory (one per local municipality and per MRC)
@@ -14,6 +15,27 @@ enum OrganisationQueries {
             let regions: [String]
         }
         let organisations: [Entry]
+    }
+
+    /// The organisation with this code, read with SQL: Fluent's decoding reflects on the model each
+    /// time, and this runs for every request to an organisation's routes. The model is marked as
+    /// stored, so it can be updated like one Fluent read.
+    static func find(code: String, on db: any Database) async throws -> OrganisationModel? {
+        guard let row = try await (db as! any SQLDatabase)
+            .select().columns("id", "created_at", "version", "territory_code", "code", "kind", "name", "language", "active")
+            .from(OrganisationModel.schema).where("code", .equal, SQLBind(code)).limit(1).first() else { return nil }
+        let model = OrganisationModel()
+        model.id = try row.decode(column: "id", as: UUID.self)
+        model.$id.exists = true
+        model.createdAt = try row.decode(column: "created_at", as: Date?.self)
+        model.version = try row.decode(column: "version", as: Int.self)
+        model.territoryCode = try row.decode(column: "territory_code", as: String?.self)
+        model.code = try row.decode(column: "code", as: String.self)
+        model.kind = OrganisationKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .partner
+        model.name = try row.decode(column: "name", as: String.self)
+        model.language = try row.decode(column: "language", as: String.self)
+        model.active = try row.decode(column: "active", as: Bool.self)
+        return model
     }
 
     /// The shipped configuration, read once.

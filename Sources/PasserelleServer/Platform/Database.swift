@@ -17,17 +17,17 @@ enum DatabaseDialect: Sendable {
 
     /// Settings applied to every new SQLite connection: write-ahead log (readers never wait for the
     /// writer), foreign keys enforced, and a busy timeout instead of an immediate "database is locked".
-    static let sqlitePragmas = [
+    static func sqlitePragmas(busyTimeout milliseconds: Int) -> [String] { [
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
-        "PRAGMA busy_timeout = 5000",
+        "PRAGMA busy_timeout = \(milliseconds)",
         // Savepoints (one per change in a group commit) keep their journal in memory, not in a file.
         "PRAGMA temp_store = MEMORY",
         // No checkpoint inside a commit (its fsync would hold the writer): `startSQLiteCheckpoints`
         // runs them in the background.
         "PRAGMA wal_autocheckpoint = 0",
-    ]
+    ] }
 
     /// Whether the database answers at all (for `/readyz`).
     static func ping(_ database: any Database) async throws {
@@ -79,7 +79,7 @@ extension Application {
         var connections = eventLoopGroup.makeIterator().map { databases.database(logger: logger, on: $0)! }
         if let writer = sqliteWriterDatabase { connections.append(writer()) }
         for database in connections {
-            for pragma in DatabaseDialect.sqlitePragmas {
+            for pragma in DatabaseDialect.sqlitePragmas(busyTimeout: settings.sqliteBusyTimeoutMilliseconds) {
                 try await (database as! any SQLDatabase).raw(SQLQueryString(pragma)).run()
             }
         }

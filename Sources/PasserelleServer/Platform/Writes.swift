@@ -7,12 +7,13 @@ import Vapor
 /// Every change a person makes goes through here: `req.write { db in … }` runs the work and its
 /// audit events in one transaction and returns once it is committed.
 ///
-/// On PostgreSQL it is a plain transaction (the audit chain's head row serializes the journal,
-/// everything else runs side by side). SQLite has a single writer whatever we do, and a commit
-/// costs as much as the whole change: there, changes queue for one writer that runs whatever has
-/// gathered in one transaction (group commit) and writes the batch's audit events in one
-/// statement, the chain's head kept in memory for the batch. Each change runs under its own
-/// savepoint: one that fails is rolled back alone and its caller gets its error, the others commit.
+/// Changes queue for one writer that runs whatever has gathered in one transaction (group commit):
+/// SQLite has a single writer whatever we do, and on PostgreSQL the audit chain's head row would
+/// serialize the transactions of every change anyway, each paying its own commit. The batch writes
+/// its audit events, and the rows its changes append (`Writes.insert`), in a few statements before
+/// the commit, the chain's head and counters kept in memory meanwhile (`WriteBatch`). Each change
+/// runs under its own savepoint: one that fails is rolled back alone and its caller gets its
+/// error, the others commit. `WriteQueue(grouped: false)` runs each change in its own transaction.
 final class WriteQueue: Sendable {
     typealias Work = @Sendable (any Database) async throws -> any Sendable
 
@@ -36,9 +37,13 @@ final class WriteQueue: Sendable {
     private let state = NIOLockedValueBox(State())
     private let database: @Sendable () -> any Database
     let grouped: Bool
+    /// PostgreSQL keeps at most 64 open subtransactions per session in shared memory; past that
+    /// every snapshot of every session slows down. There each change's savepoint is released.
+    let releasesSavepoints: Bool
 
-    init(grouped: Bool, database: @escaping @Sendable () -> any Database) {
+    init(grouped: Bool, releasesSavepoints: Bool = false, database: @escaping @Sendable () -> any Database) {
         self.grouped = grouped
+        self.releasesSavepoints = releasesSavepoints
         self.database = database
     }
 
@@ -55,7 +60,7 @@ final class WriteQueue: Sendable {
                 state.draining = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { Task(priority: .high) { await self.drain() } }
         }
         return value as! T
     }
@@ -81,20 +86,25 @@ final class WriteQueue: Sendable {
         do {
             outcomes = try await database().transaction { db in
                 let sql = db as! any SQLDatabase
-                let audit = try await AuditBatch.open(on: db)
+                let audit = try await WriteBatch.open(on: db)
                 var outcomes: [Result<any Sendable, any Error>] = []
                 outcomes.reserveCapacity(jobs.count)
                 for job in jobs {
-                    // A savepoint per change: one that fails is undone alone, the others stand.
-                    try await sql.raw("SAVEPOINT change").run()
+                    // A savepoint per change, taken when it first runs a statement (a change that only
+                    // appends rows and events runs none): one that fails is undone alone.
+                    let change = SavepointDatabase(db)
                     let mark = audit.mark
                     do {
-                        let value = try await AuditBatch.$current.withValue(audit) {
-                            try await Self.$inside.withValue(db) { try await job.work(db) }
+                        let value = try await WriteBatch.$current.withValue(audit) {
+                            try await Self.$inside.withValue(change) { try await job.work(change) }
                         }
+                        if self.releasesSavepoints && change.taken { try await sql.raw("RELEASE SAVEPOINT change").run() }
                         outcomes.append(.success(value))
                     } catch {
-                        try await sql.raw("ROLLBACK TO SAVEPOINT change").run()
+                        if change.taken {
+                            try await sql.raw("ROLLBACK TO SAVEPOINT change").run()
+                            if self.releasesSavepoints { try await sql.raw("RELEASE SAVEPOINT change").run() }
+                        }
                         audit.restore(mark)
                         outcomes.append(.failure(error))
                     }
@@ -111,16 +121,89 @@ final class WriteQueue: Sendable {
     }
 }
 
-/// The audit events of one group-commit batch: the chain's head read once when the batch takes the
-/// write lock, each event hashed in memory, all inserted in one statement before the commit.
-final class AuditBatch: @unchecked Sendable {
-    @TaskLocal static var current: AuditBatch?
+/// The database a change of a batch runs on: the batch's transaction, with the change's savepoint
+/// taken before its first statement.
+final class SavepointDatabase: Database, SQLDatabase, @unchecked Sendable {
+    let base: any Database
+    private let sql: any SQLDatabase
+    private let state = NIOLockedValueBox(false)
+
+    init(_ base: any Database) {
+        self.base = base
+        self.sql = base as! any SQLDatabase
+    }
+
+    /// Whether the savepoint was taken (the change ran a statement).
+    var taken: Bool { state.withLockedValue { $0 } }
+
+    /// Runs `then` once the savepoint is taken.
+    private func taking<T>(_ then: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        let first = state.withLockedValue { taken -> Bool in
+            defer { taken = true }
+            return !taken
+        }
+        guard first else { return then() }
+        return sql.execute(sql: SQLRaw("SAVEPOINT change"), { _ in }).flatMap { then() }
+    }
+
+    // Database
+    var context: DatabaseContext { base.context }
+    var inTransaction: Bool { true }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
+        taking { self.base.execute(query: query, onOutput: onOutput) }
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { taking { self.base.execute(schema: schema) } }
+
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { taking { self.base.execute(enum: `enum`) } }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> { closure(self) }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> { closure(self) }
+
+    // SQLDatabase
+    var logger: Logger { sql.logger }
+    var eventLoop: any EventLoop { sql.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { sql.version }
+    var dialect: any SQLDialect { sql.dialect }
+    var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        taking { self.sql.execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try await execute(sql: query, onRow).get()
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+}
+
+/// What one group-commit batch writes at its commit rather than statement by statement: its audit
+/// events (the chain's head read once when the batch takes the write lock, each event hashed in
+/// memory), the rows its changes append (`Writes.insert`) and the counters they count up
+/// (`Writes.next`). A change that fails takes its rows, events and counts back with it.
+final class WriteBatch: @unchecked Sendable {
+    @TaskLocal static var current: WriteBatch?
+
+    /// Appended rows go in in this order of tables (a row's parent first), then any other table in
+    /// the order it was first written to.
+    static let tableOrder = ["requests", "request_steps", "request_followers", "request_attachments"]
+
+    /// The most values one insert binds (SQLite allows 32,766, PostgreSQL 65,535).
+    static let bindLimit = 30_000
 
     let database: any Database
     // Touched only by the batch's own task, one change after the other.
     private var sequence: Int
     private var hash: String
     private var events: [AuditEventModel] = []
+    private var rows: [(table: String, columns: [String], values: [any SQLExpression])] = []
+    private var counters: [String: Int] = [:]
+    private var countersRead: [String: Int] = [:]
 
     private init(database: any Database, sequence: Int, hash: String) {
         self.database = database
@@ -128,25 +211,36 @@ final class AuditBatch: @unchecked Sendable {
         self.hash = hash
     }
 
-    /// Takes SQLite's write lock with a first statement that writes (a deferred transaction that
-    /// read first could not upgrade its lock once another writer committed) and reads the head.
-    static func open(on db: any Database) async throws -> AuditBatch {
+    /// Takes the write lock with a first statement that writes (on SQLite a deferred transaction
+    /// that read first could not upgrade its lock once another writer committed; on PostgreSQL the
+    /// head row's lock orders the batches of every instance) and reads the head.
+    static func open(on db: any Database) async throws -> WriteBatch {
         guard let head = try await (db as! any SQLDatabase).raw("""
             UPDATE audit_chain_head SET sequence = sequence WHERE id = 1 RETURNING sequence, hash
             """).first() else {
             throw Abort(.internalServerError, reason: "the audit chain head is missing")
         }
-        return AuditBatch(database: db, sequence: try head.decode(column: "sequence", as: Int.self),
+        return WriteBatch(database: db, sequence: try head.decode(column: "sequence", as: Int.self),
                           hash: try head.decode(column: "hash", as: String.self))
     }
 
-    /// Where the batch stands, to undo a change that failed.
-    var mark: (sequence: Int, hash: String, count: Int) { (sequence, hash, events.count) }
+    struct Mark {
+        fileprivate let sequence: Int
+        fileprivate let hash: String
+        fileprivate let events: Int
+        fileprivate let rows: Int
+        fileprivate let counters: [String: Int]
+    }
 
-    func restore(_ mark: (sequence: Int, hash: String, count: Int)) {
+    /// Where the batch stands, to undo a change that failed.
+    var mark: Mark { Mark(sequence: sequence, hash: hash, events: events.count, rows: rows.count, counters: counters) }
+
+    func restore(_ mark: Mark) {
         sequence = mark.sequence
         hash = mark.hash
-        events.removeLast(events.count - mark.count)
+        events.removeLast(events.count - mark.events)
+        rows.removeLast(rows.count - mark.rows)
+        counters = mark.counters
     }
 
     /// Chains an event after the last one; it is written by `flush`.
@@ -159,16 +253,98 @@ final class AuditBatch: @unchecked Sendable {
         events.append(event)
     }
 
+    func append(into table: String, columns: [String], values: [any SQLExpression]) {
+        rows.append((table, columns, values))
+    }
+
+    /// The next value of a counter row (`table.id = key`, its count in `last`), read once a batch.
+    func next(_ table: String, key: Int) async throws -> Int {
+        let name = "\(table)|\(key)"
+        if let last = counters[name] {
+            counters[name] = last + 1
+            return last + 1
+        }
+        let row = try await (database as! any SQLDatabase).raw("SELECT last FROM \(unsafeRaw: table) WHERE id = \(bind: key)").first()
+        let last = try row?.decode(column: "last", as: Int.self) ?? 0
+        countersRead[name] = last
+        counters[name] = last + 1
+        return last + 1
+    }
+
     func flush() async throws {
-        guard !events.isEmpty else { return }
         let sql = database as! any SQLDatabase
-        var insert = sql.insert(into: AuditEventModel.schema).columns(AuditEventModel.columns)
-        for event in events { insert = insert.values(event.bindings) }
-        try await insert.run()
+        // Rows, table by table, parents first; as few statements as the bind limit allows.
+        if !rows.isEmpty {
+            var groups: [(key: String, table: String, columns: [String], values: [[any SQLExpression]])] = []
+            var index: [String: Int] = [:]
+            for row in rows {
+                let key = row.table + "(" + row.columns.joined(separator: ",") + ")"
+                if let at = index[key] { groups[at].values.append(row.values) } else {
+                    index[key] = groups.count
+                    groups.append((key, row.table, row.columns, [row.values]))
+                }
+            }
+            let ordered = groups.enumerated().sorted { a, b in
+                let ra = Self.tableOrder.firstIndex(of: a.element.table) ?? Self.tableOrder.count
+                let rb = Self.tableOrder.firstIndex(of: b.element.table) ?? Self.tableOrder.count
+                return ra != rb ? ra < rb : a.offset < b.offset
+            }.map(\.element)
+            for group in ordered {
+                let perStatement = max(1, Self.bindLimit / max(group.columns.count, 1))
+                for start in stride(from: 0, to: group.values.count, by: perStatement) {
+                    var insert = sql.insert(into: group.table).columns(group.columns)
+                    for values in group.values[start..<min(start + perStatement, group.values.count)] {
+                        insert = insert.values(values)
+                    }
+                    try await insert.run()
+                }
+            }
+            rows.removeAll()
+        }
+        for (name, last) in counters where countersRead[name] != last {
+            let parts = name.split(separator: "|")
+            try await sql.raw("""
+                INSERT INTO \(unsafeRaw: String(parts[0])) (id, last) VALUES (\(bind: Int(parts[1])!), \(bind: last))
+                ON CONFLICT (id) DO UPDATE SET last = excluded.last
+                """).run()
+        }
+        countersRead = counters
+        guard !events.isEmpty else { return }
+        let perStatement = Self.bindLimit / AuditEventModel.columns.count
+        for start in stride(from: 0, to: events.count, by: perStatement) {
+            var insert = sql.insert(into: AuditEventModel.schema).columns(AuditEventModel.columns)
+            for event in events[start..<min(start + perStatement, events.count)] { insert = insert.values(event.bindings) }
+            try await insert.run()
+        }
         try await sql.update(AuditChainHeadModel.schema)
             .set("sequence", to: SQLBind(sequence)).set("hash", to: SQLBind(hash))
             .where("id", .equal, SQLBind(1)).run()
         events.removeAll()
+    }
+}
+
+/// Writing rows inside a change (`req.write`).
+enum Writes {
+    /// Inserts a row that nothing in the same change reads back: in a group-commit batch it is
+    /// written with the batch's others in one statement at the commit (parents first, see
+    /// `WriteBatch.tableOrder`), otherwise at once.
+    static func insert(into table: String, columns: [String], values: [any SQLExpression], on db: any Database) async throws {
+        if let batch = WriteBatch.current {
+            batch.append(into: table, columns: columns, values: values)
+            return
+        }
+        try await (db as! any SQLDatabase).insert(into: table).columns(columns).values(values).run()
+    }
+
+    /// Counts up a counter row (`id` the key, `last` the count) and returns the new count: in a
+    /// batch, read once and written at the commit; otherwise one statement.
+    static func next(_ table: String, key: Int, on db: any Database) async throws -> Int {
+        if let batch = WriteBatch.current { return try await batch.next(table, key: key) }
+        guard let row = try await (db as! any SQLDatabase).raw("""
+            INSERT INTO \(unsafeRaw: table) (id, last) VALUES (\(bind: key), 1)
+            ON CONFLICT (id) DO UPDATE SET last = \(unsafeRaw: table).last + 1 RETURNING last
+            """).first() else { throw Abort(.internalServerError, reason: "\(table) \(key) missing") }
+        return try row.decode(column: "last", as: Int.self)
     }
 }
 

@@ -202,7 +202,16 @@ enum Attachments {
             attachment.sha256 = blob.sha256
             attachment.shared = shared
             attachment.field = blob.field
-            try await attachment.create(on: db)
+            attachment.id = UUID()
+            attachment.createdAt = Date()
+            // Written with the batch at the commit (its request may be a new one, written then too).
+            try await Writes.insert(into: AttachmentModel.schema, columns: [
+                "id", "created_at", "request_id", "uploaded_by", "filename", "content_type", "size", "sha256", "shared", "field",
+            ], values: [
+                SQLBind(attachment.id), SQLBind(attachment.createdAt), SQLBind(attachment.$request.id), SQLBind(attachment.uploadedBy),
+                SQLBind(attachment.filename), SQLBind(attachment.contentType), SQLBind(attachment.size), SQLBind(attachment.sha256),
+                SQLBind(attachment.shared), SQLBind(attachment.field),
+            ], on: db)
             try await Audit.record(on: db, actor: request.auditActor, action: "requests.attach", recordType: "request",
                                    recordID: model.number, changes: ["attachment": .init(before: nil,
                                        after: "\(blob.filename) (\(kind.rawValue), \(blob.size) o, sha256 \(blob.sha256.prefix(12)))")])

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import PasserelleCore
 import SQLKit
@@ -24,6 +25,8 @@ final class RequestTypeModel: Model, @unchecked Sendable {
     @Field(key: "routing") var routing: String
     /// Working days for an answer.
     @Field(key: "target_days") var targetDays: Int
+    /// Of those, the working days triage may take (the analysis stage has the rest).
+    @Field(key: "triage_days") var triageDays: Int
     @Field(key: "resolution_required") var resolutionRequired: Bool
     /// The PAMAM measure it serves (`4.1`), when there is one.
     @OptionalField(key: "measure") var measure: String?
@@ -37,10 +40,21 @@ final class RequestTypeModel: Model, @unchecked Sendable {
     init() {
         fieldsJSON = "[]"
         filers = "municipality mrc"
+        triageDays = 2
     }
 
+    /// The questions decoded from `fieldsJSON`, kept while it does not change (the catalog's models
+    /// are shared by every request: decoding them each time was a twentieth of a filing's CPU).
+    private let decodedFields = NIOLockedValueBox<(json: String, fields: [RequestField])?>(nil)
+
     var fields: [RequestField] {
-        get { (try? JSONDecoder().decode([RequestField].self, from: Data(fieldsJSON.utf8))) ?? [] }
+        get {
+            let json = fieldsJSON
+            if let memo = decodedFields.withLockedValue({ $0 }), memo.json == json { return memo.fields }
+            let fields = (try? JSONDecoder().decode([RequestField].self, from: Data(json.utf8))) ?? []
+            decodedFields.withLockedValue { $0 = (json, fields) }
+            return fields
+        }
         set {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -254,5 +268,23 @@ struct CreateRequestTables: AsyncMigration {
                        RequestTypeModel.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+/// The service standard per stage: of a type's working days, those triage may take.
+struct AddRequestStageTargets: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(RequestTypeModel.schema)
+            .field("triage_days", .int, .required, .sql(.default(2)))
+            .update()
+        let sql = database as! any SQLDatabase
+        for entry in RequestTypeCatalog.entries {
+            try await sql.update(RequestTypeModel.schema).set("triage_days", to: SQLBind(entry.triage))
+                .where("code", .equal, SQLBind(entry.code)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(RequestTypeModel.schema).deleteField("triage_days").update()
     }
 }

@@ -16,6 +16,8 @@ enum RequestTypeCatalog {
         let days: Int
         let resolution: Bool
         let measure: String?
+        /// Working days, of `days`, for triage.
+        var triage: Int { routing == "bcam" ? 3 : 2 }
     }
 
     static let entries: [Entry] = [
@@ -82,6 +84,7 @@ enum RequestTypeCatalog {
             type.descriptionEn = entry.en.1
             type.routing = entry.routing
             type.targetDays = entry.days
+            type.triageDays = entry.triage
             type.resolutionRequired = entry.resolution
             type.measure = entry.measure
             type.active = true
@@ -186,10 +189,13 @@ struct RequestFieldsMigration: AsyncMigration {
             .update()
         try await database.schema(RequestModel.schema).field("answers", .string, .required, .sql(.default("{}"))).update()
         try await database.schema(AttachmentModel.schema).field("field", .string).update()
-        for type in try await RequestTypeModel.query(on: database).all() {
-            guard let fields = RequestTypeCatalog.fields[type.code] else { continue }
+        // In SQL, not through the model: later migrations add columns the model already names.
+        let sql = database as! any SQLDatabase
+        for (code, fields) in RequestTypeCatalog.fields {
+            let type = RequestTypeModel()
             type.fields = fields
-            try await type.save(on: database)
+            try await sql.update(RequestTypeModel.schema).set("fields", to: SQLBind(type.fieldsJSON))
+                .where("code", .equal, SQLBind(code)).run()
         }
     }
 

@@ -26,6 +26,7 @@ struct RequestTypePages: Sendable {
         var description_en: String?
         var routing: String?
         var target_days: String?
+        var triage_days: String?
         var resolution_required: String?
         var active: String?
         var filers: [String]?
@@ -50,6 +51,7 @@ struct RequestTypePages: Sendable {
             description_en = type.descriptionEn
             routing = type.routing
             target_days = String(type.targetDays)
+            triage_days = String(type.triageDays)
             resolution_required = type.resolutionRequired ? "1" : nil
             active = type.active ? "1" : nil
             filers = type.filerKinds.map(\.rawValue).sorted()
@@ -139,12 +141,14 @@ struct RequestTypePages: Sendable {
         if !["bcam", "directorate"].contains(routing) { errors.append(("routing", l("type.error.routing"))) }
         let days = Int(text(form.target_days))
         if days.map({ (1...250).contains($0) }) != true { errors.append(("target_days", l("type.error.days"))) }
+        let triage = Int(text(form.triage_days))
+        if triage.map({ $0 >= 1 && $0 < (days ?? 251) }) != true { errors.append(("triage_days", l("type.error.triage_days"))) }
         let filers = Set((form.filers ?? []).compactMap(OrganisationKind.init(rawValue:))).intersection([.municipality, .mrc])
         if filers.isEmpty { errors.append(("filers", l("type.error.filers"))) }
         let (fields, fieldErrors) = Self.fields(form, l)
         errors += fieldErrors
         let csrf = req.currentUser?.csrfToken ?? ""
-        guard errors.isEmpty, let days else {
+        guard errors.isEmpty, let days, let triage else {
             return RequestTypeViews.edit(Layout(req), type: type, form: form, errors: errors, csrf: csrf).page(status: .unprocessableEntity)
         }
         guard form.version == type.version else {
@@ -159,6 +163,7 @@ struct RequestTypePages: Sendable {
         type.descriptionEn = text(form.description_en)
         type.routing = routing
         type.targetDays = days
+        type.triageDays = triage
         type.resolutionRequired = form.resolution_required == "1"
         type.active = form.active == "1"
         type.filers = [OrganisationKind.municipality, .mrc].filter(filers.contains).map(\.rawValue).joined(separator: " ")
@@ -170,6 +175,7 @@ struct RequestTypePages: Sendable {
                                 ("description_fr", before.description_fr, type.descriptionFr),
                                 ("description_en", before.description_en, type.descriptionEn), ("routing", before.routing, type.routing),
                                 ("target_days", before.target_days, String(type.targetDays)),
+                                ("triage_days", before.triage_days, String(type.triageDays)),
                                 ("resolution_required", before.resolution_required ?? "0", type.resolutionRequired ? "1" : "0"),
                                 ("active", before.active ?? "0", type.active ? "1" : "0"),
                                 ("filers", before.filers?.joined(separator: " "), type.filers), ("fields", oldFields, type.fieldsJSON)]
@@ -183,6 +189,7 @@ struct RequestTypePages: Sendable {
                 .set("name_fr", to: SQLBind(type.nameFr)).set("name_en", to: SQLBind(type.nameEn))
                 .set("description_fr", to: SQLBind(type.descriptionFr)).set("description_en", to: SQLBind(type.descriptionEn))
                 .set("routing", to: SQLBind(type.routing)).set("target_days", to: SQLBind(type.targetDays))
+                .set("triage_days", to: SQLBind(type.triageDays))
                 .set("resolution_required", to: SQLBind(type.resolutionRequired)).set("active", to: SQLBind(type.active))
                 .set("filers", to: SQLBind(type.filers)).set("fields", to: SQLBind(type.fieldsJSON))
                 .set("version", to: SQLBind(version + 1))
@@ -210,10 +217,12 @@ enum RequestTypeViews {
             .p(.text(l("type.lead"))),
             UI.table(caption: title, columns: [
                 .init(title: l("type.name")), .init(title: l("type.routing")), .init(title: l("type.target_days")),
+                .init(title: l("type.triage_days")),
                 .init(title: l("type.fields")), .init(title: l("org.status")),
             ], rows: types.map { t in [
                 H.a(t.name(l.language), href: "/administration/types-demandes/\(t.code)"),
-                .text(l("type.routing.\(t.routing)")), .text(l.format.integer(t.targetDays)), .text(l.format.integer(t.fields.count)),
+                .text(l("type.routing.\(t.routing)")), .text(l.format.integer(t.targetDays)), .text(l.format.integer(t.triageDays)),
+                .text(l.format.integer(t.fields.count)),
                 t.active ? UI.tag(l("type.active"), .success) : UI.tag(l("type.inactive"), .neutral),
             ] }, captionHidden: true))
     }
@@ -255,6 +264,8 @@ enum RequestTypeViews {
                            selected: form.routing, error: error("routing")),
                  UI.textField(name: "target_days", label: l("type.target_days"), value: form.target_days ?? "",
                               hint: l("type.target_days_hint"), error: error("target_days"), width: "short"),
+                 UI.textField(name: "triage_days", label: l("type.triage_days"), value: form.triage_days ?? "",
+                              hint: l("type.triage_days_hint"), error: error("triage_days"), width: "short"),
                  UI.checkboxes(name: "filers", legend: l("type.filers"),
                                options: [("municipality", l("type.filers.municipality")), ("mrc", l("type.filers.mrc"))],
                                selected: Set(form.filers ?? []), error: error("filers")),

@@ -67,13 +67,8 @@ enum Requests {
 
     /// The next number of the year, `DM-2026-000123`: one counter row per year, taken under its lock.
     static func nextNumber(year: Int, on db: any Database) async throws -> String {
-        let sql = db as! any SQLDatabase
-        // One statement: the year's row made at its first number, counted up after.
-        guard let row = try await sql.raw("""
-            INSERT INTO request_counters (id, last) VALUES (\(bind: year), 1)
-            ON CONFLICT (id) DO UPDATE SET last = request_counters.last + 1 RETURNING last
-            """).first() else { throw Abort(.internalServerError, reason: "request counter missing") }
-        let last = try row.decode(column: "last", as: Int.self)
+        // In a group-commit batch the year's count is read once and written at the commit.
+        let last = try await Writes.next(RequestCounterModel.schema, key: year, on: db)
         return "DM-\(year)-" + String(format: "%06d", last)
     }
 
@@ -87,7 +82,7 @@ enum Requests {
                && $0.code.hasPrefix("unite-dgt") && $0.regions.contains(region) }) {
             code = directorate.code
         }
-        guard let unit = try await OrganisationModel.query(on: db).filter(\.$code == code).first() else {
+        guard let unit = try await OrganisationQueries.find(code: code, on: db) else {
             throw Abort(.internalServerError, reason: "unit \(code) is missing")
         }
         return unit
@@ -151,22 +146,25 @@ enum Requests {
         model.id = id
         model.createdAt = now
         model.updatedAt = now
-        let sql = db as! any SQLDatabase
-        try await sql.insert(into: RequestModel.schema)
-            .columns("id", "type_id", "organisation_id", "requester_id", "unit_id", "number", "title", "description", "status",
-                     "priority", "filed_on", "expected_on", "language", "resolution_number", "resolution_date", "latitude",
-                     "longitude", "search_text", "search_internal", "answers", "version", "created_at", "updated_at")
-            .values(SQLBind(id), SQLBind(model.$type.id), SQLBind(model.$organisation.id), SQLBind(model.$requester.id),
-                    SQLBind(model.$unit.id), SQLBind(model.number), SQLBind(model.title), SQLBind(model.details),
-                    SQLBind(model.status.rawValue), SQLBind(model.priority), SQLBind(model.filedOn), SQLBind(model.expectedOn),
-                    SQLBind(model.language), SQLBind(model.resolutionNumber), SQLBind(model.resolutionDate), SQLBind(model.latitude),
-                    SQLBind(model.longitude), SQLBind(model.searchText), SQLBind(model.searchInternal), SQLBind(model.answersJSON),
-                    SQLBind(1), SQLBind(now), SQLBind(now))
-            .run()
-        try await step(model, .received, event: "file", on: today, person: user.personID, db: db)
+        // Nothing reads the new rows back in the change that files: they are written with the
+        // batch's others at the commit (`Writes.insert`), the request first.
+        try await Writes.insert(into: RequestModel.schema, columns: [
+            "id", "type_id", "organisation_id", "requester_id", "unit_id", "number", "title", "description", "status",
+            "priority", "filed_on", "expected_on", "language", "resolution_number", "resolution_date", "latitude",
+            "longitude", "search_text", "search_internal", "answers", "version", "created_at", "updated_at",
+        ], values: [
+            SQLBind(id), SQLBind(model.$type.id), SQLBind(model.$organisation.id), SQLBind(model.$requester.id),
+            SQLBind(model.$unit.id), SQLBind(model.number), SQLBind(model.title), SQLBind(model.details),
+            SQLBind(model.status.rawValue), SQLBind(model.priority), SQLBind(model.filedOn), SQLBind(model.expectedOn),
+            SQLBind(model.language), SQLBind(model.resolutionNumber), SQLBind(model.resolutionDate), SQLBind(model.latitude),
+            SQLBind(model.longitude), SQLBind(model.searchText), SQLBind(model.searchInternal), SQLBind(model.answersJSON),
+            SQLBind(1), SQLBind(now), SQLBind(now),
+        ], on: db)
+        try await Writes.insert(into: RequestStepModel.schema, columns: Self.stepColumns,
+                                values: stepValues(id, .received, event: "file", on: today, person: user.personID), on: db)
         // A new request has no follower yet: its requester is the first.
-        try await sql.insert(into: RequestFollowerModel.schema).columns("id", "request_id", "person_id", "created_at")
-            .values(SQLBind(UUID()), SQLBind(id), SQLBind(user.personID), SQLBind(now)).run()
+        try await Writes.insert(into: RequestFollowerModel.schema, columns: ["id", "request_id", "person_id", "created_at"],
+                                values: [SQLBind(UUID()), SQLBind(id), SQLBind(user.personID), SQLBind(now)], on: db)
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.file", recordType: "request",
                                recordID: model.number, changes: [
                                    "type": .init(before: nil, after: filing.type.code),
@@ -180,12 +178,19 @@ enum Requests {
         return model
     }
 
+    static let stepColumns = ["id", "request_id", "status", "event", "on_date", "person_id", "created_at"]
+
+    static func stepValues(_ request: UUID, _ status: RequestStatus, event: String, on day: CalendarDate, person: UUID?)
+        -> [any SQLExpression] {
+        [SQLBind(UUID()), SQLBind(request), SQLBind(status.rawValue), SQLBind(event), SQLBind(day.iso), SQLBind(person),
+         SQLBind(Date())]
+    }
+
+    /// Records a step at once (the change that moves a request reads its steps back).
     static func step(_ model: RequestModel, _ status: RequestStatus, event: String, on day: CalendarDate, person: UUID?,
                      db: any Database) async throws {
-        try await (db as! any SQLDatabase).insert(into: RequestStepModel.schema)
-            .columns("id", "request_id", "status", "event", "on_date", "person_id", "created_at")
-            .values(SQLBind(UUID()), SQLBind(try model.requireID()), SQLBind(status.rawValue), SQLBind(event), SQLBind(day.iso),
-                    SQLBind(person), SQLBind(Date()))
+        try await (db as! any SQLDatabase).insert(into: RequestStepModel.schema).columns(stepColumns)
+            .values(stepValues(try model.requireID(), status, event: event, on: day, person: person))
             .run()
     }
 
@@ -211,7 +216,7 @@ enum Requests {
 
     /// The service clock of a request, from its steps.
     static func clock(_ model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel]) -> ServiceClock {
-        ServiceClock(filedOn: CalendarDate(iso: model.filedOn) ?? .today, targetDays: type.targetDays,
+        ServiceClock(filedOn: CalendarDate(iso: model.filedOn) ?? .today, targetDays: type.targetDays, triageDays: type.triageDays,
                      steps: steps.compactMap { s in CalendarDate(iso: s.onDate).map { ServiceClock.Step(s.status, on: $0) } })
     }
 

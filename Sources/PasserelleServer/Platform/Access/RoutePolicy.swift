@@ -79,7 +79,7 @@ enum RouteGuard {
         case .organisation(let action, let service, let parameter):
             guard request.currentUser != nil else { throw SignInRequired() }
             guard let code = request.parameters.get(parameter),
-                  let organisation = try await OrganisationModel.query(on: request.db).filter(\.$code == code).first()
+                  let organisation = try await OrganisationQueries.find(code: code, on: request.db)
             else { throw Problem.notFound() }
             request.organisation = organisation
             request.actingOrganisationID = organisation.id

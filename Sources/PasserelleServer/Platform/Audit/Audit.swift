@@ -48,7 +48,7 @@ enum Audit {
         event.requestID = actor.requestID
         event.clientAddress = actor.clientAddress
         // In a group-commit batch (SQLite, `WriteQueue`): chained in memory, written at the commit.
-        if let batch = AuditBatch.current {
+        if let batch = WriteBatch.current {
             batch.append(event)
             return event
         }

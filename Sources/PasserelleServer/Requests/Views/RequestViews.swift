@@ -366,6 +366,12 @@ enum RequestViews {
                 (l("request.clock"), .text(l("request.clock.text", ["running": String(elapsed.running),
                                                                      "paused": String(elapsed.paused),
                                                                      "target": String(type.targetDays)]))),
+                (l("request.stages"), H.ul(.forEach(clock.stages(on: today, in: days)) { stage in
+                    H.li(.text(l("request.stage.text", ["stage": l("request.stage.\(stage.stage.rawValue)"),
+                                                        "used": String(stage.used), "target": String(stage.target)])),
+                         stage.current ? .text(" " + l("request.stage.current")) : .empty,
+                         stage.overdue ? .group(.text(" "), UI.tag(l("request.stage.overdue"), .error)) : .empty)
+                })),
                 (l("request.transfer_reason"), .text(model.transferReason ?? "—")),
                 // The file it joined belongs to another municipality: its number, linked for the ministry only.
                 (l("request.merged_into"), model.mergedInto.map { ministry ? H.a($0, href: "/demandes/\($0)") : .text($0) } ?? .text("—")),
