@@ -7,14 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.build/smtp-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    if ! python3 -m venv "$venv" 2>/dev/null; then
-        # Debian's python3 without its venv module.
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-        python3 -m venv "$venv"
-    fi
-    "$venv/bin/pip" install --quiet "aiosmtpd>=1.4,<2"
-fi
+source scripts/python-venv.sh
+python_venv "$venv" "import aiosmtpd" "aiosmtpd>=1.4,<2"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 maildir=$(mktemp -d /tmp/passerelle-maildir.XXXXXX)

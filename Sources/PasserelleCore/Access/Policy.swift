@@ -103,6 +103,9 @@ public enum Policy {
             // Records of the municipality that belong to no service (its people, its journal): the
             // RSÉ's; an access-rights manager of any service may open the list of people to grant
             // the roles of that service (each grant is checked for its own service).
+            // Any member (or mandataire in force) reads what the organisation is told about itself
+            // (its entry points at the ministry).
+            if action == .read && (!roles.isEmpty || mandates.contains { $0.isInForce(on: day) }) { return .allow }
             let managesAService = roles.contains { if case .accessManager = $0 { true } else { false } }
             return action == .manageAccess && managesAService ? .allow : .deny(.missingRole)
         }

@@ -63,6 +63,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(RefoldRequestSearchText())
         app.migrations.add(CreateRequestGroupIndex())
         app.migrations.add(AddRequestStageTargets())
+        app.migrations.add(CreateLiaisonTables())
     }
 
     // working days

@@ -32,6 +32,9 @@ func routes(_ app: Application) throws {
     RequestPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
     PortalHome().register(app)
     RequestTypePages().register(app)
+    LiaisonPages().register(app)
+    MeetingPages().register(app)
+    PartnerPages().register(app)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

@@ -13,6 +13,16 @@ enum OrganisationQueries {
             let kind: OrganisationKind
             let name: String
             let regions: [String]
+            /// How to reach a unit (shown on the territorial business cards).
+            let contact: Contact?
+        }
+        struct Contact: Decodable, Sendable {
+            let email: String
+            let phone: String
+            let street: String
+            let city: String
+            let postalCode: String
+            let hours: String
         }
         let organisations: [Entry]
     }

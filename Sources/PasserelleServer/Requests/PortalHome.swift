@@ -23,6 +23,8 @@ struct PortalHome: Sendable {
         var toRate: [RequestModel]
         var canFile: Bool
         var drafts: [RequestDraftModel]
+        /// The entry points of each municipality or MRC the person belongs to or acts for.
+        var cards: [EntryPoints] = []
     }
 
     struct Ministry {
@@ -81,7 +83,18 @@ struct PortalHome: Sendable {
                     .filter(\.$requester.$id == user.personID).with(\.$type).sort(\.$number, .descending).range(..<5).all(),
                 canFile: owners.contains { req.allows(.create, Resource(service: .requests, ownerID: $0)) },
                 drafts: try await RequestDrafts.mine(req))
-            response = Response.html(PortalViews.municipal(Layout(req), user: user, view, days: days))
+            var withCards = view
+            let mine = Set(actor.memberships.map(\.organisationID)).union(actor.mandates.filter { $0.isInForce(on: today) }.map(\.municipalityID))
+            let places = try await OrganisationModel.query(on: req.db).filter(\.$id ~~ mine).filter(\.$kind ~~ [.municipality, .mrc])
+                .sort(\.$name).all()
+            if !places.isEmpty {
+                let lines = try await Liaison.lines(on: req.db)
+                let profiles = try await Liaison.profiles(on: req.db)
+                withCards.cards = places.map {
+                    Liaison.entryPoints(for: $0, territory: req.application.territory.current, lines: lines, profiles: profiles)
+                }
+            }
+            response = Response.html(PortalViews.municipal(Layout(req), user: user, withCards, days: days))
         }
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

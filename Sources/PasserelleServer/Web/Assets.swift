@@ -97,9 +97,19 @@ enum Assets {
     .lead { font-size: 1.2rem; max-width: 48rem; }
     .site-footer { margin-top: 3rem; background: var(--light); border-top: 4px solid var(--blue); padding: 1rem 0 2rem; font-size: .9rem; }
     .site-footer__links { list-style: none; display: flex; flex-wrap: wrap; gap: 1.5rem; padding: 0; }
+    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 1rem; padding: 0; list-style: none; }
+    .card { border: 1px solid var(--border); border-top: 6px solid var(--blue); padding: 1rem 1.25rem; background: var(--white); }
+    .card h2, .card h3 { margin-top: 0; }
+    .card__entry { margin: 0 0 .75rem; }
+    .card__entry dt { font-weight: bold; }
+    .card__entry dd { margin: 0; }
+    .pre-wrap { white-space: pre-wrap; }
     @media print {
-      .site-header__tools, .skip-link, .site-footer__links, .pagination, .search { display: none; }
+      .site-header__tools, .skip-link, .site-footer__links, .pagination, .search, .breadcrumbs, .no-print { display: none; }
       .site-header { background: none; color: var(--text); } .site-header a { color: var(--text); }
+      .card { break-inside: avoid; border-color: #000; }
+      .card--sheet { border: none; padding: 0; }
+      @page { size: letter; margin: 1.5cm; }
     }
     """
 

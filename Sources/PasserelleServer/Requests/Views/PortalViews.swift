@@ -51,7 +51,14 @@ enum PortalViews {
                 H.ul(.group(view.toRate.map { m in
                     H.li(H.a("\(m.number) — \(m.title)", href: "/demandes/\(m.number)#evaluation"))
                 }))),
-            .p(H.a(l("portal.all_requests"), href: "/demandes")))
+            .p(H.a(l("portal.all_requests"), href: "/demandes")),
+            view.cards.isEmpty ? .empty : .group(
+                .h2(.id("portes-entree"), .text(l("portal.entry_points"))),
+                H.ul(.class("cards"), .forEach(view.cards) { points in
+                    H.li(LiaisonViews.cardBody(l, points, heading: 3),
+                         .p(H.a(l("portal.card_print"), href: "/organisations/\(points.organisation.code)/carte"), .text(" · "),
+                            H.a(l("card.download"), href: "/organisations/\(points.organisation.code)/carte.vcf")))
+                })))
     }
 
     static func ministry(_ layout: Layout, user: CurrentUser, _ view: PortalHome.Ministry, days: WorkingDays) -> String {
@@ -80,6 +87,11 @@ enum PortalViews {
                 table(l, caption: l("portal.mine"), view.mine, organisation: true, days: days),
                 view.mineTotal > view.mine.count ? .p(H.a(l("portal.mine_all", ["count": l.format.integer(view.mineTotal)]), href: mine))
                     : .empty),
-            .p(H.a(l("portal.all_requests"), href: "/demandes")))
+            .p(H.a(l("portal.all_requests"), href: "/demandes")),
+            H.ul(.class("link-list"),
+                 H.li(H.a(l("liaison.title"), href: "/reseau-liaison")),
+                 H.li(H.a(l("meeting.title"), href: "/reseau-liaison/rencontres?agent=\(user.personID.uuidString)")),
+                 H.li(H.a(l("liaison.cards.title"), href: "/reseau-liaison/cartes")),
+                 H.li(H.a(l("partner.title"), href: "/reseau-liaison/partenaires"))))
     }
 }

@@ -110,6 +110,21 @@ enum TerritoryViews {
         ] }, captionHidden: captionHidden)
     }
 
+    /// The ministry's entry points for the municipality: its directorate and the BCAM (the same for
+    /// everyone, so the page stays cacheable), and for signed-in people the full card with the agents.
+    static func entryPoints(_ l: Localizer, _ m: TerritoryDirectory.Municipality) -> BodyNode {
+        guard m.active && m.isLocal else { return .empty }
+        let offices = [Liaison.directorate(forRegion: m.record.regionCode).map(Liaison.office), Liaison.bcam].compactMap { $0 }
+        return .group(
+            .h2(.text(l("municipality_page.entry_points"))),
+            .div(.class("card"), .group(offices.enumerated().map { index, o in
+                LiaisonViews.entry(l, role: l(index == 0 && offices.count == 2 ? "card.directorate" : "card.bcam"), name: o.name, title: nil,
+                                   email: o.contact?.email, phone: o.contact?.phone,
+                                   address: o.contact.map { "\($0.street), \($0.city) (Québec) \($0.postalCode)" }, hours: o.contact?.hours)
+            })),
+            .p(H.a(l("municipality_page.full_card"), href: "/organisations/mun-\(m.code)/carte")))
+    }
+
     static func municipality(_ layout: Layout, _ m: TerritoryDirectory.Municipality, directory d: TerritoryDirectory) -> String {
         let l = layout.l
         let r = m.record
@@ -157,6 +172,7 @@ enum TerritoryViews {
                 m.inactiveSince.map { l("municipality_page.inactive_since", ["date": l.format.dateInSentence($0)]) }
                     ?? l("municipality_page.inactive"), kind: .warning),
             UI.summaryList(rows),
+            entryPoints(l, m),
             .p(H.a(l("municipality_page.as_json"), href: "/api/v1/municipalites/\(r.code)")))
     }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the given command with TEST_PYTHON set to a Python that has the standard parsers the tests
+# check Passerelle's files with (vobject for vCards, icalendar for calendar feeds, jsonschema for
+# the open standards' schemas), in a virtual environment under .build/.
+#   scripts/with-python-checks.sh swift test --skip-build --filter LiaisonTests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.build/checks-venv
+source scripts/python-venv.sh
+python_venv "$venv" "import vobject, icalendar, jsonschema" "vobject>=0.9.6,<1" "icalendar>=5,<7" "jsonschema>=4,<5"
+TEST_PYTHON="$PWD/$venv/bin/python" "$@"
