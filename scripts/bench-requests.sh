@@ -13,7 +13,8 @@ binary=.build/release/passerelle
 run() {
   echo "seed-demo --scale $scale" >&2
   /usr/bin/time -f "seeded in %e s" "$binary" seed-demo --scale "$scale" > /dev/null
-  for scenario in request_queue_page request_queue_person_api request_search_api request_search_municipal_api; do
+  for scenario in request_queue_page request_queue_person_api request_search_api request_search_municipal_api \
+                  capacity_dashboard capacity_report open311_requests; do
     "$binary" bench --scenario "$scenario" --iterations 1000
   done
   "$binary" bench --scenario request_file_api --iterations 10000

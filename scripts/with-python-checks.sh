@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 
 venv=.build/checks-venv
 source scripts/python-venv.sh
-python_venv "$venv" "import vobject, icalendar, jsonschema" "vobject>=0.9.6,<1" "icalendar>=5,<7" "jsonschema>=4,<5"
+python_venv "$venv" "import vobject, icalendar, jsonschema, rfc3339_validator, rfc3987" "vobject>=0.9.6,<1" "icalendar>=5,<7" "jsonschema>=4.18,<5" "rfc3339-validator" "rfc3987"
 TEST_PYTHON="$PWD/$venv/bin/python" "$@"

@@ -45,6 +45,8 @@ import VaporTesting
         let cookieToken: String?
         let csrf: String?
         let bearer: String?
+        /// The organisation of the token, for a bearer.
+        var tokenOrganisationID: UUID? = nil
     }
 
     static func organisationID(_ code: String, _ app: Application) async throws -> UUID {
@@ -88,7 +90,8 @@ import VaporTesting
             token.expiresAt = Date().addingTimeInterval(3600)
             try await token.create(on: app.db)
             actor = actor.narrowed(to: try await organisationID(organisationCode, app), scopes: scopes)
-            return Credential(persona: persona, personID: personID, actor: actor, cookieToken: nil, csrf: nil, bearer: secret)
+            return Credential(persona: persona, personID: personID, actor: actor, cookieToken: nil, csrf: nil, bearer: secret,
+                              tokenOrganisationID: try await organisationID(organisationCode, app))
         }
         return Credential(persona: persona, personID: personID, actor: actor, cookieToken: nil, csrf: nil, bearer: nil)
     }
@@ -182,6 +185,11 @@ import VaporTesting
                                                      on: .today)
                         case .ministry(let action, let service):
                             expected = Policy.decide(credential.actor, action, Resource(service: service), on: .today)
+                        case .apiKey(let action, let service):
+                            // Systems only: a token, judged on its own organisation.
+                            expected = credential.tokenOrganisationID.map {
+                                Policy.decide(credential.actor, action, Resource(service: service, ownerID: $0), on: .today)
+                            } ?? .deny(.notSignedIn)
                         case .record(let action, let service, _):
                             // Each module's record routes need their fixture here (a record of each
                             // organisation, named by the path parameter); until then they fail.

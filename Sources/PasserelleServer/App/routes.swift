@@ -35,6 +35,8 @@ func routes(_ app: Application) throws {
     LiaisonPages().register(app)
     MeetingPages().register(app)
     PartnerPages().register(app)
+    Open311().register(app)
+    CapacityPages().register(app)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

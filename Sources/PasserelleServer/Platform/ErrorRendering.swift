@@ -6,6 +6,7 @@ import Vapor
 /// Nothing but a bug becomes a 500, and a 500 never shows its inner details.
 enum ErrorRendering {
     static func response(for error: any Error, request: Request) -> Response {
+        if request.url.path.hasPrefix("/open311/") { return Open311.errorResponse(for: error, request: request) }
         if error is SignInRequired {
             if !(request.isAPI || prefersJSON(request)) && request.method == .GET {
                 return request.redirect(to: "/connexion?retour=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"))

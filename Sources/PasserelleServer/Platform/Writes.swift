@@ -204,6 +204,17 @@ final class WriteBatch: @unchecked Sendable {
     private var rows: [(table: String, columns: [String], values: [any SQLExpression])] = []
     private var counters: [String: Int] = [:]
     private var countersRead: [String: Int] = [:]
+    /// Sums added to counter rows (`Writes.add`), by table and key, in the order first added.
+    private var sums: [String: Sum] = [:]
+    private var sumOrder: [String] = []
+
+    struct Sum {
+        let table: String
+        let key: [String]
+        let values: [any SQLExpression]
+        let column: String
+        var delta: Int
+    }
 
     private init(database: any Database, sequence: Int, hash: String) {
         self.database = database
@@ -230,10 +241,15 @@ final class WriteBatch: @unchecked Sendable {
         fileprivate let events: Int
         fileprivate let rows: Int
         fileprivate let counters: [String: Int]
+        fileprivate let sums: [String: Sum]
+        fileprivate let sumOrder: Int
     }
 
     /// Where the batch stands, to undo a change that failed.
-    var mark: Mark { Mark(sequence: sequence, hash: hash, events: events.count, rows: rows.count, counters: counters) }
+    var mark: Mark {
+        Mark(sequence: sequence, hash: hash, events: events.count, rows: rows.count, counters: counters, sums: sums,
+             sumOrder: sumOrder.count)
+    }
 
     func restore(_ mark: Mark) {
         sequence = mark.sequence
@@ -241,6 +257,30 @@ final class WriteBatch: @unchecked Sendable {
         events.removeLast(events.count - mark.events)
         rows.removeLast(rows.count - mark.rows)
         counters = mark.counters
+        sums = mark.sums
+        sumOrder.removeLast(sumOrder.count - mark.sumOrder)
+    }
+
+    func add(into table: String, key: [String], values: [any SQLExpression], identity: String, count column: String, by delta: Int) {
+        let name = table + "|" + identity
+        if sums[name] != nil { sums[name]!.delta += delta; return }
+        sums[name] = Sum(table: table, key: key, values: values, column: column, delta: delta)
+        sumOrder.append(name)
+    }
+
+    /// Adds each sum to its row, creating it at need: one statement per table and bind limit.
+    static func upsert(_ sums: [Sum], on sql: any SQLDatabase) async throws {
+        guard let first = sums.first else { return }
+        let columns = first.key + [first.column]
+        let perStatement = max(1, bindLimit / columns.count)
+        for start in stride(from: 0, to: sums.count, by: perStatement) {
+            var insert = sql.insert(into: first.table).columns(columns)
+            for sum in sums[start..<min(start + perStatement, sums.count)] { insert = insert.values(sum.values + [SQLBind(sum.delta)]) }
+            try await insert.onConflict(with: first.key.map { SQLIdentifier($0) }) { conflict in
+                conflict.set(first.column, to: SQLBinaryExpression(SQLColumn(first.column, table: first.table), .add,
+                                                                   SQLColumn(first.column, table: "excluded")) as any SQLExpression)
+            }.run()
+        }
     }
 
     /// Chains an event after the last one; it is written by `flush`.
@@ -309,6 +349,14 @@ final class WriteBatch: @unchecked Sendable {
                 """).run()
         }
         countersRead = counters
+        if !sumOrder.isEmpty {
+            let ordered = sumOrder.compactMap { sums[$0] }
+            for (_, group) in Dictionary(grouping: ordered, by: { $0.table + "|" + $0.key.joined(separator: ",") }) {
+                try await Self.upsert(group, on: sql)
+            }
+            sums.removeAll()
+            sumOrder.removeAll()
+        }
         guard !events.isEmpty else { return }
         let perStatement = Self.bindLimit / AuditEventModel.columns.count
         for start in stride(from: 0, to: events.count, by: perStatement) {
@@ -334,6 +382,18 @@ enum Writes {
             return
         }
         try await (db as! any SQLDatabase).insert(into: table).columns(columns).values(values).run()
+    }
+
+    /// Adds `delta` to the `count` column of the row with this key (made at need): in a batch,
+    /// summed in memory and written at the commit; otherwise one statement.
+    static func add(into table: String, key: [String], values: [any SQLExpression], identity: String, count column: String,
+                    by delta: Int, on db: any Database) async throws {
+        if let batch = WriteBatch.current {
+            batch.add(into: table, key: key, values: values, identity: identity, count: column, by: delta)
+            return
+        }
+        try await WriteBatch.upsert([WriteBatch.Sum(table: table, key: key, values: values, column: column, delta: delta)],
+                                    on: db as! any SQLDatabase)
     }
 
     /// Counts up a counter row (`id` the key, `last` the count) and returns the new count: in a

@@ -96,6 +96,8 @@ struct RequestDemoGenerator: DemoGenerator {
             var generator = SystemRandomNumberGenerator()
             let sql = tx as! any SQLDatabase
             var counters: [Int: Int] = [:]
+            // The capacity figures of what is generated, counted as the app would have counted them.
+            var stats: [RequestStats.Key: Int] = [:]
             for row in try await sql.raw("SELECT id, last FROM request_counters").all() {
                 counters[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "last", as: Int.self)
             }
@@ -127,14 +129,36 @@ struct RequestDemoGenerator: DemoGenerator {
                                  days.adding(type.targetDays, to: filed).iso, language, rating,
                                  Requests.searchable([number, title, details]), 1, now, now])
                     steps.append([UUID(), id, RequestStatus.received.rawValue, "file", filed.iso, now])
+                    let unitID = try unit.requireID(), typeID = try type.requireID()
+                    stats[RequestStats.key(.filed, on: filed, unit: unitID, type: typeID), default: 0] += 1
                     if status != .received {
                         let later = min(today, days.adding(Int.random(in: 1...20, using: &generator), to: filed))
                         steps.append([UUID(), id, status.rawValue, "demo", later.iso, now])
+                        let expected = CalendarDate(iso: days.adding(type.targetDays, to: filed).iso) ?? later
+                        if status == .answered || status == .closed {
+                            let onTime = later <= expected ? 1 : 0
+                            let spent = days.count(from: filed, to: later)
+                            stats[RequestStats.key(.answered, value: onTime, on: later, unit: unitID, type: typeID), default: 0] += 1
+                            stats[RequestStats.key(.answerDays, value: spent, on: later, unit: unitID, type: typeID), default: 0] += 1
+                            if let assignee {
+                                stats[RequestStats.key(.agentAnswered, value: onTime, on: later, unit: unitID, type: typeID,
+                                                       person: assignee), default: 0] += 1
+                            }
+                        }
+                        if status.isFinal {
+                            stats[RequestStats.key(.closed, on: later, unit: unitID, type: typeID), default: 0] += 1
+                            stats[RequestStats.key(.closeDays, value: days.count(from: filed, to: later), on: later, unit: unitID,
+                                                   type: typeID), default: 0] += 1
+                        }
+                        if let rating {
+                            stats[RequestStats.key(.rating, value: rating, on: later, unit: unitID, type: typeID), default: 0] += 1
+                        }
                     }
                 }
                 try await bulkInsert(into: RequestModel.schema, columns: requestColumns, rows: rows, on: tx)
                 try await bulkInsert(into: RequestStepModel.schema, columns: stepColumns, rows: steps, on: tx)
             }
+            try await RequestStats.add(stats, on: tx)
             for (year, last) in counters {
                 try await sql.raw("""
                     INSERT INTO request_counters (id, last) VALUES (\(bind: year), \(bind: last))

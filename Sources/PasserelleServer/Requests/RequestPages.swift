@@ -695,6 +695,8 @@ struct RequestPages: Sendable {
             model.rating = rating
             model.version += 1
             try await model.update(on: db)
+            try await RequestStats.count(RequestStats.key(.rating, value: rating, on: req.application.today, unit: model.$unit.id,
+                                                          type: model.$type.id), on: db)
             try await Audit.record(on: db, actor: req.auditActor, action: "requests.rate", recordType: "request",
                                    recordID: model.number, changes: ["rating": .init(before: nil, after: String(rating))])
         }

@@ -162,6 +162,7 @@ enum Requests {
         ], on: db)
         try await Writes.insert(into: RequestStepModel.schema, columns: Self.stepColumns,
                                 values: stepValues(id, .received, event: "file", on: today, person: user.personID), on: db)
+        try await RequestStats.count(RequestStats.key(.filed, on: today, unit: model.$unit.id, type: model.$type.id), on: db)
         // A new request has no follower yet: its requester is the first.
         try await Writes.insert(into: RequestFollowerModel.schema, columns: ["id", "request_id", "person_id", "created_at"],
                                 values: [SQLBind(UUID()), SQLBind(id), SQLBind(user.personID), SQLBind(now)], on: db)
@@ -272,13 +273,16 @@ enum Requests {
         // The expected date moves by the working days spent waiting.
         let type = try await model.$type.get(on: db)
         let steps = try await RequestStepModel.query(on: db).filter(\.$request.$id == model.requireID()).all()
-        let expected = clock(model, type: type, steps: steps).expectedOn(on: today, in: request.application.workingDays).iso
+        let serviceClock = clock(model, type: type, steps: steps)
+        let expected = serviceClock.expectedOn(on: today, in: request.application.workingDays).iso
         if expected != model.expectedOn {
             changes["expected_on"] = .init(before: model.expectedOn, after: expected)
             try await sql.update(RequestModel.schema).set("expected_on", to: SQLBind(expected))
                 .where("id", .equal, SQLBind(try model.requireID())).run()
             model.expectedOn = expected
         }
+        try await RequestStats.moved(model, to: next, clock: serviceClock, steps: steps, expectedOn: model.expectedOn, today: today,
+                                     days: request.application.workingDays, on: db)
         if let note, !note.isEmpty {
             try await addMessage(model, kind: "message", body: note, request: request, on: db, notify: false)
         }

@@ -104,6 +104,12 @@ enum Assets {
     .card__entry dt { font-weight: bold; }
     .card__entry dd { margin: 0; }
     .pre-wrap { white-space: pre-wrap; }
+    figure { margin: 1rem 0; }
+    .chart { width: 100%; max-width: 48rem; height: auto; display: block; }
+    .chart__bar { fill: var(--blue); }
+    .chart__bar--second { fill: #8a9a5b; }
+    .chart__grid { stroke: var(--border); stroke-width: 1; }
+    .chart__axis, .chart__legend { font-size: 12px; fill: var(--text); }
     @media print {
       .site-header__tools, .skip-link, .site-footer__links, .pagination, .search, .breadcrumbs, .no-print { display: none; }
       .site-header { background: none; color: var(--text); } .site-header a { color: var(--text); }

@@ -17,6 +17,31 @@ extension Benchmarks {
                                                 headers: ["Authorization": "Bearer \(secret)", "Content-Type": "application/json"],
                                                 expect: .created)
         },
+        Scenario(name: "capacity_dashboard") { app, n in
+            // The capacity dashboard (twelve weeks, charts and tables), for all units and for three.
+            let cookie = try await session(app, email: "coordination@passerelle.demo")
+            let paths = ["/capacite", "/capacite?unite=unite-bcam", "/capacite?unite=unite-dgt-est", "/capacite?unite=unite-dgt-sud"]
+            return try await requests(app, n, name: "capacity_dashboard", paths: paths, headers: ["Cookie": "\(Sessions.cookieName)=\(cookie)"])
+        },
+        Scenario(name: "capacity_report") { app, n in
+            // The yearly report: twelve months and the twelve before, for all units and for two.
+            let cookie = try await session(app, email: "coordination@passerelle.demo")
+            let paths = ["/capacite/bilan", "/capacite/bilan?unite=unite-bcam", "/capacite/bilan?unite=unite-dgt-capitale"]
+            return try await requests(app, n, name: "capacity_report", paths: paths, headers: ["Cookie": "\(Sessions.cookieName)=\(cookie)"])
+        },
+        Scenario(name: "open311_requests") { app, n in
+            // Municipal systems reading their last 90 days through Open311, twenty municipalities in turn.
+            let codes = ["mun-12072", "mun-10043", "mun-66023", "mun-23027", "mun-43027", "mun-94068", "mun-37067", "mun-58227",
+                         "mun-81017", "mun-65005", "mun-25213", "mun-46080", "mun-71083", "mun-52007", "mun-99060", "mun-79088",
+                         "mun-30025", "mun-67025", "mun-54048", "mun-22045"]
+            var paths: [String] = []
+            for code in codes {
+                guard (try? await OrganisationModel.query(on: app.db).filter(\.$code == code).first()) != nil else { continue }
+                let secret = try await token(app, organisation: code, role: .reader(.requests), scopes: "requests:read")
+                paths.append("/open311/v2/requests.json?api_key=\(secret)")
+            }
+            return try await requests(app, n, name: "open311_requests", paths: paths, headers: [:])
+        },
         Scenario(name: "request_queue_page") { app, n in
             // A directorate's open requests, 50 a page, as the HTML page a coordinator reads.
             let cookie = try await session(app, email: "coordination@passerelle.demo")

@@ -17,6 +17,9 @@ enum RoutePolicy: Sendable {
     case ministry(Action, Service? = nil)
     /// A record of a module: `owner` loads the organisation that owns it (nil: not found).
     case record(Action, Service, owner: @Sendable (Request) async throws -> UUID?)
+    /// A system acting with an API token of its organisation, given as `Authorization: Bearer` or
+    /// as an `api_key` parameter (Open311): the action is judged on the token's organisation.
+    case apiKey(Action, Service)
 
     static let key = "passerelle.policy"
 
@@ -71,6 +74,10 @@ enum RouteGuard {
             request.logger.error("route without a policy: \(route.method) \(route.path.string)")
             throw Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
         }
+        try await check(request, policy: policy)
+    }
+
+    static func check(_ request: Request, policy: RoutePolicy) async throws {
         switch policy {
         case .open:
             return
@@ -92,6 +99,24 @@ enum RouteGuard {
             guard let ownerID = try await owner(request) else { throw Problem.notFound() }
             request.actingOrganisationID = ownerID
             try request.authorize(action, Resource(service: service, ownerID: ownerID))
+        case .apiKey(let action, let service):
+            if request.currentUser?.tokenID == nil {
+                request.currentUser = nil
+                let key = request.query[String.self, at: "api_key"]
+                    ?? (request.method == .POST ? (try? request.content.get(String.self, at: "api_key")) : nil)
+                if let key, !key.isEmpty {
+                    let cache = request.application.credentialCache
+                    let db = request.db
+                    request.currentUser = try await cache.resolve("t:" + key, on: request.eventLoop) {
+                        try await Sessions.resolve(apiToken: key, on: db)
+                    }.get()
+                }
+            }
+            guard let user = request.currentUser, user.tokenID != nil, let owner = user.tokenOrganisationID else {
+                throw Problem(.forbidden, code: "invalid_api_key", key: "open311.error.api_key")
+            }
+            request.actingOrganisationID = owner
+            try request.authorize(action, Resource(service: service, ownerID: owner))
         }
     }
 

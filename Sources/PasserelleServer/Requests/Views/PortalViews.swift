@@ -89,6 +89,7 @@ enum PortalViews {
                     : .empty),
             .p(H.a(l("portal.all_requests"), href: "/demandes")),
             H.ul(.class("link-list"),
+                 H.li(H.a(l("capacity.title"), href: "/capacite")),
                  H.li(H.a(l("liaison.title"), href: "/reseau-liaison")),
                  H.li(H.a(l("meeting.title"), href: "/reseau-liaison/rencontres?agent=\(user.personID.uuidString)")),
                  H.li(H.a(l("liaison.cards.title"), href: "/reseau-liaison/cartes")),

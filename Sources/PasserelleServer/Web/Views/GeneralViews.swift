@@ -37,7 +37,24 @@ enum GeneralViews {
             .h2(.text(l("api_guide.conventions"))),
             H.ul(H.li(.text(l("api_guide.pagination"))), H.li(.text(l("api_guide.caching"))),
                 H.li(.text(l("api_guide.errors"))), H.li(.text(l("api_guide.language")))),
-            .p(H.a(l("footer.openapi"), href: "/api/v1/openapi.json")))
+            .p(H.a(l("footer.openapi"), href: "/api/v1/openapi.json")),
+            .h2(.id("open311"), .text(l("api_guide.open311"))),
+            .p(.text(l("api_guide.open311_lead"))),
+            UI.table(caption: l("api_guide.open311"), columns: [.init(title: l("api_guide.route")), .init(title: l("api_guide.what"))],
+                     rows: [
+                        ("GET /open311/v2/discovery.json", "api_guide.open311_discovery"),
+                        ("GET /open311/v2/services.json", "api_guide.open311_services"),
+                        ("GET /open311/v2/services/{service_code}.json", "api_guide.open311_definition"),
+                        ("POST /open311/v2/requests.json", "api_guide.open311_post"),
+                        ("GET /open311/v2/requests.json?api_key=&service_request_id=&service_code=&start_date=&end_date=&status=",
+                         "api_guide.open311_list"),
+                        ("GET /open311/v2/requests/{id}.json?api_key=", "api_guide.open311_one"),
+                        ("GET /open311/v2/tokens/{token}.json?api_key=", "api_guide.open311_token"),
+                        ("GET /open311/v2/servicerequestupdates.json?api_key=&start_date=&end_date=", "api_guide.open311_updates"),
+                     ].map { [.code(.text($0.0)), .text(l($0.1))] }, captionHidden: true),
+            .h3(.text(l("api_guide.open311_deviations"))),
+            H.ul(H.li(.text(l("api_guide.open311_dev_read"))), H.li(.text(l("api_guide.open311_dev_location"))),
+                 H.li(.text(l("api_guide.open311_dev_files"))), H.li(.text(l("api_guide.open311_dev_title")))))
     }
 
     static func sources(_ layout: Layout) -> String {
