@@ -174,6 +174,19 @@ import VaporTesting
     }
 }
 
+extension Open311Tests {
+    /// Instants in Québec time with their offset, daylight time or not; JSON and XML text escaped.
+    @Test func datesAndTextAreWrittenAsTheSpecReadsThem() {
+        let iso = ISO8601DateFormatter()
+        #expect(Open311.datetime(iso.date(from: "2026-07-08T17:30:05Z")!) == "2026-07-08T13:30:05-04:00")
+        #expect(Open311.datetime(iso.date(from: "2026-12-08T04:05:00Z")!) == "2026-12-07T23:05:00-05:00")
+        let value = Open311Value.object([("t", .string("a \"b\" <c> & d\n\u{01}")), ("n", .null), ("l", .array(item: "x", [.integer(1)]))])
+        #expect(value.json == #"{"t":"a \"b\" <c> & d\n\u0001","n":null,"l":[1]}"#)
+        #expect(value.xml(root: "r").contains("<r><t>a &quot;b&quot; &lt;c&gt; &amp; d\n</t><n/><l><x>1</x></l></r>"))
+        #expect(XMLCheck.wellFormed(value.xml(root: "r")))
+    }
+}
+
 /// Whether a text is well-formed XML (Foundation's parser).
 enum XMLCheck {
     static func wellFormed(_ text: String) -> Bool {

@@ -65,7 +65,6 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(AddRequestStageTargets())
         app.migrations.add(CreateLiaisonTables())
         app.migrations.add(CreateRequestStats { [unowned app] in app.workingDays })
-        app.migrations.add(CreateBacklogIndex())
     }
 
     // working days

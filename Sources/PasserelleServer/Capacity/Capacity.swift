@@ -15,7 +15,9 @@ struct CapacityFigures: Sendable {
 
     var from: CalendarDate
     var to: CalendarDate
+    /// Filed and out per week (its Monday), or per month for a report (`byMonth`).
     var weeks: [(week: CalendarDate, filed: Int, closed: Int)] = []
+    var byMonth = false
     var filed = 0
     var closed = 0
     var onTime = Rate()
@@ -55,20 +57,32 @@ enum Capacity {
         return nil
     }
 
-    /// Sums of one metric over a period, grouped by the given columns (and the value).
-    static func sums(_ metric: RequestStats.Metric, from: CalendarDate, to: CalendarDate, unit: UUID?, by columns: [String],
+    /// The whole months inside a period and the days outside them: a year is read from twelve
+    /// monthly counters rather than 365 daily ones.
+    static func split(from: CalendarDate, to: CalendarDate) -> (days: [(CalendarDate, CalendarDate)], months: (CalendarDate, CalendarDate)?) {
+        let firstWhole = from.day == 1 ? from : RequestStats.month(of: from.adding(days: CalendarDate.daysIn(month: from.month, year: from.year) - from.day + 1))
+        let endOfTo = CalendarDate.daysIn(month: to.month, year: to.year) == to.day
+        let lastWhole = endOfTo ? RequestStats.month(of: to) : RequestStats.month(of: RequestStats.month(of: to).adding(days: -1))
+        guard firstWhole <= lastWhole else { return ([(from, to)], nil) }
+        var days: [(CalendarDate, CalendarDate)] = []
+        if from < firstWhole { days.append((from, firstWhole.adding(days: -1))) }
+        let afterLast = lastWhole.adding(days: CalendarDate.daysIn(month: lastWhole.month, year: lastWhole.year))
+        if afterLast <= to { days.append((afterLast, to)) }
+        return (days, (firstWhole, lastWhole))
+    }
+
+    /// One metric's counters in a range of periods, grouped by the given columns (and the value).
+    static func rows(_ metric: RequestStats.Metric, periods: (CalendarDate, CalendarDate), unit: UUID?, by columns: [String],
                      on db: any Database) async throws -> [(keys: [String: UUID], value: Int, count: Int)] {
         let sql = db as! any SQLDatabase
-        let first = metric.daily ? from : RequestStats.month(of: from)
-        let last = metric.daily ? to : RequestStats.month(of: to)
         var query = sql.select()
         for column in columns { query = query.column(SQLIdentifier(column)) }
         query = query.column(SQLIdentifier("value"))
             .column(SQLAlias(SQLFunction("SUM", args: SQLIdentifier("count")), as: SQLIdentifier("n")))
             .from(RequestStats.schema)
             .where("metric", .equal, SQLBind(metric.rawValue))
-            .where("period", .greaterThanOrEqual, SQLBind(first.iso))
-            .where("period", .lessThanOrEqual, SQLBind(last.iso))
+            .where("period", .greaterThanOrEqual, SQLBind(periods.0.iso))
+            .where("period", .lessThanOrEqual, SQLBind(periods.1.iso))
         if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         for column in columns { query = query.groupBy(SQLIdentifier(column)) }
         query = query.groupBy(SQLIdentifier("value"))
@@ -79,39 +93,55 @@ enum Capacity {
         }
     }
 
-    /// A daily metric summed by week (its Monday).
-    static func weekly(_ metric: RequestStats.Metric, from: CalendarDate, to: CalendarDate, unit: UUID?,
-                       on db: any Database) async throws -> [String: Int] {
+    /// Sums of one metric over a period: a daily metric from its monthly twin for the whole months
+    /// and its days for the rest; a monthly one from the months the period touches.
+    static func sums(_ metric: RequestStats.Metric, from: CalendarDate, to: CalendarDate, unit: UUID?, by columns: [String],
+                     on db: any Database) async throws -> [(keys: [String: UUID], value: Int, count: Int)] {
+        guard metric.daily, let monthly = metric.monthly else {
+            let periods = metric.daily ? (from, to) : (RequestStats.month(of: from), RequestStats.month(of: to))
+            return try await rows(metric, periods: periods, unit: unit, by: columns, on: db)
+        }
+        let (days, months) = split(from: from, to: to)
+        var result = try await months.asyncFlatMap { try await rows(monthly, periods: $0, unit: unit, by: columns, on: db) } ?? []
+        for range in days { result += try await rows(metric, periods: range, unit: unit, by: columns, on: db) }
+        return result
+    }
+
+    /// A daily metric per period: by week (its Monday) from the days, or by month from the twins.
+    static func flow(_ metric: RequestStats.Metric, from: CalendarDate, to: CalendarDate, unit: UUID?, byMonth: Bool,
+                     on db: any Database) async throws -> [String: Int] {
         let sql = db as! any SQLDatabase
+        let stored = byMonth ? (metric.monthly ?? metric) : metric
         var query = sql.select().column(SQLIdentifier("period"))
             .column(SQLAlias(SQLFunction("SUM", args: SQLIdentifier("count")), as: SQLIdentifier("n")))
             .from(RequestStats.schema)
-            .where("metric", .equal, SQLBind(metric.rawValue))
-            .where("period", .greaterThanOrEqual, SQLBind(from.iso))
+            .where("metric", .equal, SQLBind(stored.rawValue))
+            .where("period", .greaterThanOrEqual, SQLBind((byMonth ? RequestStats.month(of: from) : from).iso))
             .where("period", .lessThanOrEqual, SQLBind(to.iso))
         if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         var result: [String: Int] = [:]
         for row in try await query.groupBy(SQLIdentifier("period")).all() {
             guard let day = CalendarDate(iso: try row.decode(column: "period", as: String.self)) else { continue }
-            result[RequestStats.week(of: day).iso, default: 0] += try row.decode(column: "n", as: Int.self)
+            result[(byMonth ? day : RequestStats.week(of: day)).iso, default: 0] += try row.decode(column: "n", as: Int.self)
         }
         return result
     }
 
-    /// Every figure of a period. `backlog` reads the open requests as they are now.
+    /// Every figure of a period. `backlog` reads the pending counters as they are now; `byMonth`
+    /// gives the flow by month (a report) rather than by week (a dashboard).
     static func figures(from: CalendarDate, to: CalendarDate, unit: UUID?, backlog: Bool, today: CalendarDate,
-                        language: Language, on db: any Database) async throws -> CapacityFigures {
+                        language: Language, byMonth: Bool = false, on db: any Database) async throws -> CapacityFigures {
         var figures = CapacityFigures(from: from, to: to)
-        let filed = try await weekly(.filed, from: from, to: to, unit: unit, on: db)
-        let closed = try await weekly(.closed, from: from, to: to, unit: unit, on: db)
-        var week = RequestStats.week(of: from)
-        while week <= to {
-            // The first and last weeks count only the period's days.
-            figures.weeks.append((week, filed[week.iso] ?? 0, closed[week.iso] ?? 0))
-            week = week.adding(days: 7)
+        figures.byMonth = byMonth
+        let filed = try await flow(.filed, from: from, to: to, unit: unit, byMonth: byMonth, on: db)
+        let closed = try await flow(.closed, from: from, to: to, unit: unit, byMonth: byMonth, on: db)
+        var start = byMonth ? RequestStats.month(of: from) : RequestStats.week(of: from)
+        while start <= to {
+            figures.weeks.append((start, filed[start.iso] ?? 0, closed[start.iso] ?? 0))
+            start = byMonth ? start.adding(days: CalendarDate.daysIn(month: start.month, year: start.year)) : start.adding(days: 7)
         }
-        figures.filed = filed.values.reduce(0, +)
-        figures.closed = closed.values.reduce(0, +)
+        figures.filed = try await sums(.filed, from: from, to: to, unit: unit, by: [], on: db).map(\.count).reduce(0, +)
+        figures.closed = try await sums(.closed, from: from, to: to, unit: unit, by: [], on: db).map(\.count).reduce(0, +)
 
         let types = Dictionary(try await RequestTypeModel.query(on: db).all().compactMap { t in t.id.map { ($0, t.name(language)) } },
                                uniquingKeysWith: { a, _ in a })
@@ -157,32 +187,19 @@ enum Capacity {
         return figures
     }
 
-    /// Open requests not yet answered, by age band, read from their partial index.
+    /// Requests awaiting the ministry's answer, by age band: the pending counters of each filing day.
     static func backlog(unit: UUID?, today: CalendarDate, on db: any Database) async throws -> [Int] {
         let sql = db as! any SQLDatabase
-        let limits = bands.map { today.adding(days: -$0).iso }
-        var query: SQLQueryString = """
-            SELECT CASE WHEN filed_on > \(bind: limits[0]) THEN 0 WHEN filed_on > \(bind: limits[1]) THEN 1 \
-            WHEN filed_on > \(bind: limits[2]) THEN 2 ELSE 3 END AS band, COUNT(*) AS n FROM requests \
-            WHERE \(unsafeRaw: RequestQueues.condition) AND status <> 'answered'
-            """
-        if let unit { query.appendInterpolation(unsafeRaw: " AND unit_id = "); query.appendInterpolation(bind: unit) }
-        query.appendInterpolation(unsafeRaw: " GROUP BY band")
+        var query = sql.select().column(SQLIdentifier("period"))
+            .column(SQLAlias(SQLFunction("SUM", args: SQLIdentifier("count")), as: SQLIdentifier("n")))
+            .from(RequestStats.schema).where("metric", .equal, SQLBind(RequestStats.Metric.pending.rawValue))
+        if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         var counts = [0, 0, 0, 0]
-        for row in try await sql.raw(query).all() {
-            counts[try row.decode(column: "band", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+        for row in try await query.groupBy(SQLIdentifier("period")).all() {
+            guard let day = CalendarDate(iso: try row.decode(column: "period", as: String.self)) else { continue }
+            let age = today.dayNumber - day.dayNumber
+            counts[bands.firstIndex { age < $0 } ?? bands.count] += try row.decode(column: "n", as: Int.self)
         }
         return counts
-    }
-}
-
-struct CreateBacklogIndex: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw(SQLQueryString(
-            "CREATE INDEX requests_open_age ON requests (unit_id, status, filed_on) WHERE \(RequestQueues.condition)")).run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP INDEX requests_open_age").run()
     }
 }

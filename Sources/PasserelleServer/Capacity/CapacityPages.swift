@@ -69,9 +69,9 @@ struct CapacityPages: Sendable {
         let language = req.localizer.language
         let unit = try scope.unit?.requireID()
         let current = try await Capacity.figures(from: scope.from, to: scope.to, unit: unit, backlog: false, today: today,
-                                                 language: language, on: req.db)
+                                                 language: language, byMonth: true, on: req.db)
         let previous = try await Capacity.figures(from: before.0, to: before.1, unit: unit, backlog: false, today: today,
-                                                  language: language, on: req.db)
+                                                  language: language, byMonth: true, on: req.db)
         return CapacityViews.report(Layout(req), scope: scope, current: current, previous: previous)
             .page(status: scope.errors.isEmpty ? .ok : .unprocessableEntity)
     }

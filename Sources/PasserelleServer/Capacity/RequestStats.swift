@@ -9,7 +9,10 @@ import Vapor
 /// unit, type, person (agents' on-time answers only), metric and value:
 ///
 /// - `filed`, `closed` (a request left the ministry's hands: closed, transferred or merged),
-///   `answered` (value 1 on time, 0 late), by day;
+///   `answered` (value 1 on time, 0 late), by day, each with a monthly twin (`filed_m`…) so that a
+///   year is read from its months;
+/// - `pending` (added to when a request awaits the ministry's answer, taken from when it stops), by
+///   its filing day: the backlog by age is read from it;
 /// - `answer_days` and `close_days` (value: working days since filing, capped), `rating` (1–5) and
 ///   `agent_answered` (per person, value 1 on time, 0 late), by month (its first day): medians are
 ///   read from these exact histograms.
@@ -21,8 +24,24 @@ enum RequestStats {
 
     enum Metric: String, CaseIterable, Sendable {
         case filed, closed, answered, answerDays = "answer_days", closeDays = "close_days", rating, agentAnswered = "agent_answered"
+        case filedMonthly = "filed_m", closedMonthly = "closed_m", answeredMonthly = "answered_m", pending
 
-        var daily: Bool { self == .filed || self == .closed || self == .answered }
+        var daily: Bool { self == .filed || self == .closed || self == .answered || self == .pending }
+
+        /// The monthly twin of a daily metric.
+        var monthly: Metric? {
+            switch self {
+            case .filed: .filedMonthly
+            case .closed: .closedMonthly
+            case .answered: .answeredMonthly
+            default: nil
+            }
+        }
+    }
+
+    /// Awaiting the ministry's answer: what the backlog counts.
+    static func isPending(_ status: RequestStatus) -> Bool {
+        !status.isFinal && status != .answered
     }
 
     struct Key: Hashable, Sendable {
@@ -47,8 +66,16 @@ enum RequestStats {
 
     /// Counts one event in the change that causes it (in a group-commit batch, summed in memory
     /// and written at the commit).
-    static func count(_ key: Key, on db: any Database) async throws {
-        try await Writes.add(into: schema, key: keyColumns, values: values(key), identity: identity(key), count: "count", by: 1, on: db)
+    static func count(_ key: Key, by delta: Int = 1, on db: any Database) async throws {
+        for key in withTwin(key) {
+            try await Writes.add(into: schema, key: keyColumns, values: values(key), identity: identity(key), count: "count", by: delta, on: db)
+        }
+    }
+
+    /// The key and, for a daily metric, its monthly twin.
+    static func withTwin(_ key: Key) -> [Key] {
+        guard let monthly = key.metric.monthly, let day = CalendarDate(iso: key.period) else { return [key] }
+        return [key, Key(period: month(of: day).iso, unit: key.unit, type: key.type, person: key.person, metric: monthly, value: key.value)]
     }
 
     static func values(_ key: Key) -> [any SQLExpression] {
@@ -61,9 +88,15 @@ enum RequestStats {
 
     /// The counters of a request's move: a first answer (on time or late, its service days, its
     /// agent), a departure (closed, transferred, merged).
-    static func moved(_ model: RequestModel, to status: RequestStatus, clock: ServiceClock, steps: [RequestStepModel],
-                      expectedOn: String, today: CalendarDate, days: WorkingDays, on db: any Database) async throws {
+    static func moved(_ model: RequestModel, from before: RequestStatus, unit unitBefore: UUID, to status: RequestStatus,
+                      clock: ServiceClock, steps: [RequestStepModel], expectedOn: String, today: CalendarDate, days: WorkingDays,
+                      on db: any Database) async throws {
         let unit = model.$unit.id, type = model.$type.id
+        let filedOn = CalendarDate(iso: model.filedOn) ?? today
+        if isPending(before) != isPending(status) || (isPending(status) && unitBefore != unit) {
+            if isPending(before) { try await count(key(.pending, on: filedOn, unit: unitBefore, type: type), by: -1, on: db) }
+            if isPending(status) { try await count(key(.pending, on: filedOn, unit: unit, type: type), on: db) }
+        }
         if status == .answered, steps.filter({ $0.status == .answered }).count == 1 {
             let onTime = today <= (CalendarDate(iso: expectedOn) ?? today) ? 1 : 0
             try await count(key(.answered, value: onTime, on: today, unit: unit, type: type), on: db)
@@ -94,8 +127,10 @@ enum RequestStats {
 
     /// Writes counters summed elsewhere (the demo's million requests), adding to what is there.
     static func add(_ counts: [Key: Int], on db: any Database) async throws {
-        try await WriteBatch.upsert(counts.map { WriteBatch.Sum(table: schema, key: keyColumns, values: values($0.key), column: "count",
-                                                                delta: $0.value) },
+        var all: [Key: Int] = [:]
+        for (key, n) in counts { for k in withTwin(key) { all[k, default: 0] += n } }
+        try await WriteBatch.upsert(all.map { WriteBatch.Sum(table: schema, key: keyColumns, values: values($0.key), column: "count",
+                                                             delta: $0.value) },
                                     on: db as! any SQLDatabase)
     }
 }
@@ -109,7 +144,7 @@ extension RequestStats {
         var counts: [Key: Int] = [:]
         var last: UUID?
         while true {
-            var page = sql.select().columns("id", "unit_id", "type_id", "assignee_id", "filed_on", "expected_on", "rating")
+            var page = sql.select().columns("id", "unit_id", "type_id", "assignee_id", "filed_on", "expected_on", "rating", "status")
                 .from(RequestModel.schema).orderBy("id").limit(1_000)
             if let last { page = page.where("id", .greaterThan, SQLBind(last)) }
             let requests = try await page.all()
@@ -130,6 +165,9 @@ extension RequestStats {
                 guard let filed = CalendarDate(iso: try row.decode(column: "filed_on", as: String.self)) else { continue }
                 let expected = CalendarDate(iso: try row.decode(column: "expected_on", as: String.self)) ?? filed
                 counts[key(.filed, on: filed, unit: unit, type: type), default: 0] += 1
+                if let status = RequestStatus(rawValue: try row.decode(column: "status", as: String.self)), isPending(status) {
+                    counts[key(.pending, on: filed, unit: unit, type: type), default: 0] += 1
+                }
                 var answered = false
                 var closedOn: CalendarDate?
                 for step in steps[id] ?? [] {

@@ -49,9 +49,7 @@ struct MeetingPages: Sendable {
     }
 
     static func instant(_ day: CalendarDate, hour: Int, minute: Int) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
+        Open311.québec.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
     }
 
     /// The organisations of a region (its municipalities and MRC).

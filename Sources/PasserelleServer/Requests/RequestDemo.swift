@@ -131,6 +131,9 @@ struct RequestDemoGenerator: DemoGenerator {
                     steps.append([UUID(), id, RequestStatus.received.rawValue, "file", filed.iso, now])
                     let unitID = try unit.requireID(), typeID = try type.requireID()
                     stats[RequestStats.key(.filed, on: filed, unit: unitID, type: typeID), default: 0] += 1
+                    if RequestStats.isPending(status) {
+                        stats[RequestStats.key(.pending, on: filed, unit: unitID, type: typeID), default: 0] += 1
+                    }
                     if status != .received {
                         let later = min(today, days.adding(Int.random(in: 1...20, using: &generator), to: filed))
                         steps.append([UUID(), id, status.rawValue, "demo", later.iso, now])

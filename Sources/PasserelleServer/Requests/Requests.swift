@@ -163,6 +163,7 @@ enum Requests {
         try await Writes.insert(into: RequestStepModel.schema, columns: Self.stepColumns,
                                 values: stepValues(id, .received, event: "file", on: today, person: user.personID), on: db)
         try await RequestStats.count(RequestStats.key(.filed, on: today, unit: model.$unit.id, type: model.$type.id), on: db)
+        try await RequestStats.count(RequestStats.key(.pending, on: today, unit: model.$unit.id, type: model.$type.id), on: db)
         // A new request has no follower yet: its requester is the first.
         try await Writes.insert(into: RequestFollowerModel.schema, columns: ["id", "request_id", "person_id", "created_at"],
                                 values: [SQLBind(UUID()), SQLBind(id), SQLBind(user.personID), SQLBind(now)], on: db)
@@ -234,6 +235,7 @@ enum Requests {
         case .failure(let refusal): throw Refusal.transition(refusal)
         }
         let before = model.status
+        let unitBefore = model.$unit.id
         // Taken with its version: a concurrent change in between makes this one affect no row.
         let sql = db as! any SQLDatabase
         var update = sql.update(RequestModel.schema)
@@ -281,7 +283,7 @@ enum Requests {
                 .where("id", .equal, SQLBind(try model.requireID())).run()
             model.expectedOn = expected
         }
-        try await RequestStats.moved(model, to: next, clock: serviceClock, steps: steps, expectedOn: model.expectedOn, today: today,
+        try await RequestStats.moved(model, from: before, unit: unitBefore, to: next, clock: serviceClock, steps: steps, expectedOn: model.expectedOn, today: today,
                                      days: request.application.workingDays, on: db)
         if let note, !note.isEmpty {
             try await addMessage(model, kind: "message", body: note, request: request, on: db, notify: false)

@@ -96,7 +96,7 @@ enum CapacityViews {
 
     /// The figures as sections: charts with their tables.
     static func sections(_ l: Localizer, _ f: CapacityFigures, idPrefix: String) -> BodyNode {
-        let weekLabels = f.weeks.map { String($0.week.iso.suffix(5)) }
+        let weekLabels = f.weeks.map { f.byMonth ? String($0.week.iso.prefix(7)) : String($0.week.iso.suffix(5)) }
         return .group(
             UI.summaryList([
                 (l("capacity.filed_total"), .text(l.format.integer(f.filed))),
@@ -107,7 +107,7 @@ enum CapacityViews {
                 (l("capacity.satisfaction"), .text(f.ratingAverage.map { l("capacity.rating_average", ["average": l.format.decimal($0, places: 1),
                                                                                                         "count": l.format.integer(f.ratingCount)]) } ?? "—")),
             ]),
-            .h2(.text(l("capacity.flow"))),
+            .h2(.text(l(f.byMonth ? "capacity.flow_month" : "capacity.flow"))),
             .element(named: "figure", nodes: [
                 Charts.bars(id: "\(idPrefix)flux", title: l("capacity.flow"), categories: weekLabels, series: [
                     .init(label: l("capacity.filed"), cssClass: "chart__bar", values: f.weeks.map(\.filed)),
@@ -115,9 +115,11 @@ enum CapacityViews {
                 ]),
                 .element(named: "figcaption", nodes: [.text(l("capacity.flow_caption"))]),
             ]),
-            UI.table(caption: l("capacity.flow"), columns: [.init(title: l("capacity.week")), .init(title: l("capacity.filed"), numeric: true),
+            UI.table(caption: l("capacity.flow"), columns: [.init(title: l(f.byMonth ? "capacity.month" : "capacity.week")),
+                                                           .init(title: l("capacity.filed"), numeric: true),
                                                            .init(title: l("capacity.closed"), numeric: true)],
-                     rows: f.weeks.map { [.text(l.format.date($0.week)), .text(l.format.integer($0.filed)), .text(l.format.integer($0.closed))] }),
+                     rows: f.weeks.map { [.text(f.byMonth ? MeetingViews.monthName(l, $0.week.year, $0.week.month) : l.format.date($0.week)),
+                                          .text(l.format.integer($0.filed)), .text(l.format.integer($0.closed))] }),
             .unwrap(f.backlog) { backlog in
                 .group(
                     .h2(.text(l("capacity.backlog"))),
