@@ -57,6 +57,18 @@ enum Capacity {
         return nil
     }
 
+    /// Names by id, read with SQL (Fluent's decoding of hundreds of people cost more than the figures).
+    static func names(_ table: String, column: String, where filter: (String, String)? = nil, ids: [UUID]? = nil,
+                      on db: any Database) async throws -> [UUID: String] {
+        var query = (db as! any SQLDatabase).select().column("id").column(SQLAlias(SQLIdentifier(column), as: SQLIdentifier("label")))
+            .from(table)
+        if let filter { query = query.where(SQLIdentifier(filter.0), .equal, SQLBind(filter.1)) }
+        if let ids { query = query.where("id", .in, SQLBind.group(ids)) }
+        var result: [UUID: String] = [:]
+        for row in try await query.all() { result[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "label", as: String.self) }
+        return result
+    }
+
     /// The whole months inside a period and the days outside them: a year is read from twelve
     /// monthly counters rather than 365 daily ones.
     static func split(from: CalendarDate, to: CalendarDate) -> (days: [(CalendarDate, CalendarDate)], months: (CalendarDate, CalendarDate)?) {
@@ -143,10 +155,8 @@ enum Capacity {
         figures.filed = try await sums(.filed, from: from, to: to, unit: unit, by: [], on: db).map(\.count).reduce(0, +)
         figures.closed = try await sums(.closed, from: from, to: to, unit: unit, by: [], on: db).map(\.count).reduce(0, +)
 
-        let types = Dictionary(try await RequestTypeModel.query(on: db).all().compactMap { t in t.id.map { ($0, t.name(language)) } },
-                               uniquingKeysWith: { a, _ in a })
-        let units = Dictionary(try await OrganisationModel.query(on: db).filter(\.$kind == .ministryUnit).all()
-            .compactMap { u in u.id.map { ($0, u.name) } }, uniquingKeysWith: { a, _ in a })
+        let types = try await names(RequestTypeModel.schema, column: language == .enCA ? "name_en" : "name_fr", on: db)
+        let units = try await names(OrganisationModel.schema, column: "name", where: ("kind", OrganisationKind.ministryUnit.rawValue), on: db)
         var byType: [UUID: CapacityFigures.Rate] = [:], byUnit: [UUID: CapacityFigures.Rate] = [:]
         for row in try await sums(.answered, from: from, to: to, unit: unit, by: ["type_id", "unit_id"], on: db) {
             for target in [0, 1] {
@@ -170,10 +180,11 @@ enum Capacity {
         }
         let shown = byAgent.filter { $0.value.total >= minimumVolume }
         figures.agentsBelowMinimum = byAgent.count - shown.count
-        let people = Dictionary(try await PersonModel.query(on: db).filter(\.$id ~~ Set(shown.keys)).all()
-            .compactMap { p in p.id.map { ($0, p.displayName) } }, uniquingKeysWith: { a, _ in a })
-        figures.byAgent = shown.map { (people[$0.key] ?? "—", $0.value) }
-            .sorted { $0.name.folding(options: .diacriticInsensitive, locale: nil) < $1.name.folding(options: .diacriticInsensitive, locale: nil) }
+        let people = shown.isEmpty ? [:] : try await names(PersonModel.schema, column: "display_name", ids: Array(shown.keys), on: db)
+        // Alphabetical, accents aside: each name folded once, not at each comparison.
+        figures.byAgent = shown.map { (name: people[$0.key] ?? "—", rate: $0.value) }
+            .map { ($0, $0.name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)) }
+            .sorted { $0.1 < $1.1 }.map(\.0)
 
         func histogram(_ metric: RequestStats.Metric) async throws -> [Int: Int] {
             var result: [Int: Int] = [:]

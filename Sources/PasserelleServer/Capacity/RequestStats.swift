@@ -113,6 +113,16 @@ enum RequestStats {
     }
 
     static func create(on database: any Database) async throws {
+        if DatabaseDialect(database) == .sqlite {
+            // Rows kept in key order (no rowid): a period's counters are read in one pass over
+            // neighbouring pages, with no lookup from an index into the table.
+            try await (database as! any SQLDatabase).raw("""
+                CREATE TABLE request_stats (period TEXT NOT NULL, unit_id BLOB NOT NULL, type_id BLOB NOT NULL,
+                person_id BLOB NOT NULL, metric TEXT NOT NULL, value INTEGER NOT NULL, count INTEGER NOT NULL,
+                PRIMARY KEY (metric, period, unit_id, type_id, person_id, value)) WITHOUT ROWID
+                """).run()
+            return
+        }
         try await database.schema(schema)
             .field("period", .string, .required)
             .field("unit_id", .uuid, .required)

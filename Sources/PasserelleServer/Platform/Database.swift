@@ -24,6 +24,10 @@ enum DatabaseDialect: Sendable {
         "PRAGMA busy_timeout = \(milliseconds)",
         // Savepoints (one per change in a group commit) keep their journal in memory, not in a file.
         "PRAGMA temp_store = MEMORY",
+        // 64 MiB of pages kept per connection (SQLite's default is 2 MiB), and the file read through
+        // a memory map rather than a copy per page read: a million requests' indexes stay at hand.
+        "PRAGMA cache_size = -65536",
+        "PRAGMA mmap_size = 2147418112",
         // No checkpoint inside a commit (its fsync would hold the writer): `startSQLiteCheckpoints`
         // runs them in the background.
         "PRAGMA wal_autocheckpoint = 0",

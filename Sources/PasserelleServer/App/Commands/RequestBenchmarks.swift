@@ -124,6 +124,14 @@ extension Benchmarks {
             samples.append(ContinuousClock.now - start)
             guard response.status == .ok else { throw Abort(.internalServerError, reason: "\(path) answered \(response.status)") }
         }
+        // BENCH_PER_PATH=1: each path's own p50 and p99 too (on standard error), to see which one costs.
+        if ProcessInfo.processInfo.environment["BENCH_PER_PATH"] != nil, paths.count > 1 {
+            for (index, path) in paths.enumerated() {
+                let own = stride(from: index, to: samples.count, by: paths.count).map { samples[$0] }.sorted()
+                guard !own.isEmpty else { continue }
+                FileHandle.standardError.write(Data("\(name) \(path.prefix(60)): p50 \(own[own.count / 2]) p99 \(own[min(own.count - 1, own.count * 99 / 100)])\n".utf8))
+            }
+        }
         return result(name, samples)
     }
 
