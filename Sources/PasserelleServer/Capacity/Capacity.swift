@@ -90,7 +90,7 @@ enum Capacity {
         var query = sql.select()
         for column in columns { query = query.column(SQLIdentifier(column)) }
         query = query.column(SQLIdentifier("value"))
-            .column(SQLAlias(SQLFunction("SUM", args: SQLIdentifier("count")), as: SQLIdentifier("n")))
+            .column(SQLAlias(SQLRaw("CAST(SUM(count) AS BIGINT)"), as: SQLIdentifier("n")))
             .from(RequestStats.schema)
             .where("metric", .equal, SQLBind(metric.rawValue))
             .where("period", .greaterThanOrEqual, SQLBind(periods.0.iso))
@@ -125,7 +125,7 @@ enum Capacity {
         let sql = db as! any SQLDatabase
         let stored = byMonth ? (metric.monthly ?? metric) : metric
         var query = sql.select().column(SQLIdentifier("period"))
-            .column(SQLAlias(SQLFunction("SUM", args: SQLIdentifier("count")), as: SQLIdentifier("n")))
+            .column(SQLAlias(SQLRaw("CAST(SUM(count) AS BIGINT)"), as: SQLIdentifier("n")))
             .from(RequestStats.schema)
             .where("metric", .equal, SQLBind(stored.rawValue))
             .where("period", .greaterThanOrEqual, SQLBind((byMonth ? RequestStats.month(of: from) : from).iso))
@@ -202,7 +202,7 @@ enum Capacity {
     static func backlog(unit: UUID?, today: CalendarDate, on db: any Database) async throws -> [Int] {
         let sql = db as! any SQLDatabase
         var query = sql.select().column(SQLIdentifier("period"))
-            .column(SQLAlias(SQLFunction("SUM", args: SQLIdentifier("count")), as: SQLIdentifier("n")))
+            .column(SQLAlias(SQLRaw("CAST(SUM(count) AS BIGINT)"), as: SQLIdentifier("n")))
             .from(RequestStats.schema).where("metric", .equal, SQLBind(RequestStats.Metric.pending.rawValue))
         if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         var counts = [0, 0, 0, 0]
