@@ -254,6 +254,20 @@ struct Open311: Sendable {
         req.accessActor.isMinistry ? nil : req.currentUser?.tokenOrganisationID
     }
 
+    /// `start_date` and `end_date` (by default the `back` seconds to now), refused when unreadable or reversed.
+    static func range(_ req: Request, back: TimeInterval) throws -> (Date, Date) {
+        let l = req.localizer
+        let now = Date()
+        var dates = (start: now.addingTimeInterval(-back), end: now)
+        for name in ["start_date", "end_date"] {
+            guard let text = req.query[String.self, at: name] else { continue }
+            guard let date = parseDate(text) else { throw Failure(status: .badRequest, description: l("open311.error.date", ["name": name])) }
+            if name == "start_date" { dates.start = date } else { dates.end = date }
+        }
+        guard dates.start <= dates.end else { throw Failure(status: .badRequest, description: l("open311.error.range")) }
+        return dates
+    }
+
     /// `GET requests`: by ids, or by service codes, dates (90 days back by default) and status;
     /// newest first; at most 1,000 (the spec's default).
     func list(_ req: Request) async throws -> Open311Value {
@@ -270,17 +284,7 @@ struct Open311: Sendable {
             }, limit: 100)
             return .array(item: "request", rows.map { Self.value($0, l) })
         }
-        let now = Date()
-        var start = now.addingTimeInterval(-90 * 86_400), end = now
-        if let text = req.query[String.self, at: "start_date"] {
-            guard let date = Self.parseDate(text) else { throw Failure(status: .badRequest, description: l("open311.error.date", ["name": "start_date"])) }
-            start = date
-        }
-        if let text = req.query[String.self, at: "end_date"] {
-            guard let date = Self.parseDate(text) else { throw Failure(status: .badRequest, description: l("open311.error.date", ["name": "end_date"])) }
-            end = date
-        }
-        guard start <= end else { throw Failure(status: .badRequest, description: l("open311.error.range")) }
+        let (start, end) = try Self.range(req, back: 90 * 86_400)
         let status = req.query[String.self, at: "status"]
         guard status == nil || status == "open" || status == "closed" else {
             throw Failure(status: .badRequest, description: l("open311.error.status"))
@@ -337,16 +341,7 @@ struct Open311: Sendable {
     func updates(_ req: Request) async throws -> Open311Value {
         let l = req.localizer
         let now = Date()
-        var start = now.addingTimeInterval(-86_400), end = now
-        if let text = req.query[String.self, at: "start_date"] {
-            guard let date = Self.parseDate(text) else { throw Failure(status: .badRequest, description: l("open311.error.date", ["name": "start_date"])) }
-            start = date
-        }
-        if let text = req.query[String.self, at: "end_date"] {
-            guard let date = Self.parseDate(text) else { throw Failure(status: .badRequest, description: l("open311.error.date", ["name": "end_date"])) }
-            end = date
-        }
-        guard start <= end else { throw Failure(status: .badRequest, description: l("open311.error.range")) }
+        let (start, end) = try Self.range(req, back: 86_400)
         let sql = req.db as! any SQLDatabase
         var query = sql.select()
             .column(SQLColumn("id", table: "s")).column(SQLColumn("status", table: "s")).column(SQLColumn("created_at", table: "s"))
