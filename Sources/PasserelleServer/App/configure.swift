@@ -65,6 +65,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(AddRequestStageTargets())
         app.migrations.add(CreateLiaisonTables())
         app.migrations.add(CreateRequestStats { [unowned app] in app.workingDays })
+        app.migrations.add(CreateGrantTables())
+        app.migrations.add(LoadGrantPrograms())
     }
 
     // working days

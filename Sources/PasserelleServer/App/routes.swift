@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     PartnerPages().register(app)
     Open311().register(app)
     CapacityPages().register(app)
+    GrantPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

@@ -320,9 +320,14 @@ struct RequestPages: Sendable {
 
     /// The answers an HTML form carries for the type's fields, and the files of its file fields.
     static func answers(_ req: Request, type: RequestTypeModel?) -> (answers: [String: [String]], files: [(String, File)]) {
+        answers(req, fields: type?.fields ?? [])
+    }
+
+    /// The answers an HTML form carries for these fields (a request type's, a grant program's).
+    static func answers(_ req: Request, fields: [RequestField]) -> (answers: [String: [String]], files: [(String, File)]) {
         var answers: [String: [String]] = [:]
         var files: [(String, File)] = []
-        for field in type?.fields ?? [] {
+        for field in fields {
             let name = inputName(field)
             switch field.kind {
             case .multiple:

@@ -29,6 +29,13 @@ struct Layout {
         self.searchQuery = readsQuery ? QueryParameters(query)["q"] ?? "" : ""
     }
 
+    /// The page in a language of its own (a letter in its addressee's language).
+    init(_ request: Request, language: PasserelleCore.Language) {
+        self.l = Localizer(language)
+        self.path = request.url.path
+        self.query = nil
+    }
+
     /// The same page in the other language.
     var toggleURL: String {
         let kept = (query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }

@@ -1,0 +1,403 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// The SGAF's JSON API under `/api/v1`: what the pages do, a system can do. Amounts are integer
+/// cents; keys are French like the rest of the API.
+struct GrantAPI: Sendable {
+    func register(_ api: any RoutesBuilder, read: RoutePolicy, update: RoutePolicy) {
+        api.get("programmes", use: programs).policy(.open)
+        api.get("programmes", ":programme", use: program).policy(.open)
+        api.get("appels", ":appel", use: call).policy(.open)
+        api.get("appels", ":appel", "classement", use: ranking).policy(.ministry(.read))
+        api.post("organisations", ":code", "demandes-aide", use: create).policy(.organisation(.create, .grants))
+        api.get("demandes-aide", use: list).policy(.signedIn)
+        api.get("demandes-aide", ":numero", use: show).policy(read)
+        api.post("demandes-aide", ":numero", "depot", use: submit).policy(update)
+        api.post("demandes-aide", ":numero", "evaluateurs", use: assign).policy(.ministry(.update, .grants))
+        api.post("demandes-aide", ":numero", "evaluation", use: score).policy(.ministry(.update, .grants))
+        api.post("demandes-aide", ":numero", "decision", use: decide).policy(.ministry(.update, .grants))
+        api.post("demandes-aide", ":numero", "approbation", use: approve).policy(.ministry(.update, .grants))
+    }
+
+    struct ProgramDTO: Content {
+        let code: String
+        let nom: String
+        let objectifs: String
+        let regles: String
+        let mesure: String?
+        let attribution: String
+        let taux_points_base: Int
+        let plafond_cents: Int64
+        let cumul_points_base: Int?
+        let admissibles: [String]
+        let regions: [String]
+        let depenses_minimales_cents: Int64
+        let documents: [DocumentDTO]
+        let grille: [CriterionDTO]
+        let champs: [RequestField]
+        let processus: GrantWorkflow
+
+        struct DocumentDTO: Content { let code: String; let nom: String }
+        struct CriterionDTO: Content { let code: String; let nom: String; let poids: Int; let note_max: Int }
+
+        init(_ p: GrantProgramModel, _ language: Language) {
+            code = p.code
+            nom = p.name(language)
+            objectifs = p.objectives(language)
+            regles = p.rules(language)
+            mesure = p.measure
+            attribution = p.allocation.rawValue
+            taux_points_base = p.terms.rateBasisPoints
+            plafond_cents = p.terms.ceilingCents
+            cumul_points_base = p.terms.stackingLimitBasisPoints
+            admissibles = p.eligibility.kinds.map(\.rawValue)
+            regions = p.eligibility.regions
+            depenses_minimales_cents = p.eligibility.minimumCostsCents
+            documents = p.eligibility.documents.map { DocumentDTO(code: $0.code, nom: $0.name(language)) }
+            grille = p.grid.criteria.map { CriterionDTO(code: $0.code, nom: $0.name(language), poids: $0.weight, note_max: $0.maxScore) }
+            champs = p.fields
+            processus = p.workflow
+        }
+    }
+
+    struct CallDTO: Content {
+        let code: String
+        let programme: String
+        let titre: String
+        let ouverture: Date
+        let fermeture: Date
+        let ouvert: Bool
+        let exercice: String
+    }
+
+    struct ApplicationDTO: Content {
+        struct Failure: Content { let regle: String; let motif: String }
+        let numero: String
+        let programme: String
+        let appel: String?
+        let organisation: String
+        let titre: String
+        let resume: String
+        let phase: String
+        let phase_nom: String
+        let reponses: [String: [String]]
+        let depenses_admissibles_cents: Int64
+        let montant_demande_cents: Int64
+        let budget: GrantBudget
+        let admissibilite: [Failure]
+        let note: String?
+        let deposee_le: Date?
+        let par_mandataire: Bool
+        let langue: String
+        let version: Int
+
+        init(_ a: GrantApplicationModel, callCode: String?, l: Localizer) {
+            numero = a.number
+            programme = a.program.code
+            appel = callCode
+            organisation = a.organisation.code
+            titre = a.title
+            resume = a.summary
+            phase = a.phase
+            phase_nom = a.program.workflow.phase(a.phase)?.name(l.language) ?? a.phase
+            reponses = a.answers
+            depenses_admissibles_cents = a.eligibleCents
+            montant_demande_cents = a.requestedCents
+            budget = a.budget
+            admissibilite = a.screening.map { Failure(regle: $0.rule, motif: l($0.key, GrantViews.localized(l, $0.arguments))) }
+            note = a.score.map(Grants.formatScore)
+            deposee_le = a.submittedAt
+            par_mandataire = a.viaMandate
+            langue = a.language
+            version = a.version
+        }
+    }
+
+    struct LineInput: Content {
+        let libelle: String
+        let montant_cents: Int64
+        let `public`: Bool?
+    }
+
+    struct DocumentInput: Content {
+        let exigence: String
+        let nom: String
+        let contenu_base64: String
+    }
+
+    struct ApplicationInput: Content {
+        var appel: String?
+        var programme: String?
+        var titre: String?
+        var resume: String?
+        var reponses: [String: RequestPages.AnswerValue]?
+        var couts: [LineInput]?
+        var financements: [LineInput]?
+        var montant_demande_cents: Int64?
+        var co_demandeurs: [String]?
+        var documents: [DocumentInput]?
+        /// Submit at once (a draft otherwise).
+        var deposer: Bool?
+    }
+
+    static func problem(_ refusal: Grants.Refusal) -> Problem {
+        switch refusal {
+        case .stale(let current): Problem(.conflict, code: "stale", key: "grants.error.stale", arguments: ["version": String(current)])
+        case .transition: Problem(.conflict, code: "transition_refused", key: "grants.error.transition")
+        case .notAParty, .notAnEvaluator: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
+        case .callClosed: Problem(.unprocessableEntity, code: "call_closed", key: "grants.error.call_closed")
+        case .overdraw(let remaining, let asked):
+            Problem(.conflict, code: "envelope_overdrawn", key: "grants.error.overdraw.api",
+                    arguments: ["remaining": String(remaining), "asked": String(asked)])
+        case .amountAboveRequested(let requested):
+            Problem(.unprocessableEntity, code: "invalid_amount", key: "grants.error.above_requested.api", arguments: ["requested": String(requested)])
+        case .amountAboveCeiling(let ceiling):
+            Problem(.unprocessableEntity, code: "invalid_amount", key: "grants.error.above_ceiling.api", arguments: ["ceiling": String(ceiling)])
+        case .amountNotPositive: Problem(.unprocessableEntity, code: "invalid_amount", key: "grants.error.amount")
+        case .reasonsRequired: Problem(.unprocessableEntity, code: "reasons_required", key: "grants.error.reasons")
+        case .sameApprover: Problem(.unprocessableEntity, code: "same_approver", key: "grants.error.same_approver")
+        case .limitTooLow(let limit): Problem(.forbidden, code: "spending_limit", key: "grants.error.limit.api", arguments: ["limit": String(limit)])
+        case .conflict: Problem(.unprocessableEntity, code: "conflict_of_interest", key: "grants.error.conflict")
+        case .noEnvelope: Problem(.unprocessableEntity, code: "no_envelope", key: "grants.error.no_envelope")
+        }
+    }
+
+    func dto(_ req: Request, _ model: GrantApplicationModel) async throws -> ApplicationDTO {
+        let call = try await model.$call.get(on: req.db)
+        return ApplicationDTO(model, callCode: call?.code, l: req.localizer)
+    }
+
+    @Sendable func programs(_ req: Request) async throws -> Response {
+        let programs = try await GrantProgramModel.query(on: req.db).filter(\.$active == true).sort(\.$code).all()
+        return try IdentityAPI.json(programs.map { ProgramDTO($0, req.localizer.language) })
+    }
+
+    @Sendable func program(_ req: Request) async throws -> Response {
+        try IdentityAPI.json(ProgramDTO(try await GrantPages.program(req), req.localizer.language))
+    }
+
+    @Sendable func call(_ req: Request) async throws -> Response {
+        let call = try await GrantPages.call(req)
+        return try IdentityAPI.json(CallDTO(code: call.code, programme: call.program.code, titre: call.title(req.localizer.language),
+                                            ouverture: call.opensAt, fermeture: call.closesAt, ouvert: call.isOpen(at: req.application.now),
+                                            exercice: call.envelope.fiscalYear))
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let organisation = try req.requireOrganisation()
+        let input: ApplicationInput
+        do { input = try req.content.decode(ApplicationInput.self) } catch {
+            throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
+        }
+        let program: GrantProgramModel
+        var call: GrantCallModel?
+        if let code = input.appel {
+            call = try await GrantPages.call(req, code: code)
+            program = call!.program
+        } else if let code = input.programme, let found = try await GrantProgramModel.query(on: req.db).filter(\.$code == code).first(),
+                  found.allocation == .continuous {
+            program = found
+        } else {
+            throw Problem.invalidParameter("appel", key: "grants.error.call")
+        }
+        var fields: [Problem.Field] = []
+        var parties: [OrganisationModel] = []
+        for code in input.co_demandeurs ?? [] {
+            if let found = try await MeetingPages.organisation(code, on: req.db), found.id != organisation.id { parties.append(found) }
+            else { fields.append(Problem.Field(name: "co_demandeurs", key: "grants.error.co_applicant", arguments: ["name": code])) }
+        }
+        let answers = (input.reponses ?? [:]).mapValues(\.values)
+        let costs = (input.couts ?? []).map { ($0.libelle, MoneyInput.plain($0.montant_cents)) }
+        let funding = (input.financements ?? []).map { ($0.libelle, MoneyInput.plain($0.montant_cents), $0.public ?? false) }
+        let (draft, problems) = Grants.check(title: input.titre ?? "", summary: input.resume ?? "", answers: answers, costs: costs,
+                                             funding: funding, requested: input.montant_demande_cents.map(MoneyInput.plain) ?? "",
+                                             program: program, coApplicants: parties)
+        let names = ["title": "titre", "summary": "resume", "requested": "montant_demande_cents"]
+        fields += problems.map { p in
+            let name = names[p.field] ?? (p.field.hasPrefix("cout_") ? "couts" : p.field.hasPrefix("financement_") ? "financements"
+                : p.field.hasPrefix("champ_") ? "reponses." + p.field.dropFirst(6) : p.field)
+            return Problem.Field(name: name, key: p.key, arguments: p.arguments)
+        }
+        // Documents: decoded and checked by content before anything is written.
+        var files: [(String, File, FileKind)] = []
+        let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
+        let required = Set(program.eligibility.documents.map(\.code))
+        for (index, document) in (input.documents ?? []).enumerated() {
+            guard required.contains(document.exigence), let data = Data(base64Encoded: document.contenu_base64) else {
+                fields.append(Problem.Field(name: "documents[\(index)]", key: "grants.error.document_input", arguments: [:]))
+                continue
+            }
+            let file = File(data: ByteBuffer(data: data), filename: document.nom)
+            switch Attachments.check([file], maxBytes: maxBytes) {
+            case .success(let checked): files += checked.map { (document.exigence, $0.0, $0.1) }
+            case .failure:
+                fields.append(Problem.Field(name: "documents[\(index)]", key: "grants.error.document_file", arguments: ["name": document.nom]))
+            }
+        }
+        if let call, req.application.now >= call.closesAt {
+            throw Problem(.unprocessableEntity, code: "call_closed", key: "grants.error.call_closed")
+        }
+        guard fields.isEmpty, let draft else {
+            throw Problem(.unprocessableEntity, code: "invalid_application", key: "grants.error.summary_api",
+                          fields: fields.map { f in Problem.Field(name: f.name, key: f.key, arguments: f.arguments) })
+        }
+        var blobs: [(requirement: String, blob: Attachments.Blob)] = []
+        for (code, file, kind) in files { blobs.append((code, try await Attachments.save(file, kind: kind, app: req.application))) }
+        let stored = blobs
+        let found = call
+        let model = try await req.write { db in
+            let model = try await Grants.createDraft(draft, program: program, call: found, for: organisation, request: req, on: db)
+            try await Grants.attach(stored, to: model, request: req, on: db)
+            return model
+        }
+        model.$program.value = program
+        model.$organisation.value = organisation
+        if input.deposer == true {
+            do {
+                try await req.write { db in try await Grants.submit(model, version: model.version, request: req, on: db) }
+            } catch let missing as Grants.MissingDocuments {
+                throw Problem(.unprocessableEntity, code: "missing_documents", key: "grants.error.missing_documents",
+                              arguments: ["number": model.number],
+                              fields: missing.failures.map { Problem.Field(name: "documents", key: $0.key, arguments: $0.arguments) })
+            } catch let refusal as Grants.Refusal {
+                throw Self.problem(refusal)
+            }
+        }
+        let response = try IdentityAPI.json(ApplicationDTO(model, callCode: call?.code, l: req.localizer))
+        response.status = .created
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes-aide/\(model.number)")
+        return response
+    }
+
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let filter = GrantPages.listFilter(req)
+        guard let found = try await GrantPages.query(req, filter) else { return try IdentityAPI.json([ApplicationDTO]()) }
+        var calls: [UUID: String] = [:]
+        for call in try await GrantCallModel.query(on: req.db).all() { calls[call.id!] = call.code }
+        let response = try IdentityAPI.json(found.rows.map { ApplicationDTO($0, callCode: $0.$call.id.flatMap { calls[$0] }, l: req.localizer) })
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        return response
+    }
+
+    @Sendable func show(_ req: Request) async throws -> Response {
+        try IdentityAPI.json(try await dto(req, try GrantPages.loaded(req)))
+    }
+
+    @Sendable func submit(_ req: Request) async throws -> Response {
+        let model = try GrantPages.loaded(req)
+        let version = (try? req.content.get(Int.self, at: "version")) ?? model.version
+        do {
+            try await req.write { db in try await Grants.submit(model, version: version, request: req, on: db) }
+        } catch let missing as Grants.MissingDocuments {
+            throw Problem(.unprocessableEntity, code: "missing_documents", key: "grants.error.missing_documents",
+                          arguments: ["number": model.number],
+                          fields: missing.failures.map { Problem.Field(name: "documents", key: $0.key, arguments: $0.arguments) })
+        } catch let refusal as Grants.Refusal {
+            throw Self.problem(refusal)
+        }
+        return try IdentityAPI.json(try await dto(req, model))
+    }
+
+    @Sendable func assign(_ req: Request) async throws -> Response {
+        let model = try await GrantPages.find(req)
+        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.forbidden, code: "forbidden", key: "problem.forbidden") }
+        let email = (try? req.content.get(String.self, at: "evaluateur")) ?? ""
+        guard let person = try await PersonModel.query(on: req.db).filter(\.$email == email.lowercased()).first() else {
+            throw Problem.invalidParameter("evaluateur", key: "grants.error.evaluator")
+        }
+        do {
+            try await req.write { db in try await Grants.assign(model, evaluator: person, request: req, on: db) }
+        } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
+        return try IdentityAPI.json(try await dto(req, model))
+    }
+
+    struct ScoreInput: Content {
+        struct Given: Content { let note: Int; let commentaire: String? }
+        let notes: [String: Given]
+    }
+
+    @Sendable func score(_ req: Request) async throws -> Response {
+        let model = try await GrantPages.find(req)
+        guard let input = try? req.content.decode(ScoreInput.self) else { throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request") }
+        let grid = model.program.grid
+        var fields: [Problem.Field] = []
+        var scores: [String: (score: Int, comment: String)] = [:]
+        for (index, criterion) in grid.criteria.enumerated() {
+            guard let given = input.notes[criterion.code], grid.accepts(given.note, at: index) else {
+                fields.append(Problem.Field(name: "notes.\(criterion.code)", key: "grants.error.score",
+                                            arguments: ["criterion": criterion.name(req.localizer.language), "max": String(criterion.maxScore)]))
+                continue
+            }
+            scores[criterion.code] = (given.note, String((given.commentaire ?? "").prefix(2_000)))
+        }
+        guard fields.isEmpty else { throw Problem(.unprocessableEntity, code: "invalid_scores", key: "grants.error.summary_api", fields: fields) }
+        let given = scores
+        do {
+            try await req.write { db in try await Grants.score(model, scores: given, request: req, on: db) }
+        } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
+        return try IdentityAPI.json(try await dto(req, model))
+    }
+
+    struct DecisionInput: Content {
+        let decision: String
+        let montant_cents: Int64?
+        let motifs: String?
+        let version: Int
+    }
+
+    @Sendable func decide(_ req: Request) async throws -> Response {
+        let model = try await GrantPages.find(req)
+        guard let input = try? req.content.decode(DecisionInput.self), ["approve", "refuse", "waitlist"].contains(input.decision) else {
+            throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
+        }
+        do {
+            try await req.write { db in
+                try await Grants.decide(model, kind: input.decision, amount: input.montant_cents, reasons: input.motifs ?? "",
+                                        version: input.version, request: req, on: db)
+            }
+        } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
+        return try IdentityAPI.json(try await dto(req, model))
+    }
+
+    @Sendable func approve(_ req: Request) async throws -> Response {
+        let model = try await GrantPages.find(req)
+        let version = (try? req.content.get(Int.self, at: "version")) ?? model.version
+        do {
+            try await req.write { db in try await Grants.approveSecond(model, version: version, request: req, on: db) }
+        } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
+        return try IdentityAPI.json(try await dto(req, model))
+    }
+
+    struct RankedDTO: Content {
+        let rang: Int
+        let numero: String
+        let organisation: String
+        let titre: String
+        let note: String
+        let montant_cents: Int64
+        let cumul_cents: Int64
+        let finance: Bool
+        let departage: Int?
+        let phase: String
+    }
+
+    struct RankingDTO: Content {
+        let appel: String
+        let exercice: String
+        let disponible_cents: Int64
+        let classement: [RankedDTO]
+    }
+
+    @Sendable func ranking(_ req: Request) async throws -> Response {
+        let call = try await GrantPages.call(req)
+        let ranking = try await Grants.ranking(call, territory: req.application.territory.current, on: req.db)
+        return try IdentityAPI.json(RankingDTO(appel: call.code, exercice: ranking.envelope.fiscalYear, disponible_cents: ranking.availableCents,
+                                               classement: ranking.rows.map { r in
+            RankedDTO(rang: r.ranked.rank, numero: r.ranked.entry.number, organisation: r.organisation, titre: r.title,
+                      note: Grants.formatScore(r.ranked.entry.score), montant_cents: r.ranked.entry.requestedCents,
+                      cumul_cents: r.ranked.cumulativeCents, finance: r.ranked.funded, departage: r.ranked.tieBrokenBy, phase: r.phase)
+        }))
+    }
+}

@@ -1,0 +1,469 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+/// Evaluation (evaluators, scores, conflicts), the ranking of a call, decisions and envelopes.
+extension Grants {
+    // MARK: evaluation
+
+    /// The organisations an application belongs to: the applicant and its co-applicants.
+    static func organisationIDs(_ model: GrantApplicationModel, on db: any Database) async throws -> [UUID] {
+        [model.$organisation.id] + (try await GrantPartyModel.query(on: db).filter(\.$application.$id == model.requireID()).all()
+            .map(\.$organisation.id))
+    }
+
+    /// Assigns an evaluator, unless they belong to (or declared a conflict with) one of the
+    /// application's organisations.
+    static func assign(_ model: GrantApplicationModel, evaluator person: PersonModel, request: Request, on db: any Database) async throws {
+        let personID = try person.requireID()
+        let memberships = try await MembershipModel.query(on: db).filter(\.$person.$id == personID).all()
+        guard memberships.contains(where: { $0.decodedRole == .evaluator || $0.decodedRole == .programManager }) else { throw Refusal.notAnEvaluator }
+        let organisations = try await organisationIDs(model, on: db)
+        if memberships.contains(where: { organisations.contains($0.$organisation.id) }) { throw Refusal.conflict }
+        if try await MandateModel.query(on: db).filter(\.$person.$id == personID).filter(\.$organisation.$id ~~ organisations).first() != nil {
+            throw Refusal.conflict
+        }
+        if try await GrantConflictModel.query(on: db).filter(\.$person.$id == personID).filter(\.$organisation.$id ~~ organisations)
+            .first() != nil { throw Refusal.conflict }
+        if try await GrantEvaluatorModel.query(on: db).filter(\.$application.$id == model.requireID()).filter(\.$person.$id == personID)
+            .first() != nil { return }
+        let assignment = GrantEvaluatorModel()
+        assignment.$application.id = try model.requireID()
+        assignment.$person.id = personID
+        try await assignment.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.evaluator.assign", recordType: "grant_application",
+                               recordID: model.number, changes: ["evaluator": .init(before: nil, after: person.email)])
+    }
+
+    /// A conflict of interest declared by a person with an organisation.
+    static func declareConflict(person: UUID, organisation: OrganisationModel, reason: String, request: Request,
+                                on db: any Database) async throws {
+        if try await GrantConflictModel.query(on: db).filter(\.$person.$id == person).filter(\.$organisation.$id == organisation.requireID())
+            .first() != nil { return }
+        let conflict = GrantConflictModel()
+        conflict.$person.id = person
+        conflict.$organisation.id = try organisation.requireID()
+        conflict.reason = reason
+        try await conflict.create(on: db)
+        // An assignment already made to one of its files is withdrawn with its scores.
+        let applications = try await GrantApplicationModel.query(on: db).filter(\.$organisation.$id == organisation.requireID()).all()
+            .compactMap(\.id)
+        if !applications.isEmpty {
+            try await GrantEvaluatorModel.query(on: db).filter(\.$person.$id == person).filter(\.$application.$id ~~ applications).delete()
+            try await GrantScoreModel.query(on: db).filter(\.$person.$id == person).filter(\.$application.$id ~~ applications).delete()
+        }
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.conflict.declare", recordType: "person",
+                               recordID: person.uuidString, changes: [
+                                   "organisation": .init(before: nil, after: organisation.code),
+                                   "reason": .init(before: nil, after: reason),
+                               ])
+    }
+
+    /// An assigned evaluator's scores (one per criterion) and comments; the consolidated score
+    /// follows, and the application is evaluated once every assigned evaluator has scored.
+    static func score(_ model: GrantApplicationModel, scores: [String: (score: Int, comment: String)], request: Request,
+                      on db: any Database) async throws {
+        guard let user = request.currentUser else { throw SignInRequired() }
+        let id = try model.requireID()
+        guard let assignment = try await GrantEvaluatorModel.query(on: db).filter(\.$application.$id == id)
+            .filter(\.$person.$id == user.personID).first() else { throw Refusal.notAnEvaluator }
+        guard model.phase == "in_evaluation" else { throw Refusal.transition(.notFromPhase) }
+        let program = try await model.$program.get(on: db)
+        let grid = program.grid
+        try await GrantScoreModel.query(on: db).filter(\.$application.$id == id).filter(\.$person.$id == user.personID).delete()
+        var audit: [String: AuditChange] = [:]
+        for criterion in grid.criteria {
+            guard let given = scores[criterion.code] else { continue }
+            let row = GrantScoreModel()
+            row.$application.id = id
+            row.$person.id = user.personID
+            row.criterion = criterion.code
+            row.score = given.score
+            row.comment = given.comment
+            try await row.create(on: db)
+            audit[criterion.code] = .init(before: nil, after: "\(given.score)/\(criterion.maxScore)" + (given.comment.isEmpty ? "" : " — \(given.comment)"))
+        }
+        assignment.completedAt = Date()
+        try await assignment.save(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.evaluation.score", recordType: "grant_application",
+                               recordID: model.number, changes: audit)
+        try await consolidate(model, grid: grid, on: db)
+        let pending = try await GrantEvaluatorModel.query(on: db).filter(\.$application.$id == id).filter(\.$completedAt == nil).count()
+        if pending == 0, case .success(let next) = program.workflow.next(from: model.phase, on: "evaluate", by: .system) {
+            let before = model.phase
+            model.phase = next
+            model.version += 1
+            try await (db as! any SQLDatabase).update(GrantApplicationModel.schema).set("phase", to: SQLBind(next))
+                .set("version", to: SQLBind(model.version)).where("id", .equal, SQLBind(id)).run()
+            try await Audit.record(on: db, actor: .system("grants.evaluation"), action: "grants.application.evaluate",
+                                   recordType: "grant_application", recordID: model.number,
+                                   changes: ["phase": .init(before: before, after: next),
+                                             "score": .init(before: nil, after: model.score.map(formatScore))])
+        }
+    }
+
+    /// Recomputes the consolidated score from every complete set of scores.
+    static func consolidate(_ model: GrantApplicationModel, grid: ScoringGrid, on db: any Database) async throws {
+        let id = try model.requireID()
+        var byPerson: [UUID: [String: Int]] = [:]
+        for row in try await GrantScoreModel.query(on: db).filter(\.$application.$id == id).all() {
+            byPerson[row.$person.id, default: [:]][row.criterion] = row.score
+        }
+        let sets = byPerson.values.compactMap { given -> [Int]? in
+            let values = grid.criteria.compactMap { given[$0.code] }
+            return values.count == grid.criteria.count ? values : nil
+        }
+        let parts = grid.parts(sets)
+        model.score = parts.map { $0.reduce(0, +) }
+        model.scorePartsJSON = parts.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
+        try await (db as! any SQLDatabase).update(GrantApplicationModel.schema).set("score", to: SQLBind(model.score))
+            .set("score_parts", to: SQLBind(model.scorePartsJSON)).where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// `87.25` from ten-thousandths of a point.
+    static func formatScore(_ score: Int64) -> String {
+        let hundredths = (score + 50) / 100
+        return "\(hundredths / 100)." + String(format: "%02d", hundredths % 100)
+    }
+
+    // MARK: ranking
+
+    struct RankedApplication: Sendable {
+        var ranked: Ranking.Ranked
+        var id: UUID
+        var title: String
+        var organisation: String
+        var region: String?
+        var phase: String
+    }
+
+    struct CallRanking: Sendable {
+        var rows: [RankedApplication]
+        var envelope: GrantEnvelopeModel
+        /// What the envelope has for this call: its total less what other calls and files took.
+        var availableCents: Int64
+    }
+
+    static let rankedPhases = ["evaluated", "waitlisted", "pending_approval", "approved"]
+
+    /// `[1,2,3]` → the numbers (the score parts, read for thousands of rows: no JSON decoder).
+    static func parseParts(_ text: String?) -> [Int64] {
+        guard let text else { return [] }
+        var result: [Int64] = []
+        var current: Int64 = 0, negative = false, inNumber = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                current = current * 10 + Int64(byte - UInt8(ascii: "0"))
+                inNumber = true
+            case UInt8(ascii: "-"): negative = true
+            default:
+                if inNumber { result.append(negative ? -current : current) }
+                current = 0; negative = false; inNumber = false
+            }
+        }
+        return result
+    }
+
+    /// The ranking of a call's evaluated applications within its envelope, with the cut line.
+    static func ranking(_ call: GrantCallModel, territory: TerritoryDirectory, on db: any Database) async throws -> CallRanking {
+        let sql = db as! any SQLDatabase
+        let callID = try call.requireID()
+        guard let envelope = try await GrantEnvelopeModel.find(call.$envelope.id, on: db) else { throw Problem.notFound() }
+        let rows = try await sql.select()
+            .column(SQLColumn("id", table: "a")).column(SQLColumn("number", table: "a")).column(SQLColumn("title", table: "a"))
+            .column(SQLColumn("requested_cents", table: "a")).column(SQLColumn("score", table: "a"))
+            .column(SQLColumn("score_parts", table: "a")).column(SQLColumn("submitted_at", table: "a"))
+            .column(SQLColumn("phase", table: "a"))
+            .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("organisation")))
+            .column(SQLAlias(SQLColumn("territory_code", table: "o"), as: SQLIdentifier("territory")))
+            .from(SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier("a")))
+            .join(SQLAlias(SQLIdentifier(OrganisationModel.schema), as: SQLIdentifier("o")),
+                  on: SQLColumn("organisation_id", table: "a"), .equal, SQLColumn("id", table: "o"))
+            .where(SQLColumn("call_id", table: "a"), .equal, SQLBind(callID))
+            .where(SQLColumn("phase", table: "a"), .in, SQLBind.group(rankedPhases))
+            .where(SQLColumn("score", table: "a"), .isNot, SQLLiteral.null)
+            .all()
+        // Approved (or committed) amounts replace what was asked.
+        var decided: [UUID: Int64] = [:]
+        for row in try await sql.select().column(SQLColumn("application_id", table: "d")).column(SQLColumn("amount_cents", table: "d"))
+            .from(SQLAlias(SQLIdentifier(GrantDecisionModel.schema), as: SQLIdentifier("d")))
+            .join(SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier("a")),
+                  on: SQLColumn("application_id", table: "d"), .equal, SQLColumn("id", table: "a"))
+            .where(SQLColumn("call_id", table: "a"), .equal, SQLBind(callID))
+            .where(SQLColumn("kind", table: "d"), .equal, SQLBind("approve"))
+            .where(SQLColumn("state", table: "d"), .in, SQLBind.group(["final", "pending"]))
+            .all() {
+            decided[try row.decode(column: "application_id", as: UUID.self)] = try row.decode(column: "amount_cents", as: Int64.self)
+        }
+        var entries: [Ranking.Entry] = []
+        var info: [String: RankedApplication] = [:]
+        entries.reserveCapacity(rows.count)
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let number = try row.decode(column: "number", as: String.self)
+            let submitted = try row.decode(column: "submitted_at", as: Date?.self) ?? .distantFuture
+            let asked = try row.decode(column: "requested_cents", as: Int64.self)
+            let entry = Ranking.Entry(number: number, score: try row.decode(column: "score", as: Int64.self),
+                                      parts: parseParts(try row.decode(column: "score_parts", as: String?.self)),
+                                      submittedAt: Int64(submitted.timeIntervalSince1970 * 1000),
+                                      requestedCents: decided[id] ?? asked)
+            entries.append(entry)
+            let territoryCode = try row.decode(column: "territory", as: String?.self)
+            info[number] = RankedApplication(
+                ranked: Ranking.Ranked(entry: entry, rank: 0, cumulativeCents: 0, funded: false, tieBrokenBy: nil), id: id,
+                title: try row.decode(column: "title", as: String.self), organisation: try row.decode(column: "organisation", as: String.self),
+                region: territoryCode.flatMap { territory.municipality($0)?.record.regionCode ?? territory.unit($0)?.record.regionCode },
+                phase: try row.decode(column: "phase", as: String.self))
+        }
+        let thisCall = decided.values.reduce(0, +)
+        let available = envelope.totalCents - (envelope.committedCents + envelope.approvedCents - thisCall)
+        let ranked = Ranking.rank(entries, availableCents: available)
+        return CallRanking(rows: ranked.map { r in
+            var row = info[r.entry.number]!
+            row.ranked = r
+            return row
+        }, envelope: envelope, availableCents: available)
+    }
+
+    // MARK: decisions
+
+    /// The envelope a decision draws on: its call's, or the program's for the current fiscal year
+    /// (the applicant's region's when there is one, else all regions').
+    static func envelope(for model: GrantApplicationModel, today: CalendarDate, territory: TerritoryDirectory,
+                         on db: any Database) async throws -> GrantEnvelopeModel {
+        if let callID = model.$call.id, let call = try await GrantCallModel.find(callID, on: db),
+           let envelope = try await GrantEnvelopeModel.find(call.$envelope.id, on: db) { return envelope }
+        let year = GovernmentFiscalYear(containing: today).description
+        let envelopes = try await GrantEnvelopeModel.query(on: db).filter(\.$program.$id == model.$program.id)
+            .filter(\.$fiscalYear == year).all()
+        let organisation = try await model.$organisation.get(on: db)
+        let region = Grants.region(of: organisation, in: territory)
+        if let mine = envelopes.first(where: { $0.region == region }) ?? envelopes.first(where: { $0.region.isEmpty }) { return mine }
+        throw Refusal.noEnvelope
+    }
+
+    /// Takes money from an envelope in one statement that refuses to overdraw it, also when two
+    /// decisions race: the row's own check, made under its lock.
+    static func take(_ cents: Int64, from envelope: UUID, committed: Bool, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let column = committed ? "committed_cents" : "approved_cents"
+        let taken = try await sql.update(GrantEnvelopeModel.schema)
+            .set(SQLIdentifier(column), to: SQLBinaryExpression(SQLIdentifier(column), .add, SQLBind(cents)))
+            .set("version", to: SQLBinaryExpression(SQLIdentifier("version"), .add, SQLLiteral.numeric("1")))
+            .where("id", .equal, SQLBind(envelope))
+            .where(SQLBinaryExpression(
+                SQLBinaryExpression(SQLBinaryExpression(SQLIdentifier("total_cents"), .subtract, SQLIdentifier("committed_cents")),
+                                    .subtract, SQLIdentifier("approved_cents")),
+                .greaterThanOrEqual, SQLBind(cents)))
+            .returning("id").all()
+        if taken.isEmpty {
+            let row = try await sql.select().column("total_cents").column("committed_cents").column("approved_cents")
+                .from(GrantEnvelopeModel.schema).where("id", .equal, SQLBind(envelope)).first()
+            let remaining = try row.map {
+                try $0.decode(column: "total_cents", as: Int64.self) - $0.decode(column: "committed_cents", as: Int64.self)
+                    - $0.decode(column: "approved_cents", as: Int64.self)
+            } ?? 0
+            throw Refusal.overdraw(remaining: remaining, asked: cents)
+        }
+    }
+
+    /// Moves committed money to approved (a second approval), or gives it back (a refusal).
+    static func release(_ cents: Int64, in envelope: UUID, approve: Bool, on db: any Database) async throws {
+        var update = (db as! any SQLDatabase).update(GrantEnvelopeModel.schema)
+            .set("committed_cents", to: SQLBinaryExpression(SQLIdentifier("committed_cents"), .subtract, SQLBind(cents)))
+            .set("version", to: SQLBinaryExpression(SQLIdentifier("version"), .add, SQLLiteral.numeric("1")))
+        if approve { update = update.set("approved_cents", to: SQLBinaryExpression(SQLIdentifier("approved_cents"), .add, SQLBind(cents))) }
+        try await update.where("id", .equal, SQLBind(envelope)).run()
+    }
+
+    /// Approves (an amount at most what was asked and the ceiling), refuses (with reasons) or
+    /// wait-lists an application. An approval above the person's spending authority commits the
+    /// money and waits for a second approver.
+    @discardableResult
+    static func decide(_ model: GrantApplicationModel, kind: String, amount: Int64?, reasons: String, version: Int,
+                       request: Request, on db: any Database) async throws -> GrantDecisionModel {
+        guard let user = request.currentUser else { throw SignInRequired() }
+        guard version == model.version else { throw Refusal.stale(current: model.version) }
+        let program = try await model.$program.get(on: db)
+        let mine = actors(request, for: model)
+        guard mine.contains(.programManager) || mine.contains(.financeOfficer) else { throw Refusal.notAParty }
+        let actor: GrantWorkflow.Actor = mine.contains(.financeOfficer) ? .financeOfficer : .programManager
+        let decision = GrantDecisionModel()
+        decision.$application.id = try model.requireID()
+        decision.kind = kind
+        decision.reasons = reasons
+        decision.decidedBy = user.personID
+        decision.decidedByName = user.displayName
+        decision.amountCents = 0
+        decision.state = "final"
+        var event: String
+        var changes: [String: AuditChange] = [:]
+        switch kind {
+        case "approve":
+            guard let amount, amount > 0 else { throw Refusal.amountNotPositive }
+            guard amount <= model.requestedCents else { throw Refusal.amountAboveRequested(requested: model.requestedCents) }
+            guard amount <= program.terms.ceilingCents else { throw Refusal.amountAboveCeiling(ceiling: program.terms.ceilingCents) }
+            let limit = SpendingAuthority.limit(of: request.accessActor.memberships.map(\.role))
+            let second = SpendingAuthority.needsSecondApproval(amountCents: amount, limitCents: limit)
+            event = second ? "approve_pending" : "approve"
+            decision.amountCents = amount
+            decision.state = second ? "pending" : "final"
+            changes["amount_cents"] = .init(before: nil, after: String(amount))
+            changes["spending_limit_cents"] = .init(before: nil, after: String(limit))
+        case "refuse":
+            guard !reasons.isEmpty else { throw Refusal.reasonsRequired }
+            event = "refuse"
+        case "waitlist":
+            event = "waitlist"
+        default:
+            throw Refusal.transition(.unknownEvent)
+        }
+        let next: String
+        switch program.workflow.next(from: model.phase, on: event, by: actor) {
+        case .success(let phase): next = phase
+        case .failure(let refusal): throw Refusal.transition(refusal)
+        }
+        if kind == "approve" {
+            let envelope = try await Self.envelope(for: model, today: request.application.today,
+                                                   territory: request.application.territory.current, on: db)
+            try await take(decision.amountCents, from: try envelope.requireID(), committed: decision.state == "pending", on: db)
+            decision.$envelope.id = try envelope.requireID()
+            changes["envelope"] = .init(before: nil, after: "\(envelope.fiscalYear)\(envelope.region.isEmpty ? "" : " " + envelope.region)")
+        }
+        // A refusal of an approval awaiting its second signature gives the money back.
+        if let pending = try await GrantDecisionModel.query(on: db).filter(\.$application.$id == model.requireID())
+            .filter(\.$state == "pending").first() {
+            if let envelope = pending.$envelope.id { try await release(pending.amountCents, in: envelope, approve: false, on: db) }
+            pending.state = "superseded"
+            try await pending.save(on: db)
+        }
+        try await decision.create(on: db)
+        let before = model.phase
+        model.phase = next
+        model.version = version + 1
+        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
+            .set("phase", to: SQLBind(next)).set("version", to: SQLBind(model.version)).set("updated_at", to: SQLBind(Date()))
+            .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
+            .returning("id").all()
+        guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
+        changes["phase"] = .init(before: before, after: next)
+        changes["decision"] = .init(before: nil, after: kind)
+        if !reasons.isEmpty { changes["reasons"] = .init(before: nil, after: reasons) }
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.decision.\(kind)", recordType: "grant_application",
+                               recordID: model.number, changes: changes)
+        return decision
+    }
+
+    /// The second approval of a decision above its author's spending authority: by another
+    /// finance officer whose own limit covers the amount.
+    static func approveSecond(_ model: GrantApplicationModel, version: Int, request: Request, on db: any Database) async throws {
+        guard let user = request.currentUser else { throw SignInRequired() }
+        guard version == model.version else { throw Refusal.stale(current: model.version) }
+        let program = try await model.$program.get(on: db)
+        guard actors(request, for: model).contains(.financeOfficer) else { throw Refusal.notAParty }
+        guard let pending = try await GrantDecisionModel.query(on: db).filter(\.$application.$id == model.requireID())
+            .filter(\.$state == "pending").first() else { throw Refusal.transition(.notFromPhase) }
+        guard pending.decidedBy != user.personID else { throw Refusal.sameApprover }
+        let limit = SpendingAuthority.limit(of: request.accessActor.memberships.map(\.role))
+        guard SpendingAuthority.mayGiveSecondApproval(amountCents: pending.amountCents, limitCents: limit) else {
+            throw Refusal.limitTooLow(limit: limit)
+        }
+        let next: String
+        switch program.workflow.next(from: model.phase, on: "second_approval", by: .financeOfficer) {
+        case .success(let phase): next = phase
+        case .failure(let refusal): throw Refusal.transition(refusal)
+        }
+        if let envelope = pending.$envelope.id { try await release(pending.amountCents, in: envelope, approve: true, on: db) }
+        pending.state = "final"
+        pending.secondBy = user.personID
+        pending.secondByName = user.displayName
+        pending.secondAt = Date()
+        try await pending.save(on: db)
+        let before = model.phase
+        model.phase = next
+        model.version = version + 1
+        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
+            .set("phase", to: SQLBind(next)).set("version", to: SQLBind(model.version)).set("updated_at", to: SQLBind(Date()))
+            .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
+            .returning("id").all()
+        guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.decision.second_approval", recordType: "grant_application",
+                               recordID: model.number, changes: [
+                                   "phase": .init(before: before, after: next),
+                                   "amount_cents": .init(before: nil, after: String(pending.amountCents)),
+                                   "spending_limit_cents": .init(before: nil, after: String(limit)),
+                               ])
+    }
+
+    // MARK: envelopes and calls
+
+    static func createEnvelope(program: GrantProgramModel, year: GovernmentFiscalYear, region: String, totalCents: Int64,
+                               request: Request, on db: any Database) async throws -> GrantEnvelopeModel {
+        let envelope = GrantEnvelopeModel()
+        envelope.$program.id = try program.requireID()
+        envelope.fiscalYear = year.description
+        envelope.region = region
+        envelope.totalCents = totalCents
+        envelope.committedCents = 0
+        envelope.approvedCents = 0
+        envelope.version = 1
+        try await envelope.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.envelope.create", recordType: "grant_envelope",
+                               recordID: try envelope.requireID().uuidString, changes: [
+                                   "program": .init(before: nil, after: program.code),
+                                   "fiscal_year": .init(before: nil, after: envelope.fiscalYear),
+                                   "region": .init(before: nil, after: region.isEmpty ? nil : region),
+                                   "total_cents": .init(before: nil, after: String(totalCents)),
+                               ])
+        return envelope
+    }
+
+    static func createCall(program: GrantProgramModel, envelope: GrantEnvelopeModel, code: String, titleFr: String, titleEn: String,
+                           opensAt: Date, closesAt: Date, request: Request, on db: any Database) async throws -> GrantCallModel {
+        let call = GrantCallModel()
+        call.code = code
+        call.$program.id = try program.requireID()
+        call.$envelope.id = try envelope.requireID()
+        call.titleFr = titleFr
+        call.titleEn = titleEn
+        call.opensAt = opensAt
+        call.closesAt = closesAt
+        call.version = 1
+        try await call.create(on: db)
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.call.create", recordType: "grant_call",
+                               recordID: code, changes: [
+                                   "program": .init(before: nil, after: program.code),
+                                   "opens_at": .init(before: nil, after: AuditEventModel.timestamp(opensAt)),
+                                   "closes_at": .init(before: nil, after: AuditEventModel.timestamp(closesAt)),
+                                   "envelope": .init(before: nil, after: envelope.fiscalYear),
+                               ])
+        return call
+    }
+
+    // MARK: formula
+
+    struct Allocation: Sendable {
+        var code: String
+        var name: String
+        var region: String
+        var indicator: Int64
+        var cents: Int64
+    }
+
+    /// A formula program's allocation of an envelope among every eligible municipality.
+    static func allocations(program: GrantProgramModel, totalCents: Int64, territory: TerritoryDirectory) -> [Allocation] {
+        let rules = program.eligibility
+        let municipalities = rules.kinds.contains(.municipality) ? territory.municipalities.filter {
+            rules.regions.isEmpty || rules.regions.contains($0.record.regionCode)
+        } : []
+        let indicators = municipalities.map { (id: $0.code, value: Int64($0.record.population ?? 0)) }
+        let shares = Formula.allocate(totalCents: totalCents, indicators: indicators, floorCents: 500_000)
+        return municipalities.map {
+            Allocation(code: $0.code, name: $0.record.name, region: $0.record.regionCode, indicator: Int64($0.record.population ?? 0),
+                       cents: shares[$0.code] ?? 0)
+        }.sorted { $0.name < $1.name }
+    }
+}
