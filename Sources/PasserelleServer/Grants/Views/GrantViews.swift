@@ -275,7 +275,7 @@ enum GrantViews {
                  .h2(.text(l("grants.documents"))),
                  program.eligibility.documents.isEmpty ? .p(.text(l("grants.none"))) : .group(program.eligibility.documents.map { d in
                      UI.fileField(name: "doc_\(d.code)", label: d.name(l.language) + (have.contains(d.code) ? " — " + l("grants.document_received") : ""),
-                                  hint: l("request.attachments_hint", ["mb": String(maxUploadMB)]), error: error("doc_\(d.code)"))
+                                  hint: l("grants.document_hint", ["max": String(maxUploadMB)]), error: error("doc_\(d.code)"))
                  }),
                  UI.button(model == nil ? l("grants.save_draft") : l("grants.save"))))
     }
