@@ -362,7 +362,8 @@ enum GrantViews {
                                         evaluatorsAvailable: evaluatorsAvailable, error: error, csrf: csrf) : .empty,
             .h2(.text(l("grants.history"))),
             H.ol(.forEach(data.journal) { e in
-                H.li(.text(e.occurredAt.prefix(16).replacingOccurrences(of: "T", with: " ") + " — " + l("grants.journal.\(e.action)") + " — " + e.actorLabel))
+                H.li(.text((journalInstant(e.occurredAt).map(l.format.dateTime) ?? e.occurredAt) + " — " + l(e.action)
+                          + " — " + e.actorLabel))
             }))
     }
 
@@ -443,6 +444,13 @@ enum GrantViews {
                 UI.textArea(name: "motifs", label: l("grants.decision.reasons"), value: "", hint: l("grants.decision.reasons_hint"),
                             error: error("motifs"), rows: 3),
                 UI.button(l("grants.decide"))) : .empty)
+    }
+
+    /// A journal timestamp (`2026-11-21T15:00:00.000Z`) as an instant.
+    static func journalInstant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 
     // MARK: letter
