@@ -147,6 +147,27 @@ import VaporTesting
                 numbers[code] = model.number
             }
 
+            // An application for financial aid of each organisation, for the routes of an application.
+            var grantNumbers: [String: String] = [:]
+            let program = try #require(try await GrantProgramModel.query(on: app.db).filter(\.$code == "paffsr").first())
+            for (code, id) in [(Self.own, ownID), (Self.other, otherID)] {
+                let model = GrantApplicationModel()
+                model.number = "AF-2026-00000\(grantNumbers.count + 1)"
+                model.$program.id = try program.requireID()
+                model.$organisation.id = id
+                model.$applicant.id = code == Self.own ? ownPerson : try otherPerson.requireID()
+                model.language = "fr-CA"
+                model.phase = "draft"
+                model.workflowVersion = 1
+                model.title = "Essai"
+                model.summary = "Essai"
+                model.eligibleCents = 0
+                model.requestedCents = 0
+                model.version = 1
+                try await model.create(on: app.db)
+                grantNumbers[code] = model.number
+            }
+
             let routes = app.routes.all
             #expect(routes.count > 40)
             var checked = 0
@@ -166,7 +187,7 @@ import VaporTesting
                         switch component {
                         case .constant(let value): return value
                         case .parameter("code"): return variant
-                        case .parameter("numero"): return numbers[variant]!
+                        case .parameter("numero"): return template.contains("aide") ? grantNumbers[variant]! : numbers[variant]!
                         case .parameter("file"): return String(Assets.stylesheetURL.dropFirst("/assets/".count))
                         case .parameter("token"): return "inconnu"
                         case .parameter("id") where template.hasSuffix("personnes/:id") && route.method == .GET:

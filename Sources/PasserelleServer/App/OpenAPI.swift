@@ -14,9 +14,18 @@ enum OpenAPIDocument {
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
-            "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a },
-            "components": components,
+            "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a },
+            "components": allComponents,
         ]
+    }
+
+    /// The components, with each module's schemas.
+    static var allComponents: [String: Any] {
+        var all = components
+        var schemas = all["schemas"] as? [String: Any] ?? [:]
+        schemas.merge(grantSchemas) { a, _ in a }
+        all["schemas"] = schemas
+        return all
     }
 
     static let documentData: Data = {

@@ -146,7 +146,9 @@ struct GrantAPI: Sendable {
         switch refusal {
         case .stale(let current): Problem(.conflict, code: "stale", key: "grants.error.stale", arguments: ["version": String(current)])
         case .transition: Problem(.conflict, code: "transition_refused", key: "grants.error.transition")
-        case .notAParty, .notAnEvaluator: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
+        // The route's policy lets the person act in the SGAF; the file's workflow gives this step to another role.
+        case .notAParty: Problem(.conflict, code: "role_refused", key: "grants.error.role")
+        case .notAnEvaluator: Problem(.conflict, code: "role_refused", key: "grants.error.not_evaluator")
         case .callClosed: Problem(.unprocessableEntity, code: "call_closed", key: "grants.error.call_closed")
         case .overdraw(let remaining, let asked):
             Problem(.conflict, code: "envelope_overdrawn", key: "grants.error.overdraw.api",
@@ -302,7 +304,7 @@ struct GrantAPI: Sendable {
 
     @Sendable func assign(_ req: Request) async throws -> Response {
         let model = try await GrantPages.find(req)
-        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.forbidden, code: "forbidden", key: "problem.forbidden") }
+        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
         let email = (try? req.content.get(String.self, at: "evaluateur")) ?? ""
         guard let person = try await PersonModel.query(on: req.db).filter(\.$email == email.lowercased()).first() else {
             throw Problem.invalidParameter("evaluateur", key: "grants.error.evaluator")

@@ -214,7 +214,7 @@ struct GrantPages: Sendable {
         let organisations = owners.isEmpty ? [] : try await OrganisationModel.query(on: req.db).filter(\.$id ~~ owners).sort(\.$name).all()
         let query = req.url.query.map { "?" + $0 } ?? ""
         if organisations.count == 1 { return req.redirect(to: "/organisations/\(organisations[0].code)/aide/nouvelle\(query)", redirectType: .normal) }
-        return GrantViews.chooseOrganisation(Layout(req), organisations: organisations, query: query).page(status: organisations.isEmpty ? .forbidden : .ok)
+        return GrantViews.chooseOrganisation(Layout(req), organisations: organisations, query: query).page(status: .ok)
     }
 
     /// What the form holds: every text input by name (kept when the form comes back).
@@ -452,7 +452,7 @@ struct GrantPages: Sendable {
     static func status(_ refusal: Grants.Refusal) -> HTTPResponseStatus {
         switch refusal {
         case .stale, .overdraw: .conflict
-        case .notAParty, .notAnEvaluator: .forbidden
+        case .notAParty, .notAnEvaluator: .conflict
         default: .unprocessableEntity
         }
     }
@@ -568,7 +568,7 @@ struct GrantPages: Sendable {
         guard let id, let person = try await PersonModel.find(id, on: req.db) else {
             return try await showPage(req, model: model, errors: [("evaluateur", l("grants.error.evaluator"))], status: .unprocessableEntity)
         }
-        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.forbidden, code: "forbidden", key: "problem.forbidden") }
+        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
         do {
             try await req.write { db in try await Grants.assign(model, evaluator: person, request: req, on: db) }
         } catch let refusal as Grants.Refusal {

@@ -28,7 +28,7 @@ enum GrantViews {
         switch refusal {
         case .stale: l("grants.error.stale")
         case .transition: l("grants.error.transition")
-        case .notAParty: l("problem.forbidden")
+        case .notAParty: l("grants.error.role")
         case .callClosed: l("grants.error.call_closed")
         case .overdraw(let remaining, let asked): l("grants.error.overdraw", ["remaining": money(l, remaining), "asked": money(l, asked)])
         case .amountAboveRequested(let requested): l("grants.error.above_requested", ["requested": money(l, requested)])
