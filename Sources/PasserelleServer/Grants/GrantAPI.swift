@@ -249,23 +249,35 @@ struct GrantAPI: Sendable {
         for (code, file, kind) in files { blobs.append((code, try await Attachments.save(file, kind: kind, app: req.application))) }
         let stored = blobs
         let found = call
-        let model = try await req.write { db in
-            let model = try await Grants.createDraft(draft, program: program, call: found, for: organisation, request: req, on: db)
-            try await Grants.attach(stored, to: model, request: req, on: db)
-            return model
+        // Submitted in the same transaction when it can be; a draft missing documents is kept and
+        // the answer says which.
+        let documents = Set(stored.map(\.requirement))
+        let missing = program.eligibility.documents.filter { !documents.contains($0.code) }
+        let submitNow = input.deposer == true && missing.isEmpty
+        let coApplicants = parties
+        let model: GrantApplicationModel
+        do {
+            model = try await req.write { db in
+                let model = try await Grants.createDraft(draft, program: program, call: found, for: organisation, request: req, on: db)
+                try await Grants.attach(stored, to: model, request: req, on: db)
+                if submitNow {
+                    model.$program.value = program
+                    model.$organisation.value = organisation
+                    model.$call.value = found
+                    try await Grants.submit(model, version: model.version, request: req, on: db, parties: coApplicants, documents: documents)
+                }
+                return model
+            }
+        } catch let refusal as Grants.Refusal {
+            throw Self.problem(refusal)
         }
         model.$program.value = program
         model.$organisation.value = organisation
-        if input.deposer == true {
-            do {
-                try await req.write { db in try await Grants.submit(model, version: model.version, request: req, on: db) }
-            } catch let missing as Grants.MissingDocuments {
-                throw Problem(.unprocessableEntity, code: "missing_documents", key: "grants.error.missing_documents",
-                              arguments: ["number": model.number],
-                              fields: missing.failures.map { Problem.Field(name: "documents", key: $0.key, arguments: $0.arguments) })
-            } catch let refusal as Grants.Refusal {
-                throw Self.problem(refusal)
-            }
+        if input.deposer == true && !missing.isEmpty {
+            throw Problem(.unprocessableEntity, code: "missing_documents", key: "grants.error.missing_documents",
+                          arguments: ["number": model.number],
+                          fields: missing.map { Problem.Field(name: "documents", key: "grants.eligibility.document",
+                                                              arguments: ["document": $0.name(req.localizer.language)]) })
         }
         let response = try IdentityAPI.json(ApplicationDTO(model, callCode: call?.code, l: req.localizer))
         response.status = .created

@@ -271,7 +271,8 @@ enum Grants {
     /// Submits a draft (or resubmits after changes): the call must be open by the server's clock
     /// and every required document there; then the screening moves it to evaluation or to
     /// ineligible, with every failed rule's reason kept.
-    static func submit(_ model: GrantApplicationModel, version: Int, request: Request, on db: any Database) async throws {
+    static func submit(_ model: GrantApplicationModel, version: Int, request: Request, on db: any Database,
+                       parties known: [OrganisationModel]? = nil, documents knownDocuments: Set<String>? = nil) async throws {
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let program = try await model.$program.get(on: db)
         let workflow = program.workflow
@@ -285,9 +286,13 @@ enum Grants {
         let now = request.application.now
         if event == "submit", let call = try await model.$call.get(on: db), !call.isOpen(at: now) { throw Refusal.callClosed }
         let organisation = try await model.$organisation.get(on: db)
-        let parties = try await GrantPartyModel.query(on: db).filter(\.$application.$id == model.requireID()).with(\.$organisation).all()
-            .map(\.organisation)
-        let documents = try await documentCodes(model, on: db)
+        var parties = known ?? []
+        if known == nil {
+            parties = try await GrantPartyModel.query(on: db).filter(\.$application.$id == model.requireID()).with(\.$organisation).all()
+                .map(\.organisation)
+        }
+        var documents = knownDocuments ?? []
+        if knownDocuments == nil { documents = try await documentCodes(model, on: db) }
         let failures = screen(model, program: program, organisation: organisation, parties: parties, documents: documents,
                               territory: request.application.territory.current)
         // A missing document is the applicant's to fix before submitting, not a reason to close the file.

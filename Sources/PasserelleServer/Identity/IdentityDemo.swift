@@ -17,6 +17,11 @@ struct PeopleDemoGenerator: DemoGenerator {
         ("greffe@abercorn.demo", "Gabriel Greffe", "mun-46005", .contributor(.requests)),
         ("rse@abercorn.demo", "Annie RSÉ", "mun-46005", .rse),
         ("gestion@passerelle.demo", "Gaston Gestion", "unite-bcam", .manager),
+        ("programmes@passerelle.demo", "Paule Programmes", "unite-soutien", .programManager),
+        ("evaluation@passerelle.demo", "Évelyne Évaluation", "unite-soutien", .evaluator),
+        ("direction.finances@passerelle.demo", "Denis Direction des finances", "unite-finances",
+         .financeOfficer(spendingLimitCents: 5_000_000_00)),
+        ("greffe@actonvale.demo", "Antoine Greffe", "mun-48028", .contributor(.grants)),
     ]
 
     /// A firm's person acting for Abercorn on requests and financial aid, granted by its RSÉ.

@@ -18,7 +18,7 @@ struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "iterations", help: "Requests per scenario (default 20000)")
         var iterations: Int?
-        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database)")
+        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database; `grants`: the SGAF's)")
         var scenario: String?
         init() {}
     }
@@ -32,7 +32,8 @@ struct BenchCommand: AsyncCommand {
         // The guichet's scenarios need seeded requests: they run when named, or with `--scenario requests`.
         let chosen = signature.scenario == "requests" ? Benchmarks.requestScenarios
             : signature.scenario == nil ? Benchmarks.scenarios
-            : (Benchmarks.scenarios + Benchmarks.requestScenarios).filter { $0.name == signature.scenario }
+            : signature.scenario == "grants" ? Benchmarks.grantScenarios
+            : (Benchmarks.scenarios + Benchmarks.requestScenarios + Benchmarks.grantScenarios).filter { $0.name == signature.scenario }
         guard !chosen.isEmpty else { throw Abort(.badRequest, reason: "unknown scenario \(signature.scenario ?? "")") }
         for scenario in chosen {
             let result = try await scenario.run(app, iterations)
