@@ -381,3 +381,147 @@ extension Browser {
         }
     }
 }
+
+@Suite struct GrantChangesTests {
+    typealias F = GrantFlowTests
+
+    @Test func aRequestForChangesReopensOnlyWhatItNamesAndCoApplicantsSeeTheFile() async throws {
+        try await withPasserelle { app in
+            app.now = F.instant("2026-11-21T15:00:00Z")
+            app.today = CalendarDate(year: 2026, month: 11, day: 21)!
+            try await F.people(app)
+            let manager = try await F.openCall(app, total: "500 000,00")
+            let acton = Browser(app)
+            try await acton.signIn("greffe@actonvale.test")
+            let pdf64 = Data(F.pdf).base64EncodedString()
+            // In English: the applicant's language is kept for the letter.
+            let filed = try await acton.sendJSON(.POST, "/api/v1/organisations/\(F.acton)/demandes-aide?lang=en", [
+                "appel": "paffsr-2026", "titre": "Shared crossing", "resume": "A crossing between the two municipalities.",
+                "reponses": ["site": "Route 116", "collisions": 2], "co_demandeurs": [F.abercorn],
+                "couts": [["libelle": "Travaux", "montant_cents": 90_000_00]],
+                "financements": [["libelle": "Programme fédéral", "montant_cents": 30_000_00, "public": true]],
+                "documents": [["exigence": "resolution", "nom": "r.pdf", "contenu_base64": pdf64],
+                              ["exigence": "plans", "nom": "p.pdf", "contenu_base64": pdf64]],
+                "deposer": true,
+            ] as [String: Any])
+            #expect(filed.status == .created)
+            let object = try filed.object()
+            let number = try #require(object["numero"] as? String)
+            // 50 % of 90 000 $ is 45 000 $, but the stacking limit (80 %, 72 000 $) less 30 000 $ of public aid leaves 42 000 $.
+            #expect(object["montant_demande_cents"] as? Int == 42_000_00)
+            #expect(object["langue"] as? String == "en-CA")
+
+            // The co-applicant's RSÉ reads the file and finds it in its list; another municipality does not.
+            let abercorn = Browser(app)
+            try await abercorn.signIn("rse@abercorn.test")
+            #expect(try await abercorn.send(.GET, "/aide/\(number)").status == .ok)
+            #expect(try await abercorn.send(.GET, "/aide").body.string.contains(number))
+            let rdl = Browser(app)
+            try await rdl.signIn("greffe@rdl.test")
+            #expect(try await rdl.send(.GET, "/aide/\(number)").status == .forbidden)
+            #expect(try await rdl.sendJSON(.GET, "/api/v1/demandes-aide/\(number)", [:] as [String: Any]).status == .forbidden)
+
+            // A request for changes must name what to change.
+            var page = try await manager.send(.GET, "/aide/\(number)").body.string
+            let empty = try await manager.send(.POST, "/aide/\(number)/evenements", body:
+                "event=request_changes&version=\(try F.version(page))&note=&_csrf=\(try #require(Browser.csrf(in: page)))")
+            #expect(empty.status == .unprocessableEntity && empty.body.string.contains("#champ-champs"))
+            let asked = try await manager.send(.POST, "/aide/\(number)/evenements", body:
+                "event=request_changes&version=\(try F.version(page))&champs[]=budget&note=Ajoutez%20les%20honoraires&_csrf=\(try #require(Browser.csrf(in: page)))")
+            #expect(asked.status == .seeOther)
+            page = try await acton.send(.GET, "/aide/\(number)/modifier").body.string
+            #expect(page.contains("Ajoutez les honoraires"))
+            // The applicant changes the title and the budget: only the budget is taken.
+            var fields = F.fields(csrf: try #require(Browser.csrf(in: page)), title: "Another title",
+                                  costs: [("Travaux", "90 000,00"), ("Honoraires", "9 000,00")])
+            fields["version"] = try F.version(page)
+            fields["fin_libelle_0"] = "Programme fédéral"
+            fields["fin_montant_0"] = "30 000,00"
+            fields["fin_public_0"] = "1"
+            #expect(try await acton.sendMultipart("/aide/\(number)", fields: fields, files: []).status == .seeOther)
+            var model = try #require(try await GrantApplicationModel.query(on: app.db).filter(\.$number == number).first())
+            #expect(model.title == "Shared crossing")
+            #expect(model.eligibleCents == 99_000_00)
+            #expect(model.requestedCents == 49_200_00)  // 80 % of 99 000 $ less 30 000 $
+            let submittedAt = model.submittedAt
+            page = try await acton.send(.GET, "/aide/\(number)").body.string
+            #expect(try await acton.send(.POST, "/aide/\(number)/depot",
+                                         form: ["version": try F.version(page), "_csrf": try #require(Browser.csrf(in: page))]).status == .seeOther)
+            model = try #require(try await GrantApplicationModel.query(on: app.db).filter(\.$number == number).first())
+            #expect(model.phase == "in_evaluation" && model.submittedAt == submittedAt)
+            // A step the workflow does not allow from here: 409, nothing changes.
+            let wrongRole = try await acton.sendJSON(.POST, "/api/v1/demandes-aide/\(number)/depot", ["version": model.version])
+            #expect(wrongRole.status == .conflict)
+
+            // Refused with reasons: the letter is in English, the applicant's language.
+            let finances = Browser(app)
+            try await finances.signIn("finances2@mtmd.test")
+            let refused = try await finances.sendJSON(.POST, "/api/v1/demandes-aide/\(number)/decision",
+                                                      ["decision": "refuse", "motifs": "Site outside the priority network.", "version": model.version])
+            #expect(refused.status == .ok)
+            let letter = try await acton.send(.GET, "/aide/\(number)/lettre").body.string
+            #expect(letter.contains("we regret to inform you") && letter.contains("Site outside the priority network."))
+            #expect(letter.contains("lang=\"en-CA\""))
+            // Municipal portal: the file and its letter.
+            let portal = try await acton.send(.GET, "/accueil").body.string
+            #expect(portal.contains(number) && portal.contains("/aide/\(number)/lettre"))
+        }
+    }
+
+    @Test func continuousIntakeDrawsOnTheProgramsEnvelopeAndAFormulaSharesItsOwnToTheCent() async throws {
+        try await withPasserelle { app in
+            app.now = F.instant("2026-11-21T15:00:00Z")
+            app.today = CalendarDate(year: 2026, month: 11, day: 21)!
+            try await F.people(app)
+            let manager = Browser(app)
+            try await manager.signIn("programmes@mtmd.test")
+            let rdl = Browser(app)
+            try await rdl.signIn("greffe@rdl.test")
+            let pdf64 = Data(F.pdf).base64EncodedString()
+            let filed = try await rdl.sendJSON(.POST, "/api/v1/organisations/\(F.rdl)/demandes-aide", [
+                "programme": "transport-collectif", "titre": "Navette régionale", "resume": "Une navette vers Rimouski.",
+                "reponses": ["deplacements": 12_000], "couts": [["libelle": "Exploitation", "montant_cents": 200_000_00]],
+                "documents": [["exigence": "resolution", "nom": "r.pdf", "contenu_base64": pdf64],
+                              ["exigence": "etats", "nom": "e.pdf", "contenu_base64": pdf64]],
+                "deposer": true,
+            ] as [String: Any])
+            #expect(filed.status == .created)
+            let number = try #require(try filed.object()["numero"] as? String)
+            let finances = Browser(app)
+            try await finances.signIn("finances2@mtmd.test")
+            // No envelope yet for this fiscal year: refused, said so.
+            let none = try await finances.sendJSON(.POST, "/api/v1/demandes-aide/\(number)/decision",
+                                                   ["decision": "approve", "montant_cents": 150_000_00, "version": 2])
+            let noneCode = try none.object()["code"] as? String
+            #expect(none.status == .unprocessableEntity && noneCode == "no_envelope")
+            let csrf = try await manager.csrf(at: "/programmes/transport-collectif")
+            #expect(try await manager.send(.POST, "/programmes/transport-collectif/enveloppes",
+                                           form: ["exercice": "2026-2027", "region": "", "montant": "1 000 000,00", "_csrf": csrf]).status == .seeOther)
+            let approved = try await finances.sendJSON(.POST, "/api/v1/demandes-aide/\(number)/decision",
+                                                       ["decision": "approve", "montant_cents": 150_000_00, "version": 2])
+            let approvedPhase = try approved.object()["phase"] as? String
+            #expect(approved.status == .ok && approvedPhase == "approved")
+            let envelope = try #require(try await GrantEnvelopeModel.query(on: app.db).first())
+            #expect(envelope.approvedCents == 150_000_00 && envelope.fiscalYear == "2026-2027")
+
+            // The formula program: every municipality's share of 10 000 000 $, to the cent.
+            let formulaCSRF = try await manager.csrf(at: "/programmes/securite-formule")
+            #expect(try await manager.send(.POST, "/programmes/securite-formule/enveloppes",
+                                           form: ["exercice": "2026-2027", "region": "", "montant": "10 000 000,00", "_csrf": formulaCSRF]).status == .seeOther)
+            let page = try await manager.send(.GET, "/programmes/securite-formule/repartition?exercice=2026-2027")
+            #expect(page.status == .ok && page.body.string.contains("Acton Vale"))
+            #expect(AccessibilityCheck.problems(in: page.body.string).isEmpty)
+            let csv = try await manager.send(.GET, "/programmes/securite-formule/repartition.csv?exercice=2026-2027").body.string
+            let lines = csv.split(separator: "\r\n").dropFirst()
+            #expect(lines.count == (try await OrganisationModel.query(on: app.db).filter(\.$kind == .municipality).filter(\.$active == true).count()))
+            let cents = lines.compactMap { line -> Int64? in
+                guard let amount = line.split(separator: ",").last, let value = Double(amount) else { return nil }
+                return Int64((value * 100).rounded())
+            }
+            #expect(cents.reduce(0, +) == 10_000_000_00)
+            #expect(cents.allSatisfy { $0 >= 5_000_00 || $0 == 0 })
+            // Not for the municipalities.
+            #expect(try await rdl.send(.GET, "/programmes/securite-formule/repartition").status == .forbidden)
+        }
+    }
+}

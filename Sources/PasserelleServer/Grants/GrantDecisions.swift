@@ -342,13 +342,7 @@ extension Grants {
         }
         try await decision.create(on: db)
         let before = model.phase
-        model.phase = next
-        model.version = version + 1
-        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
-            .set("phase", to: SQLBind(next)).set("version", to: SQLBind(model.version)).set("updated_at", to: SQLBind(Date()))
-            .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
-            .returning("id").all()
-        guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
+        try await advance(model, to: next, version: version, on: db)
         changes["phase"] = .init(before: before, after: next)
         changes["decision"] = .init(before: nil, after: kind)
         if !reasons.isEmpty { changes["reasons"] = .init(before: nil, after: reasons) }
@@ -383,19 +377,25 @@ extension Grants {
         pending.secondAt = Date()
         try await pending.save(on: db)
         let before = model.phase
-        model.phase = next
-        model.version = version + 1
-        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
-            .set("phase", to: SQLBind(next)).set("version", to: SQLBind(model.version)).set("updated_at", to: SQLBind(Date()))
-            .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
-            .returning("id").all()
-        guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
+        try await advance(model, to: next, version: version, on: db)
         try await Audit.record(on: db, actor: request.auditActor, action: "grants.decision.second_approval", recordType: "grant_application",
                                recordID: model.number, changes: [
                                    "phase": .init(before: before, after: next),
                                    "amount_cents": .init(before: nil, after: String(pending.amountCents)),
                                    "spending_limit_cents": .init(before: nil, after: String(limit)),
                                ])
+    }
+
+    /// Moves an application to a phase with its version: a change made in between makes this one
+    /// affect no row, and it is refused as stale (409).
+    static func advance(_ model: GrantApplicationModel, to next: String, version: Int, on db: any Database) async throws {
+        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
+            .set("phase", to: SQLBind(next)).set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
+            .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
+            .returning("id").all()
+        guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
+        model.phase = next
+        model.version = version + 1
     }
 
     // MARK: envelopes and calls
@@ -454,10 +454,13 @@ extension Grants {
     }
 
     /// A formula program's allocation of an envelope among every eligible municipality.
-    static func allocations(program: GrantProgramModel, totalCents: Int64, territory: TerritoryDirectory) -> [Allocation] {
+    /// `organisations`: the geographic codes of the active municipalities (the Répertoire's other
+    /// entities, unorganised territories among them, receive nothing).
+    static func allocations(program: GrantProgramModel, totalCents: Int64, territory: TerritoryDirectory,
+                            organisations: Set<String>) -> [Allocation] {
         let rules = program.eligibility
         let municipalities = rules.kinds.contains(.municipality) ? territory.municipalities.filter {
-            rules.regions.isEmpty || rules.regions.contains($0.record.regionCode)
+            organisations.contains($0.code) && (rules.regions.isEmpty || rules.regions.contains($0.record.regionCode))
         } : []
         let indicators = municipalities.map { (id: $0.code, value: Int64($0.record.population ?? 0)) }
         let shares = Formula.allocate(totalCents: totalCents, indicators: indicators, floorCents: 500_000)

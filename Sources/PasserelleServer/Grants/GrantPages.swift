@@ -814,7 +814,11 @@ struct GrantPages: Sendable {
             ?? GovernmentFiscalYear(containing: req.application.today)
         let envelope = try await GrantEnvelopeModel.query(on: req.db).filter(\.$program.$id == program.requireID())
             .filter(\.$fiscalYear == year.description).filter(\.$region == "").first()
-        let allocations = envelope.map { Grants.allocations(program: program, totalCents: $0.totalCents, territory: req.application.territory.current) } ?? []
+        let active = Set(try await OrganisationModel.query(on: req.db).filter(\.$kind == .municipality).filter(\.$active == true).all()
+            .compactMap(\.territoryCode))
+        let allocations = envelope.map {
+            Grants.allocations(program: program, totalCents: $0.totalCents, territory: req.application.territory.current, organisations: active)
+        } ?? []
         return (program, envelope, allocations)
     }
 

@@ -25,6 +25,8 @@ struct PortalHome: Sendable {
         var drafts: [RequestDraftModel]
         /// The entry points of each municipality or MRC the person belongs to or acts for.
         var cards: [EntryPoints] = []
+        /// The latest applications for financial aid of the organisations (their status and letter).
+        var grants: [GrantApplicationModel] = []
     }
 
     struct Ministry {
@@ -84,6 +86,10 @@ struct PortalHome: Sendable {
                 canFile: owners.contains { req.allows(.create, Resource(service: .requests, ownerID: $0)) },
                 drafts: try await RequestDrafts.mine(req))
             var withCards = view
+            if case .only(let grantOwners) = Policy.readableOwners(actor, service: .grants, on: today) {
+                withCards.grants = try await GrantApplicationModel.query(on: req.db).filter(\.$organisation.$id ~~ grantOwners)
+                    .with(\.$program).sort(\.$updatedAt, .descending).range(..<10).all()
+            }
             let mine = Set(actor.memberships.map(\.organisationID)).union(actor.mandates.filter { $0.isInForce(on: today) }.map(\.municipalityID))
             let places = try await OrganisationModel.query(on: req.db).filter(\.$id ~~ mine).filter(\.$kind ~~ [.municipality, .mrc])
                 .sort(\.$name).all()

@@ -52,6 +52,18 @@ enum PortalViews {
                     H.li(H.a("\(m.number) — \(m.title)", href: "/demandes/\(m.number)#evaluation"))
                 }))),
             .p(H.a(l("portal.all_requests"), href: "/demandes")),
+            view.grants.isEmpty ? .empty : .group(
+                .h2(.id("aide"), .text(l("portal.grants"))),
+                UI.table(caption: l("portal.grants"), columns: [.init(title: l("grants.number")), .init(title: l("grants.title")),
+                                                               .init(title: l("grants.program")), .init(title: l("grants.phase")),
+                                                               .init(title: l("grants.letter"))],
+                         rows: view.grants.map { g in
+                             [H.a(g.number, href: "/aide/\(g.number)"), .text(g.title), .text(g.program.name(l.language)),
+                              GrantViews.phaseTag(l, g.program, g.phase),
+                              ["approved", "refused", "waitlisted"].contains(g.phase) ? H.a(l("grants.letter"), href: "/aide/\(g.number)/lettre")
+                                  : .text("—")]
+                         }, captionHidden: true),
+                .p(H.a(l("grants.my_applications"), href: "/aide"))),
             view.cards.isEmpty ? .empty : .group(
                 .h2(.id("portes-entree"), .text(l("portal.entry_points"))),
                 H.ul(.class("cards"), .forEach(view.cards) { points in
