@@ -525,3 +525,33 @@ extension Browser {
         }
     }
 }
+
+@Suite struct GrantDemoTests {
+    @Test func theDemoDecidesLastYearsCallsWithinTheirEnvelopes() async throws {
+        try await withPasserelle { app in
+            app.today = CalendarDate(year: 2026, month: 11, day: 21)!
+            let report = try await GrantDemoGenerator().generate(scale: 1, app: app)
+            #expect(report.hasSuffix("6 appels de projets"))
+            let applications = try await GrantApplicationModel.query(on: app.db).count()
+            #expect(applications > 1_900)
+            // Last year's calls: approved in rank order, never beyond the envelope.
+            for call in try await GrantCallModel.query(on: app.db).filter(\.$code ~~ ["paffsr-2025", "tapu-2025", "firm-2025"])
+                .with(\.$program).with(\.$envelope).all() {
+                let envelope = call.envelope
+                #expect(envelope.approvedCents > 0 && envelope.approvedCents <= envelope.totalCents)
+                let ranking = try await Grants.ranking(call, on: app.db)
+                let approved = ranking.ranked.filter { ranking.phases[$0.entry.number] == "approved" }
+                #expect(approved.count == ranking.lastFunded)
+                #expect(approved.allSatisfy { $0.funded })
+            }
+            // This year's calls are open, their evaluated files scored.
+            let open = try #require(try await GrantCallModel.query(on: app.db).filter(\.$code == "paffsr-2026").first())
+            #expect(open.isOpen(at: app.now))
+            let unscored = try await GrantApplicationModel.query(on: app.db).filter(\.$phase == "evaluated").filter(\.$score == nil).count()
+            #expect(unscored == 0)
+            // The counter continues after the demo's numbers.
+            let last = try await GrantApplicationModel.query(on: app.db).sort(\.$number, .descending).first()?.number
+            #expect(try await Grants.nextNumber(year: 2026, on: app.db) > (last ?? ""))
+        }
+    }
+}

@@ -406,9 +406,11 @@ struct GrantAPI: Sendable {
 
     @Sendable func ranking(_ req: Request) async throws -> Response {
         let call = try await GrantPages.call(req)
-        let ranking = try await Grants.ranking(call, territory: req.application.territory.current, on: req.db)
+        let ranking = try await Grants.ranking(call, on: req.db)
+        let rows = try await Grants.details(ranking, 0..<ranking.ranked.count, call: call, territory: req.application.territory.current,
+                                            on: req.db)
         return try IdentityAPI.json(RankingDTO(appel: call.code, exercice: ranking.envelope.fiscalYear, disponible_cents: ranking.availableCents,
-                                               classement: ranking.rows.map { r in
+                                               classement: rows.map { r in
             RankedDTO(rang: r.ranked.rank, numero: r.ranked.entry.number, organisation: r.organisation, titre: r.title,
                       note: Grants.formatScore(r.ranked.entry.score), montant_cents: r.ranked.entry.requestedCents,
                       cumul_cents: r.ranked.cumulativeCents, finance: r.ranked.funded, departage: r.ranked.tieBrokenBy, phase: r.phase)

@@ -130,6 +130,7 @@ extension Grants {
 
     // MARK: ranking
 
+    /// A ranked application with what a page shows of it.
     struct RankedApplication: Sendable {
         var ranked: Ranking.Ranked
         var id: UUID
@@ -140,10 +141,17 @@ extension Grants {
     }
 
     struct CallRanking: Sendable {
-        var rows: [RankedApplication]
+        /// The whole ranking, best first.
+        var ranked: [Ranking.Ranked]
+        /// Each application's phase, by number.
+        var phases: [String: String]
         var envelope: GrantEnvelopeModel
         /// What the envelope has for this call: its total less what other calls and files took.
         var availableCents: Int64
+
+        /// The rank of the last application above the line (0: none).
+        var lastFunded: Int { ranked.last(where: \.funded)?.rank ?? 0 }
+        var fundedCents: Int64 { ranked.last(where: \.funded)?.cumulativeCents ?? 0 }
     }
 
     static let rankedPhases = ["evaluated", "waitlisted", "pending_approval", "approved"]
@@ -167,65 +175,83 @@ extension Grants {
         return result
     }
 
-    /// The ranking of a call's evaluated applications within its envelope, with the cut line.
-    static func ranking(_ call: GrantCallModel, territory: TerritoryDirectory, on db: any Database) async throws -> CallRanking {
+    static func applications(_ alias: String) -> any SQLExpression {
+        SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier(alias))
+    }
+
+    /// The ranking of a call's evaluated applications within its envelope, with the cut line. It
+    /// reads only what ranking needs (the consolidated scores and their parts are kept with each
+    /// application as it is scored); `details` reads what a page shows of the rows it shows.
+    static func ranking(_ call: GrantCallModel, on db: any Database) async throws -> CallRanking {
         let sql = db as! any SQLDatabase
         let callID = try call.requireID()
         guard let envelope = try await GrantEnvelopeModel.find(call.$envelope.id, on: db) else { throw Problem.notFound() }
-        let rows = try await sql.select()
-            .column(SQLColumn("id", table: "a")).column(SQLColumn("number", table: "a")).column(SQLColumn("title", table: "a"))
-            .column(SQLColumn("requested_cents", table: "a")).column(SQLColumn("score", table: "a"))
-            .column(SQLColumn("score_parts", table: "a")).column(SQLColumn("submitted_at", table: "a"))
-            .column(SQLColumn("phase", table: "a"))
-            .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("organisation")))
-            .column(SQLAlias(SQLColumn("territory_code", table: "o"), as: SQLIdentifier("territory")))
-            .from(SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier("a")))
-            .join(SQLAlias(SQLIdentifier(OrganisationModel.schema), as: SQLIdentifier("o")),
-                  on: SQLColumn("organisation_id", table: "a"), .equal, SQLColumn("id", table: "o"))
-            .where(SQLColumn("call_id", table: "a"), .equal, SQLBind(callID))
-            .where(SQLColumn("phase", table: "a"), .in, SQLBind.group(rankedPhases))
-            .where(SQLColumn("score", table: "a"), .isNot, SQLLiteral.null)
-            .all()
         // Approved (or committed) amounts replace what was asked.
-        var decided: [UUID: Int64] = [:]
-        for row in try await sql.select().column(SQLColumn("application_id", table: "d")).column(SQLColumn("amount_cents", table: "d"))
+        var decided: [String: Int64] = [:]
+        for row in try await sql.select().column(SQLColumn("number", table: "a")).column(SQLColumn("amount_cents", table: "d"))
             .from(SQLAlias(SQLIdentifier(GrantDecisionModel.schema), as: SQLIdentifier("d")))
-            .join(SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier("a")),
-                  on: SQLColumn("application_id", table: "d"), .equal, SQLColumn("id", table: "a"))
+            .join(applications("a"), on: SQLColumn("application_id", table: "d"), .equal, SQLColumn("id", table: "a"))
             .where(SQLColumn("call_id", table: "a"), .equal, SQLBind(callID))
             .where(SQLColumn("kind", table: "d"), .equal, SQLBind("approve"))
             .where(SQLColumn("state", table: "d"), .in, SQLBind.group(["final", "pending"]))
             .all() {
-            decided[try row.decode(column: "application_id", as: UUID.self)] = try row.decode(column: "amount_cents", as: Int64.self)
+            decided[try row.decode(column: "number", as: String.self)] = try row.decode(column: "amount_cents", as: Int64.self)
         }
+        let rows = try await sql.select()
+            .columns("number", "requested_cents", "score", "score_parts", "submitted_at", "phase")
+            .from(GrantApplicationModel.schema)
+            .where("call_id", .equal, SQLBind(callID))
+            .where("phase", .in, SQLBind.group(rankedPhases))
+            .where("score", .isNot, SQLLiteral.null)
+            .all()
         var entries: [Ranking.Entry] = []
-        var info: [String: RankedApplication] = [:]
+        var phases: [String: String] = [:]
         entries.reserveCapacity(rows.count)
+        phases.reserveCapacity(rows.count)
         for row in rows {
-            let id = try row.decode(column: "id", as: UUID.self)
             let number = try row.decode(column: "number", as: String.self)
             let submitted = try row.decode(column: "submitted_at", as: Date?.self) ?? .distantFuture
             let asked = try row.decode(column: "requested_cents", as: Int64.self)
-            let entry = Ranking.Entry(number: number, score: try row.decode(column: "score", as: Int64.self),
-                                      parts: parseParts(try row.decode(column: "score_parts", as: String?.self)),
-                                      submittedAt: Int64(submitted.timeIntervalSince1970 * 1000),
-                                      requestedCents: decided[id] ?? asked)
-            entries.append(entry)
-            let territoryCode = try row.decode(column: "territory", as: String?.self)
-            info[number] = RankedApplication(
-                ranked: Ranking.Ranked(entry: entry, rank: 0, cumulativeCents: 0, funded: false, tieBrokenBy: nil), id: id,
-                title: try row.decode(column: "title", as: String.self), organisation: try row.decode(column: "organisation", as: String.self),
-                region: territoryCode.flatMap { territory.municipality($0)?.record.regionCode ?? territory.unit($0)?.record.regionCode },
-                phase: try row.decode(column: "phase", as: String.self))
+            entries.append(Ranking.Entry(number: number, score: try row.decode(column: "score", as: Int64.self),
+                                         parts: parseParts(try row.decode(column: "score_parts", as: String?.self)),
+                                         submittedAt: Int64(submitted.timeIntervalSince1970 * 1000),
+                                         requestedCents: decided[number] ?? asked))
+            phases[number] = try row.decode(column: "phase", as: String.self)
         }
         let thisCall = decided.values.reduce(0, +)
         let available = envelope.totalCents - (envelope.committedCents + envelope.approvedCents - thisCall)
-        let ranked = Ranking.rank(entries, availableCents: available)
-        return CallRanking(rows: ranked.map { r in
-            var row = info[r.entry.number]!
-            row.ranked = r
-            return row
-        }, envelope: envelope, availableCents: available)
+        return CallRanking(ranked: Ranking.rank(entries, availableCents: available), phases: phases, envelope: envelope,
+                           availableCents: available)
+    }
+
+    /// The rows of a ranking a page shows, with their title, organisation and region.
+    static func details(_ ranking: CallRanking, _ range: Range<Int>, call: GrantCallModel, territory: TerritoryDirectory,
+                        on db: any Database) async throws -> [RankedApplication] {
+        let shown = Array(ranking.ranked[range.clamped(to: 0..<ranking.ranked.count)])
+        guard !shown.isEmpty else { return [] }
+        var query = (db as! any SQLDatabase).select()
+            .column(SQLColumn("id", table: "a")).column(SQLColumn("number", table: "a")).column(SQLColumn("title", table: "a"))
+            .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("organisation")))
+            .column(SQLAlias(SQLColumn("territory_code", table: "o"), as: SQLIdentifier("territory")))
+            .from(applications("a"))
+            .join(SQLAlias(SQLIdentifier(OrganisationModel.schema), as: SQLIdentifier("o")),
+                  on: SQLColumn("organisation_id", table: "a"), .equal, SQLColumn("id", table: "o"))
+            .where(SQLColumn("call_id", table: "a"), .equal, SQLBind(try call.requireID()))
+        if shown.count < ranking.ranked.count {
+            query = query.where(SQLColumn("number", table: "a"), .in, SQLBind.group(shown.map(\.entry.number)))
+        }
+        var found: [String: (UUID, String, String, String?)] = [:]
+        for row in try await query.all() {
+            found[try row.decode(column: "number", as: String.self)] = (
+                try row.decode(column: "id", as: UUID.self), try row.decode(column: "title", as: String.self),
+                try row.decode(column: "organisation", as: String.self), try row.decode(column: "territory", as: String?.self))
+        }
+        return shown.compactMap { r in
+            guard let (id, title, organisation, code) = found[r.entry.number] else { return nil }
+            return RankedApplication(ranked: r, id: id, title: title, organisation: organisation,
+                                     region: code.flatMap { territory.municipality($0)?.record.regionCode ?? territory.unit($0)?.record.regionCode },
+                                     phase: ranking.phases[r.entry.number] ?? "")
+        }
     }
 
     // MARK: decisions

@@ -8,8 +8,9 @@ import Vapor
 /// envelope for this fiscal year and the last, last year's call decided (funded in rank order
 /// until the envelope runs out, the rest wait-listed or refused) and this year's call open, with
 /// applications from eligible municipalities scored by two evaluators; the transit program's
-/// envelope; the formula program's envelope. 2,000 applications per unit of scale, written in
-/// bulk in one transaction with one journal event per run.
+/// envelope; the formula program's envelope. 2,000 applications per unit of scale up to 10 (a
+/// ministry's calls do not grow with the number of requests), written in bulk in one transaction
+/// with one journal event per run.
 struct GrantDemoGenerator: DemoGenerator {
     var name: String { "aide financière" }
     static let perScale = 2_000
@@ -37,7 +38,8 @@ struct GrantDemoGenerator: DemoGenerator {
         var scores: [[Int]]
     }
 
-    func generate(scale: Int, app: Application) async throws -> String {
+    func generate(scale requested: Int, app: Application) async throws -> String {
+        let scale = min(requested, 10)
         let db = app.db
         let programs = try await GrantProgramModel.query(on: db).all()
         guard !programs.isEmpty else { return "0 demande (programmes manquants)" }

@@ -706,20 +706,31 @@ struct GrantPages: Sendable {
 
     // MARK: ranking
 
+    static let rankingPage = 100
+
+    /// A page of the ranking (100 rows; `page`, by default the one with the cut line).
     @Sendable func ranking(_ req: Request) async throws -> Response {
         let call = try await Self.call(req)
-        let ranking = try await Grants.ranking(call, territory: req.application.territory.current, on: req.db)
-        return GrantViews.ranking(Layout(req), call: call, ranking: ranking).page(status: .ok)
+        let ranking = try await Grants.ranking(call, on: req.db)
+        let pages = max(1, (ranking.ranked.count + Self.rankingPage - 1) / Self.rankingPage)
+        let cutPage = min(pages, ranking.lastFunded / Self.rankingPage + 1)
+        let page = min(max(1, req.query[Int.self, at: "page"] ?? cutPage), pages)
+        let rows = try await Grants.details(ranking, ((page - 1) * Self.rankingPage)..<(page * Self.rankingPage), call: call,
+                                            territory: req.application.territory.current, on: req.db)
+        return GrantViews.ranking(Layout(req), call: call, ranking: ranking, rows: rows, page: page, pages: pages, cutPage: cutPage)
+            .page(status: .ok)
     }
 
     @Sendable func rankingCSV(_ req: Request) async throws -> Response {
         let call = try await Self.call(req)
-        let ranking = try await Grants.ranking(call, territory: req.application.territory.current, on: req.db)
+        let ranking = try await Grants.ranking(call, on: req.db)
+        let all = try await Grants.details(ranking, 0..<ranking.ranked.count, call: call, territory: req.application.territory.current,
+                                           on: req.db)
         let l = req.localizer
         var rows: [[String]] = [[l("grants.ranking.rank"), l("grants.number"), l("grants.organisation"), l("grants.title"),
                                  l("grants.score"), l("grants.requested"), l("grants.ranking.cumulative"), l("grants.ranking.funded"),
                                  l("grants.phase")]]
-        for r in ranking.rows {
+        for r in all {
             rows.append([String(r.ranked.rank), r.ranked.entry.number, r.organisation, r.title, Grants.formatScore(r.ranked.entry.score),
                          MoneyInput.plain(r.ranked.entry.requestedCents), MoneyInput.plain(r.ranked.cumulativeCents),
                          r.ranked.funded ? l("grants.yes") : l("grants.no"), r.phase])

@@ -515,16 +515,14 @@ enum GrantViews {
             UI.pagination(l, page: filter.page, pageCount: pages, url: url))
     }
 
-    static func ranking(_ layout: Layout, call: GrantCallModel, ranking: Grants.CallRanking) -> String {
+    static func ranking(_ layout: Layout, call: GrantCallModel, ranking: Grants.CallRanking, rows: [Grants.RankedApplication],
+                        page: Int, pages: Int, cutPage: Int) -> String {
         let l = layout.l
-        let funded = ranking.rows.filter(\.ranked.funded)
-        let fundedCents = funded.last?.ranked.cumulativeCents ?? 0
+        let fundedCents = ranking.fundedCents
         let title = l("grants.ranking_of", ["call": call.title(l.language)])
         var body: [[BodyNode]] = []
-        var cutShown = false
-        for r in ranking.rows {
-            if !r.ranked.funded && !cutShown {
-                cutShown = true
+        for r in rows {
+            if r.ranked.rank == ranking.lastFunded + 1 {
                 body.append([.strong(.text("—")), .strong(.text(l("grants.ranking.cut_line", ["remaining": money(l, ranking.availableCents - fundedCents)])))]
                             + Array(repeating: BodyNode.text(""), count: 5))
             }
@@ -539,9 +537,12 @@ enum GrantViews {
             UI.summaryList([
                 (l("grants.envelope"), .text("\(ranking.envelope.fiscalYear) — \(money(l, ranking.envelope.totalCents))")),
                 (l("grants.ranking.available"), .text(money(l, ranking.availableCents))),
-                (l("grants.ranking.count"), .text(l.format.integer(ranking.rows.count))),
-                (l("grants.ranking.funded_count"), .text(l("grants.ranking.funded_sum", ["count": l.format.integer(funded.count),
+                (l("grants.ranking.count"), .text(l.format.integer(ranking.ranked.count))),
+                (l("grants.ranking.funded_count"), .text(l("grants.ranking.funded_sum", ["count": l.format.integer(ranking.lastFunded),
                                                                                         "amount": money(l, fundedCents)]))),
+                (l("grants.ranking.cut_after"), ranking.lastFunded < ranking.ranked.count
+                    ? H.a(l("grants.ranking.cut_rank", ["rank": l.format.integer(ranking.lastFunded)]), href: "/appels/\(call.code)/classement?page=\(cutPage)")
+                    : .text(l("grants.ranking.all_funded"))),
             ]),
             .p(.class("field__hint"), .text(l("grants.tie_rules"))),
             .p(H.a(l("grants.csv"), href: "/appels/\(call.code)/classement.csv")),
@@ -549,7 +550,8 @@ enum GrantViews {
                 .init(title: l("grants.ranking.rank"), numeric: true), .init(title: l("grants.number")), .init(title: l("grants.title")),
                 .init(title: l("grants.score"), numeric: true), .init(title: l("grants.requested"), numeric: true),
                 .init(title: l("grants.ranking.cumulative"), numeric: true), .init(title: l("grants.ranking.funded")),
-            ], rows: body, captionHidden: true))
+            ], rows: body, captionHidden: true),
+            UI.pagination(l, page: page, pageCount: pages) { "/appels/\(call.code)/classement?page=\($0)" })
     }
 
     static func dashboard(_ layout: Layout, program: GrantProgramModel, data: GrantPages.Dashboard, territory: TerritoryDirectory) -> String {
