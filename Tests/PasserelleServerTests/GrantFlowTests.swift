@@ -487,18 +487,21 @@ extension Browser {
             ] as [String: Any])
             #expect(filed.status == .created)
             let number = try #require(try filed.object()["numero"] as? String)
+            // Made and submitted in one change: version 1.
+            let version = try #require(try filed.object()["version"] as? Int)
+            #expect(version == 1)
             let finances = Browser(app)
             try await finances.signIn("finances2@mtmd.test")
             // No envelope yet for this fiscal year: refused, said so.
             let none = try await finances.sendJSON(.POST, "/api/v1/demandes-aide/\(number)/decision",
-                                                   ["decision": "approve", "montant_cents": 150_000_00, "version": 2])
+                                                   ["decision": "approve", "montant_cents": 150_000_00, "version": version])
             let noneCode = try none.object()["code"] as? String
             #expect(none.status == .unprocessableEntity && noneCode == "no_envelope")
             let csrf = try await manager.csrf(at: "/programmes/transport-collectif")
             #expect(try await manager.send(.POST, "/programmes/transport-collectif/enveloppes",
                                            form: ["exercice": "2026-2027", "region": "", "montant": "1 000 000,00", "_csrf": csrf]).status == .seeOther)
             let approved = try await finances.sendJSON(.POST, "/api/v1/demandes-aide/\(number)/decision",
-                                                       ["decision": "approve", "montant_cents": 150_000_00, "version": 2])
+                                                       ["decision": "approve", "montant_cents": 150_000_00, "version": version])
             let approvedPhase = try approved.object()["phase"] as? String
             #expect(approved.status == .ok && approvedPhase == "approved")
             let envelope = try #require(try await GrantEnvelopeModel.query(on: app.db).first())

@@ -254,18 +254,12 @@ struct GrantAPI: Sendable {
         let documents = Set(stored.map(\.requirement))
         let missing = program.eligibility.documents.filter { !documents.contains($0.code) }
         let submitNow = input.deposer == true && missing.isEmpty
-        let coApplicants = parties
         let model: GrantApplicationModel
         do {
             model = try await req.write { db in
-                let model = try await Grants.createDraft(draft, program: program, call: found, for: organisation, request: req, on: db)
+                let model = try await Grants.createDraft(draft, program: program, call: found, for: organisation,
+                                                         submitting: submitNow ? documents : nil, request: req, on: db)
                 try await Grants.attach(stored, to: model, request: req, on: db)
-                if submitNow {
-                    model.$program.value = program
-                    model.$organisation.value = organisation
-                    model.$call.value = found
-                    try await Grants.submit(model, version: model.version, request: req, on: db, parties: coApplicants, documents: documents)
-                }
                 return model
             }
         } catch let refusal as Grants.Refusal {

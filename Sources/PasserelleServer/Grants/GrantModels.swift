@@ -59,10 +59,17 @@ final class GrantProgramModel: Model, @unchecked Sendable {
         let workflow: GrantWorkflow
     }
 
+    /// Every program's data decoded, by its JSON: shared by the model instances each request loads.
+    private static let decodedPrograms = NIOLockedValueBox<[String: Decoded]>([:])
+
     /// The program's data decoded once while its JSON does not change.
     var decoded: Decoded {
         let key = termsJSON + eligibilityJSON + gridJSON + fieldsJSON + workflowJSON
         if let known = memo.withLockedValue({ $0 }), known.key == key { return known }
+        if let shared = Self.decodedPrograms.withLockedValue({ $0[key] }) {
+            memo.withLockedValue { $0 = shared }
+            return shared
+        }
         let decoder = JSONDecoder()
         let value = Decoded(
             key: key,
@@ -72,6 +79,10 @@ final class GrantProgramModel: Model, @unchecked Sendable {
             fields: (try? decoder.decode([RequestField].self, from: Data(fieldsJSON.utf8))) ?? [],
             workflow: (try? decoder.decode(GrantWorkflow.self, from: Data(workflowJSON.utf8))) ?? .standard)
         memo.withLockedValue { $0 = value }
+        Self.decodedPrograms.withLockedValue { known in
+            if known.count > 200 { known.removeAll() }
+            known[key] = value
+        }
         return value
     }
 

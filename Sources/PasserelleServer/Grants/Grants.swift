@@ -142,13 +142,18 @@ enum Grants {
         Requests.searchable([application.number, application.title, application.summary, organisation])
     }
 
-    /// Makes a draft (phase `draft`, numbered) for the organisation.
+    /// Makes a draft (phase `draft`, numbered) for the organisation — or, with `submitting` (the
+    /// documents it has), submits it in the same change: the call must be open and the screening
+    /// decides its phase. Nothing reads the new rows back in this change: they are written with
+    /// the batch's others at the commit (`Writes.insert`), the application first.
     static func createDraft(_ draft: Draft, program: GrantProgramModel, call: GrantCallModel?, for organisation: OrganisationModel,
-                            request: Request, on db: any Database) async throws -> GrantApplicationModel {
+                            submitting documents: Set<String>? = nil, request: Request,
+                            on db: any Database) async throws -> GrantApplicationModel {
         guard let user = request.currentUser else { throw SignInRequired() }
         let now = request.application.now
         let model = GrantApplicationModel()
-        model.id = UUID()
+        let id = UUID()
+        model.id = id
         model.number = try await nextNumber(year: CalendarDate(now, timeZone: CalendarDate.quebecTimeZone).year, on: db)
         model.$program.id = try program.requireID()
         model.$call.id = try call?.requireID()
@@ -161,8 +166,40 @@ enum Grants {
         apply(draft, to: model)
         model.searchText = searchable(model, organisation: organisation.name)
         model.version = 1
-        try await model.create(on: db)
-        try await setParties(model, draft.coApplicants, on: db)
+        model.createdAt = now
+        model.updatedAt = now
+        var screened: (submitted: String, phase: String, failures: [Eligibility.Failure])?
+        if let documents {
+            if let call, !call.isOpen(at: now) { throw Refusal.callClosed }
+            let workflow = program.workflow
+            guard case .success(let submitted) = workflow.next(from: model.phase, on: "submit", by: .applicant) else {
+                throw Refusal.transition(.notFromPhase)
+            }
+            let failures = screen(model, program: program, organisation: organisation, parties: draft.coApplicants, documents: documents,
+                                  territory: request.application.territory.current)
+            guard case .success(let phase) = workflow.next(from: submitted, on: failures.isEmpty ? "screen_pass" : "screen_fail", by: .system)
+            else { throw Refusal.transition(.notFromPhase) }
+            screened = (submitted, phase, failures)
+            model.phase = phase
+            model.screening = failures.map { GrantApplicationModel.StoredFailure(rule: $0.rule, key: $0.key, arguments: $0.arguments) }
+            model.submittedAt = now
+        }
+        try await Writes.insert(into: GrantApplicationModel.schema, columns: [
+            "id", "created_at", "updated_at", "version", "number", "program_id", "call_id", "organisation_id", "applicant_id",
+            "via_mandate", "language", "phase", "workflow_version", "title", "summary", "answers", "budget", "eligible_cents",
+            "requested_cents", "screening", "score", "score_parts", "submitted_at", "reopened", "changes_note", "search_text",
+        ], values: [
+            SQLBind(id), SQLBind(now), SQLBind(now), SQLBind(1), SQLBind(model.number), SQLBind(model.$program.id), SQLBind(model.$call.id),
+            SQLBind(model.$organisation.id), SQLBind(user.personID), SQLBind(model.viaMandate), SQLBind(model.language),
+            SQLBind(model.phase), SQLBind(model.workflowVersion), SQLBind(model.title), SQLBind(model.summary), SQLBind(model.answersJSON),
+            SQLBind(model.budgetJSON), SQLBind(model.eligibleCents), SQLBind(model.requestedCents), SQLBind(model.screeningJSON),
+            SQLBind(Int64?.none), SQLBind(String?.none), SQLBind(model.submittedAt), SQLBind(model.reopenedJSON), SQLBind(String?.none),
+            SQLBind(model.searchText),
+        ], on: db)
+        for party in draft.coApplicants {
+            try await Writes.insert(into: GrantPartyModel.schema, columns: ["id", "application_id", "organisation_id"],
+                                    values: [SQLBind(UUID()), SQLBind(id), SQLBind(try party.requireID())], on: db)
+        }
         try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.create", recordType: "grant_application",
                                recordID: model.number, changes: [
                                    "program": .init(before: nil, after: program.code),
@@ -173,7 +210,26 @@ enum Grants {
                                    "co_applicants": .init(before: nil, after: draft.coApplicants.map(\.code).joined(separator: " ")),
                                    "via_mandate": .init(before: nil, after: model.viaMandate ? "true" : "false"),
                                ])
+        if let screened {
+            try await recordSubmission(model, submitted: screened.submitted, screened: screened.phase, failures: screened.failures,
+                                       from: program.workflow.initial, event: "submit", request: request, on: db)
+        }
         return model
+    }
+
+    /// The journal of a submission: the applicant's, then the screening's.
+    static func recordSubmission(_ model: GrantApplicationModel, submitted: String, screened: String, failures: [Eligibility.Failure],
+                                 from before: String, event: String, request: Request, on db: any Database) async throws {
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
+                               recordID: model.number, changes: [
+                                   "phase": .init(before: before, after: submitted),
+                                   "submitted_at": .init(before: nil, after: model.submittedAt.map(AuditEventModel.timestamp)),
+                               ])
+        try await Audit.record(on: db, actor: .system("grants.screening"), action: "grants.application.screen",
+                               recordType: "grant_application", recordID: model.number, changes: [
+                                   "phase": .init(before: submitted, after: screened),
+                                   "screening": .init(before: nil, after: failures.isEmpty ? "eligible" : model.screeningJSON),
+                               ])
     }
 
     static func apply(_ draft: Draft, to model: GrantApplicationModel) {
@@ -237,15 +293,12 @@ enum Grants {
     static func attach(_ blobs: [(requirement: String, blob: Attachments.Blob)], to model: GrantApplicationModel, request: Request,
                        on db: any Database) async throws {
         for (requirement, blob) in blobs {
-            let document = GrantDocumentModel()
-            document.$application.id = try model.requireID()
-            document.requirement = requirement
-            document.sha256 = blob.sha256
-            document.filename = blob.filename
-            document.kind = blob.kind
-            document.size = blob.size
-            document.uploadedBy = request.currentUser?.personID
-            try await document.create(on: db)
+            try await Writes.insert(into: GrantDocumentModel.schema, columns: [
+                "id", "created_at", "application_id", "requirement", "sha256", "filename", "kind", "size", "uploaded_by",
+            ], values: [
+                SQLBind(UUID()), SQLBind(Date()), SQLBind(try model.requireID()), SQLBind(requirement), SQLBind(blob.sha256),
+                SQLBind(blob.filename), SQLBind(blob.kind), SQLBind(blob.size), SQLBind(request.currentUser?.personID),
+            ], on: db)
             try await Audit.record(on: db, actor: request.auditActor, action: "grants.document.add", recordType: "grant_application",
                                    recordID: model.number, changes: [
                                        "requirement": .init(before: nil, after: requirement),
@@ -315,16 +368,8 @@ enum Grants {
             .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
             .returning("id").all()
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
-                               recordID: model.number, changes: [
-                                   "phase": .init(before: before, after: submitted),
-                                   "submitted_at": .init(before: nil, after: model.submittedAt.map(AuditEventModel.timestamp)),
-                               ])
-        try await Audit.record(on: db, actor: .system("grants.screening"), action: "grants.application.screen",
-                               recordType: "grant_application", recordID: model.number, changes: [
-                                   "phase": .init(before: submitted, after: screened),
-                                   "screening": .init(before: nil, after: failures.isEmpty ? "eligible" : model.screeningJSON),
-                               ])
+        try await recordSubmission(model, submitted: submitted, screened: screened, failures: failures, from: before, event: event,
+                                   request: request, on: db)
     }
 
     struct MissingDocuments: Error { let failures: [Eligibility.Failure] }
