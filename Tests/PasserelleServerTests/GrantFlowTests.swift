@@ -543,9 +543,11 @@ extension Browser {
                 let envelope = call.envelope
                 #expect(envelope.approvedCents > 0 && envelope.approvedCents <= envelope.totalCents)
                 let ranking = try await Grants.ranking(call, on: app.db)
-                let approved = ranking.ranked.filter { ranking.phases[$0.entry.number] == "approved" }
+                let rows = try await Grants.details(ranking, 0..<ranking.ranked.count, call: call, territory: app.territory.current, on: app.db)
+                #expect(rows.count == ranking.ranked.count)
+                let approved = rows.filter { $0.phase == "approved" }
                 #expect(approved.count == ranking.lastFunded)
-                #expect(approved.allSatisfy { $0.funded })
+                #expect(approved.allSatisfy { $0.ranked.funded })
             }
             // This year's calls are open, their evaluated files scored.
             let open = try #require(try await GrantCallModel.query(on: app.db).filter(\.$code == "paffsr-2026").first())

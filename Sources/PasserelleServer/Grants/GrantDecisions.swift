@@ -143,8 +143,6 @@ extension Grants {
     struct CallRanking: Sendable {
         /// The whole ranking, best first.
         var ranked: [Ranking.Ranked]
-        /// Each application's phase, by number.
-        var phases: [String: String]
         var envelope: GrantEnvelopeModel
         /// What the envelope has for this call: its total less what other calls and files took.
         var availableCents: Int64
@@ -197,31 +195,32 @@ extension Grants {
             .all() {
             decided[try row.decode(column: "number", as: String.self)] = try row.decode(column: "amount_cents", as: Int64.self)
         }
+        // One text per row (number|requested|score|submitted|parts): one value to decode instead of
+        // five, which is most of the cost of reading 20,000 rows.
+        let epoch = DatabaseDialect(db).epochMilliseconds("submitted_at")
         let rows = try await sql.select()
-            .columns("number", "requested_cents", "score", "score_parts", "submitted_at", "phase")
+            .column(SQLAlias(SQLRaw("number || '|' || requested_cents || '|' || score || '|' || COALESCE(\(epoch), 9000000000000000)"
+                                    + " || '|' || COALESCE(score_parts, '')"), as: SQLIdentifier("r")))
             .from(GrantApplicationModel.schema)
             .where("call_id", .equal, SQLBind(callID))
             .where("phase", .in, SQLBind.group(rankedPhases))
             .where("score", .isNot, SQLLiteral.null)
             .all()
         var entries: [Ranking.Entry] = []
-        var phases: [String: String] = [:]
         entries.reserveCapacity(rows.count)
-        phases.reserveCapacity(rows.count)
         for row in rows {
-            let number = try row.decode(column: "number", as: String.self)
-            let submitted = try row.decode(column: "submitted_at", as: Date?.self) ?? .distantFuture
-            let asked = try row.decode(column: "requested_cents", as: Int64.self)
-            entries.append(Ranking.Entry(number: number, score: try row.decode(column: "score", as: Int64.self),
-                                         parts: parseParts(try row.decode(column: "score_parts", as: String?.self)),
-                                         submittedAt: Int64(submitted.timeIntervalSince1970 * 1000),
+            let text = try row.decode(column: "r", as: String.self)
+            let fields = text.split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false)
+            guard fields.count == 5, let asked = Int64(fields[1]), let score = Int64(fields[2]), let submitted = Int64(fields[3]) else {
+                continue
+            }
+            let number = String(fields[0])
+            entries.append(Ranking.Entry(number: number, score: score, parts: parseParts(String(fields[4])), submittedAt: submitted,
                                          requestedCents: decided[number] ?? asked))
-            phases[number] = try row.decode(column: "phase", as: String.self)
         }
         let thisCall = decided.values.reduce(0, +)
         let available = envelope.totalCents - (envelope.committedCents + envelope.approvedCents - thisCall)
-        return CallRanking(ranked: Ranking.rank(entries, availableCents: available), phases: phases, envelope: envelope,
-                           availableCents: available)
+        return CallRanking(ranked: Ranking.rank(entries, availableCents: available), envelope: envelope, availableCents: available)
     }
 
     /// The rows of a ranking a page shows, with their title, organisation and region.
@@ -231,6 +230,7 @@ extension Grants {
         guard !shown.isEmpty else { return [] }
         var query = (db as! any SQLDatabase).select()
             .column(SQLColumn("id", table: "a")).column(SQLColumn("number", table: "a")).column(SQLColumn("title", table: "a"))
+            .column(SQLColumn("phase", table: "a"))
             .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("organisation")))
             .column(SQLAlias(SQLColumn("territory_code", table: "o"), as: SQLIdentifier("territory")))
             .from(applications("a"))
@@ -240,17 +240,18 @@ extension Grants {
         if shown.count < ranking.ranked.count {
             query = query.where(SQLColumn("number", table: "a"), .in, SQLBind.group(shown.map(\.entry.number)))
         }
-        var found: [String: (UUID, String, String, String?)] = [:]
+        var found: [String: (UUID, String, String, String?, String)] = [:]
         for row in try await query.all() {
             found[try row.decode(column: "number", as: String.self)] = (
                 try row.decode(column: "id", as: UUID.self), try row.decode(column: "title", as: String.self),
-                try row.decode(column: "organisation", as: String.self), try row.decode(column: "territory", as: String?.self))
+                try row.decode(column: "organisation", as: String.self), try row.decode(column: "territory", as: String?.self),
+                try row.decode(column: "phase", as: String.self))
         }
         return shown.compactMap { r in
-            guard let (id, title, organisation, code) = found[r.entry.number] else { return nil }
+            guard let (id, title, organisation, code, phase) = found[r.entry.number] else { return nil }
             return RankedApplication(ranked: r, id: id, title: title, organisation: organisation,
                                      region: code.flatMap { territory.municipality($0)?.record.regionCode ?? territory.unit($0)?.record.regionCode },
-                                     phase: ranking.phases[r.entry.number] ?? "")
+                                     phase: phase)
         }
     }
 

@@ -15,6 +15,14 @@ enum DatabaseDialect: Sendable {
         self = (database as? any SQLDatabase)?.dialect.name == "postgresql" ? .postgres : .sqlite
     }
 
+    /// A timestamp column as milliseconds since 1970 (SQLite keeps Fluent's dates as seconds in a REAL).
+    func epochMilliseconds(_ column: String) -> String {
+        switch self {
+        case .sqlite: "CAST(\(column) * 1000 AS INTEGER)"
+        case .postgres: "CAST(EXTRACT(EPOCH FROM \(column)) * 1000 AS BIGINT)"
+        }
+    }
+
     /// Settings applied to every new SQLite connection: write-ahead log (readers never wait for the
     /// writer), foreign keys enforced, and a busy timeout instead of an immediate "database is locked".
     static func sqlitePragmas(busyTimeout milliseconds: Int) -> [String] { [
