@@ -560,3 +560,14 @@ extension Browser {
         }
     }
 }
+
+@Suite struct GrantRankingRowTests {
+    @Test func aRankingRowIsReadInOnePass() throws {
+        let entry = try #require(Grants.rankingEntry("AF-2026-000123|5000000|835000|1790930307968|[1,20,300]"))
+        #expect(entry.number == "AF-2026-000123" && entry.asked == 5_000_000 && entry.score == 835_000)
+        #expect(entry.submitted == 1_790_930_307_968 && entry.parts == [1, 20, 300])
+        #expect(try #require(Grants.rankingEntry("AF-2026-000001|1|2|3|")).parts.isEmpty)
+        #expect(Grants.rankingEntry("AF-2026-000001|1|2") == nil)
+        #expect(Grants.rankingEntry("nothing") == nil)
+    }
+}

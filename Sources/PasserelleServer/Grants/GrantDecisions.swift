@@ -173,6 +173,33 @@ extension Grants {
         return result
     }
 
+    /// `AF-2026-000123|5000000|835000|1790930307968|[1,2]` read in one pass over its bytes.
+    static func rankingEntry(_ text: String) -> (number: String, asked: Int64, score: Int64, submitted: Int64, parts: [Int64])? {
+        var text = text
+        return text.withUTF8 { bytes -> (String, Int64, Int64, Int64, [Int64])? in
+            guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")) else { return nil }
+            let number = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<bar]), as: UTF8.self)
+            var numbers: [Int64] = []
+            var parts: [Int64] = []
+            var current: Int64 = 0, negative = false, inNumber = false, field = 1
+            for byte in bytes[(bar + 1)...] {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    current = current * 10 + Int64(byte - UInt8(ascii: "0"))
+                    inNumber = true
+                case UInt8(ascii: "-"): negative = true
+                default:
+                    if inNumber { if field <= 3 { numbers.append(negative ? -current : current) } else { parts.append(negative ? -current : current) } }
+                    if byte == UInt8(ascii: "|") { field += 1 }
+                    current = 0; negative = false; inNumber = false
+                }
+            }
+            if inNumber { if field <= 3 { numbers.append(negative ? -current : current) } else { parts.append(negative ? -current : current) } }
+            guard numbers.count == 3 else { return nil }
+            return (number, numbers[0], numbers[1], numbers[2], parts)
+        }
+    }
+
     static func applications(_ alias: String) -> any SQLExpression {
         SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier(alias))
     }
@@ -209,14 +236,9 @@ extension Grants {
         var entries: [Ranking.Entry] = []
         entries.reserveCapacity(rows.count)
         for row in rows {
-            let text = try row.decode(column: "r", as: String.self)
-            let fields = text.split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false)
-            guard fields.count == 5, let asked = Int64(fields[1]), let score = Int64(fields[2]), let submitted = Int64(fields[3]) else {
-                continue
-            }
-            let number = String(fields[0])
-            entries.append(Ranking.Entry(number: number, score: score, parts: parseParts(String(fields[4])), submittedAt: submitted,
-                                         requestedCents: decided[number] ?? asked))
+            guard let entry = rankingEntry(try row.decode(column: "r", as: String.self)) else { continue }
+            entries.append(Ranking.Entry(number: entry.number, score: entry.score, parts: entry.parts, submittedAt: entry.submitted,
+                                         requestedCents: decided[entry.number] ?? entry.asked))
         }
         let thisCall = decided.values.reduce(0, +)
         let available = envelope.totalCents - (envelope.committedCents + envelope.approvedCents - thisCall)
