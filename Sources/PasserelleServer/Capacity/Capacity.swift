@@ -145,20 +145,39 @@ enum Capacity {
                         language: Language, byMonth: Bool = false, on db: any Database) async throws -> CapacityFigures {
         var figures = CapacityFigures(from: from, to: to)
         figures.byMonth = byMonth
-        let filed = try await flow(.filed, from: from, to: to, unit: unit, byMonth: byMonth, on: db)
-        let closed = try await flow(.closed, from: from, to: to, unit: unit, byMonth: byMonth, on: db)
+        // The counters' queries are independent: run at once, a dashboard waits for the slowest
+        // rather than for their sum (on PostgreSQL each takes a connection of its own).
+        func histogram(_ metric: RequestStats.Metric) async throws -> [Int: Int] {
+            var result: [Int: Int] = [:]
+            for row in try await sums(metric, from: from, to: to, unit: unit, by: [], on: db) { result[row.value, default: 0] += row.count }
+            return result
+        }
+        async let filedFlow = flow(.filed, from: from, to: to, unit: unit, byMonth: byMonth, on: db)
+        async let closedFlow = flow(.closed, from: from, to: to, unit: unit, byMonth: byMonth, on: db)
+        async let filedSums = sums(.filed, from: from, to: to, unit: unit, by: [], on: db)
+        async let closedSums = sums(.closed, from: from, to: to, unit: unit, by: [], on: db)
+        async let typeNames = names(RequestTypeModel.schema, column: language == .enCA ? "name_en" : "name_fr", on: db)
+        async let unitNames = names(OrganisationModel.schema, column: "name", where: ("kind", OrganisationKind.ministryUnit.rawValue), on: db)
+        async let answeredRows = sums(.answered, from: from, to: to, unit: unit, by: ["type_id", "unit_id"], on: db)
+        async let agentRows = sums(.agentAnswered, from: from, to: to, unit: unit, by: ["person_id"], on: db)
+        async let answerDays = histogram(.answerDays)
+        async let closeDays = histogram(.closeDays)
+        async let ratings = histogram(.rating)
+        async let pending = backlog ? self.backlog(unit: unit, today: today, on: db) : nil
+        let filed = try await filedFlow
+        let closed = try await closedFlow
         var start = byMonth ? RequestStats.month(of: from) : RequestStats.week(of: from)
         while start <= to {
             figures.weeks.append((start, filed[start.iso] ?? 0, closed[start.iso] ?? 0))
             start = byMonth ? start.adding(days: CalendarDate.daysIn(month: start.month, year: start.year)) : start.adding(days: 7)
         }
-        figures.filed = try await sums(.filed, from: from, to: to, unit: unit, by: [], on: db).map(\.count).reduce(0, +)
-        figures.closed = try await sums(.closed, from: from, to: to, unit: unit, by: [], on: db).map(\.count).reduce(0, +)
+        figures.filed = try await filedSums.map(\.count).reduce(0, +)
+        figures.closed = try await closedSums.map(\.count).reduce(0, +)
 
-        let types = try await names(RequestTypeModel.schema, column: language == .enCA ? "name_en" : "name_fr", on: db)
-        let units = try await names(OrganisationModel.schema, column: "name", where: ("kind", OrganisationKind.ministryUnit.rawValue), on: db)
+        let types = try await typeNames
+        let units = try await unitNames
         var byType: [UUID: CapacityFigures.Rate] = [:], byUnit: [UUID: CapacityFigures.Rate] = [:]
-        for row in try await sums(.answered, from: from, to: to, unit: unit, by: ["type_id", "unit_id"], on: db) {
+        for row in try await answeredRows {
             for target in [0, 1] {
                 let id = row.keys[target == 0 ? "type_id" : "unit_id"]!
                 var rate = (target == 0 ? byType[id] : byUnit[id]) ?? .init()
@@ -173,7 +192,7 @@ enum Capacity {
         figures.byUnit = byUnit.map { (units[$0.key] ?? "—", $0.value) }.sorted { $0.name < $1.name }
 
         var byAgent: [UUID: CapacityFigures.Rate] = [:]
-        for row in try await sums(.agentAnswered, from: from, to: to, unit: unit, by: ["person_id"], on: db) {
+        for row in try await agentRows {
             let id = row.keys["person_id"]!
             byAgent[id, default: .init()].total += row.count
             if row.value == 1 { byAgent[id, default: .init()].onTime += row.count }
@@ -186,15 +205,10 @@ enum Capacity {
             .map { ($0, $0.name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)) }
             .sorted { $0.1 < $1.1 }.map(\.0)
 
-        func histogram(_ metric: RequestStats.Metric) async throws -> [Int: Int] {
-            var result: [Int: Int] = [:]
-            for row in try await sums(metric, from: from, to: to, unit: unit, by: [], on: db) { result[row.value, default: 0] += row.count }
-            return result
-        }
-        figures.medianAnswerDays = median(try await histogram(.answerDays))
-        figures.medianCloseDays = median(try await histogram(.closeDays))
-        figures.ratings = try await histogram(.rating)
-        if backlog { figures.backlog = try await self.backlog(unit: unit, today: today, on: db) }
+        figures.medianAnswerDays = median(try await answerDays)
+        figures.medianCloseDays = median(try await closeDays)
+        figures.ratings = try await ratings
+        figures.backlog = try await pending
         return figures
     }
 
