@@ -97,3 +97,12 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct CatalogFillTests {
+    @Test func placeholdersAreFilledInOnePass() {
+        #expect(Catalog.fill("De {a} à {b}, {a} encore", ["a": "Lévis", "b": "{a}"]) == "De Lévis à {a}, Lévis encore")
+        #expect(Catalog.fill("Sans {inconnu} ni fin {", ["a": "x"]) == "Sans {inconnu} ni fin {")
+        #expect(Catalog.fill("{n}", ["n": "1 234,56 $"]) == "1 234,56 $")
+        #expect(Catalog.fill("aucun", [:]) == "aucun")
+    }
+}
