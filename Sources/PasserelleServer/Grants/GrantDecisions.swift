@@ -154,12 +154,12 @@ extension Grants {
 
     static let rankedPhases = ["evaluated", "waitlisted", "pending_approval", "approved"]
 
-    /// `[1,2,3]` → the numbers (the score parts, read for thousands of rows: no JSON decoder).
-    static func parseParts(_ text: String?) -> [Int64] {
-        guard let text else { return [] }
+    /// Every integer written in the bytes, in order, whatever separates them (`[1,2,3]`, `5|6|7`):
+    /// read for thousands of rows, with no JSON decoder and no substrings.
+    static func integers(_ bytes: some Sequence<UInt8>) -> [Int64] {
         var result: [Int64] = []
         var current: Int64 = 0, negative = false, inNumber = false
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 current = current * 10 + Int64(byte - UInt8(ascii: "0"))
@@ -170,34 +170,20 @@ extension Grants {
                 current = 0; negative = false; inNumber = false
             }
         }
+        if inNumber { result.append(negative ? -current : current) }
         return result
     }
 
-    /// `AF-2026-000123|5000000|835000|1790930307968|[1,2]` read in one pass over its bytes.
+    /// The score parts as stored (`[1,2,3]`).
+    static func parseParts(_ text: String?) -> [Int64] { text.map { integers($0.utf8) } ?? [] }
+
+    /// `AF-2026-000123|5000000|835000|1790930307968|[1,2]`: the number, then the amount asked, the
+    /// score, the submission (ms) and the score's parts, read in one pass over its bytes.
     static func rankingEntry(_ text: String) -> (number: String, asked: Int64, score: Int64, submitted: Int64, parts: [Int64])? {
-        var text = text
-        return text.withUTF8 { bytes -> (String, Int64, Int64, Int64, [Int64])? in
-            guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")) else { return nil }
-            let number = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<bar]), as: UTF8.self)
-            var numbers: [Int64] = []
-            var parts: [Int64] = []
-            var current: Int64 = 0, negative = false, inNumber = false, field = 1
-            for byte in bytes[(bar + 1)...] {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    current = current * 10 + Int64(byte - UInt8(ascii: "0"))
-                    inNumber = true
-                case UInt8(ascii: "-"): negative = true
-                default:
-                    if inNumber { if field <= 3 { numbers.append(negative ? -current : current) } else { parts.append(negative ? -current : current) } }
-                    if byte == UInt8(ascii: "|") { field += 1 }
-                    current = 0; negative = false; inNumber = false
-                }
-            }
-            if inNumber { if field <= 3 { numbers.append(negative ? -current : current) } else { parts.append(negative ? -current : current) } }
-            guard numbers.count == 3 else { return nil }
-            return (number, numbers[0], numbers[1], numbers[2], parts)
-        }
+        guard let bar = text.utf8.firstIndex(of: UInt8(ascii: "|")) else { return nil }
+        let values = integers(text.utf8[text.utf8.index(after: bar)...])
+        guard values.count >= 3 else { return nil }
+        return (String(text[..<bar]), values[0], values[1], values[2], Array(values[3...]))
     }
 
     static func applications(_ alias: String) -> any SQLExpression {
