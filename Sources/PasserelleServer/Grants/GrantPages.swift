@@ -449,6 +449,18 @@ struct GrantPages: Sendable {
         return req.redirect(to: "/aide/\(model.number)?depose=1", redirectType: .normal)
     }
 
+    /// Runs a change of the file; a refusal shows the file again with its reason on the field.
+    func change(_ req: Request, _ model: GrantApplicationModel, field: String, then anchor: String,
+                _ work: @escaping @Sendable (any Database) async throws -> Void) async throws -> Response {
+        do {
+            try await req.write(work)
+        } catch let refusal as Grants.Refusal {
+            return try await showPage(req, model: model, errors: [(field, GrantViews.refusal(req.localizer, refusal))],
+                                      status: Self.status(refusal))
+        }
+        return req.redirect(to: "/aide/\(model.number)\(anchor)", redirectType: .normal)
+    }
+
     static func status(_ refusal: Grants.Refusal) -> HTTPResponseStatus {
         switch refusal {
         case .stale, .overdraw: .conflict
@@ -522,14 +534,9 @@ struct GrantPages: Sendable {
         if event == "request_changes" && (reopened.isEmpty || note.isEmpty) {
             return try await showPage(req, model: model, errors: [("champs", l("grants.error.changes"))], status: .unprocessableEntity)
         }
-        do {
-            try await req.write { db in
-                try await Grants.move(model, event, version: version, note: note.isEmpty ? nil : note, reopened: reopened, request: req, on: db)
-            }
-        } catch let refusal as Grants.Refusal {
-            return try await showPage(req, model: model, errors: [("event", GrantViews.refusal(l, refusal))], status: Self.status(refusal))
+        return try await change(req, model, field: "event", then: "") { db in
+            try await Grants.move(model, event, version: version, note: note.isEmpty ? nil : note, reopened: reopened, request: req, on: db)
         }
-        return req.redirect(to: "/aide/\(model.number)", redirectType: .normal)
     }
 
     @Sendable func download(_ req: Request) async throws -> Response {
@@ -569,12 +576,9 @@ struct GrantPages: Sendable {
             return try await showPage(req, model: model, errors: [("evaluateur", l("grants.error.evaluator"))], status: .unprocessableEntity)
         }
         guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
-        do {
-            try await req.write { db in try await Grants.assign(model, evaluator: person, request: req, on: db) }
-        } catch let refusal as Grants.Refusal {
-            return try await showPage(req, model: model, errors: [("evaluateur", GrantViews.refusal(l, refusal))], status: Self.status(refusal))
+        return try await change(req, model, field: "evaluateur", then: "#evaluation") { db in
+            try await Grants.assign(model, evaluator: person, request: req, on: db)
         }
-        return req.redirect(to: "/aide/\(model.number)#evaluation", redirectType: .normal)
     }
 
     @Sendable func score(_ req: Request) async throws -> Response {
@@ -596,12 +600,9 @@ struct GrantPages: Sendable {
         }
         guard errors.isEmpty else { return try await showPage(req, model: model, errors: errors, status: .unprocessableEntity) }
         let given = scores
-        do {
-            try await req.write { db in try await Grants.score(model, scores: given, request: req, on: db) }
-        } catch let refusal as Grants.Refusal {
-            return try await showPage(req, model: model, errors: [("note", GrantViews.refusal(l, refusal))], status: Self.status(refusal))
+        return try await change(req, model, field: "note", then: "#evaluation") { db in
+            try await Grants.score(model, scores: given, request: req, on: db)
         }
-        return req.redirect(to: "/aide/\(model.number)#evaluation", redirectType: .normal)
     }
 
     @Sendable func decide(_ req: Request) async throws -> Response {
@@ -631,13 +632,9 @@ struct GrantPages: Sendable {
         try CSRF.verify(req)
         let model = try await Self.find(req)
         let version = (try? req.content.get(Int.self, at: "version")) ?? -1
-        do {
-            try await req.write { db in try await Grants.approveSecond(model, version: version, request: req, on: db) }
-        } catch let refusal as Grants.Refusal {
-            return try await showPage(req, model: model, errors: [("approbation", GrantViews.refusal(req.localizer, refusal))],
-                                      status: Self.status(refusal))
+        return try await change(req, model, field: "approbation", then: "#decision") { db in
+            try await Grants.approveSecond(model, version: version, request: req, on: db)
         }
-        return req.redirect(to: "/aide/\(model.number)#decision", redirectType: .normal)
     }
 
     @Sendable func declareConflict(_ req: Request) async throws -> Response {
