@@ -157,6 +157,11 @@ extension Browser {
             #expect(submitted.status == .seeOther)
             page = try await acton.send(.GET, "/aide/\(actonNumber)?depose=1").body.string
             #expect(page.contains("En évaluation") && page.contains("Votre demande \(actonNumber) a été déposée"))
+            // Its documents download as attachments, to the applicant and to nobody of another municipality.
+            let document = try #require(AccessibilityCheck.matches(#"href="(/aide/[^"]+/documents/[^"]+)""#, in: page).first)
+            let downloaded = try await acton.send(.GET, document)
+            #expect(downloaded.status == .ok && downloaded.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
+            #expect(Array(downloaded.body.readableBytesView) == Self.pdf)
 
             // Abercorn applies through its mandataire, with the API.
             let firm = Browser(app)
@@ -196,6 +201,9 @@ extension Browser {
 
             // A municipality sees its own files only.
             #expect(try await acton.send(.GET, "/aide/\(abercornNumber)").status == .forbidden)
+            let rdlOther = Browser(app)
+            try await rdlOther.signIn("greffe@rdl.test")
+            #expect(try await rdlOther.send(.GET, document).status == .forbidden)
             let actonList = try await acton.send(.GET, "/aide").body.string
             #expect(actonList.contains(actonNumber) && !actonList.contains(abercornNumber))
 

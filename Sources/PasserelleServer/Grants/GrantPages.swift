@@ -518,8 +518,9 @@ struct GrantPages: Sendable {
 
     /// People who may evaluate: the ministry's evaluators and program managers.
     static func evaluators(on db: any Database) async throws -> [PersonModel] {
-        let memberships = try await MembershipModel.query(on: db).all().filter { $0.decodedRole == .evaluator || $0.decodedRole == .programManager }
-        let ids = Array(Set(memberships.map(\.$person.id)))
+        // The roles' names as stored (`MembershipModel.columns`), chosen in the query, not after loading every membership.
+        let names = [Role.evaluator, .programManager].map { MembershipModel.columns(of: $0).0 }
+        let ids = Array(Set(try await MembershipModel.query(on: db).filter(\.$role ~~ names).all().map(\.$person.id)))
         return ids.isEmpty ? [] : try await PersonModel.query(on: db).filter(\.$id ~~ ids).sort(\.$displayName).all()
     }
 
@@ -544,16 +545,10 @@ struct GrantPages: Sendable {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let document = try await GrantDocumentModel.query(on: req.db).filter(\.$id == id)
                 .filter(\.$application.$id == model.requireID()).first() else { throw Problem.notFound() }
-        let path = Attachments.folder(req.application).appendingPathComponent(String(document.sha256.prefix(2)))
-            .appendingPathComponent(document.sha256)
-        guard let data = FileManager.default.contents(atPath: path.path) else { throw Problem.notFound() }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: (FileKind(rawValue: document.kind) ?? .pdf).contentType)
-        let ascii = document.filename.filter { $0.isASCII && $0 != "\"" && $0 != "\\" }
-        let encoded = document.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
-        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        guard let response = Attachments.download(sha256: document.sha256, filename: document.filename,
+                                                   contentType: (FileKind(rawValue: document.kind) ?? .pdf).contentType,
+                                                   app: req.application) else { throw Problem.notFound() }
+        return response
     }
 
     /// The decision letter, in the applicant's language, printable.

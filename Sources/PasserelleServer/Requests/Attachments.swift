@@ -145,6 +145,20 @@ enum Attachments {
         URL(fileURLWithPath: app.settings.attachmentsPath)
     }
 
+    /// A stored file as a download (never shown inline: its bytes are the sender's); nil when the
+    /// store no longer has it.
+    static func download(sha256: String, filename: String, contentType: String, app: Application) -> Response? {
+        let path = folder(app).appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
+        guard let data = FileManager.default.contents(atPath: path.path) else { return nil }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: contentType)
+        let ascii = filename.filter { $0.isASCII && $0 != "\"" && $0 != "\\" }
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
     /// Writes the files (once per content) and their rows; runs the scan command on each first.
     /// A file kept in the store, not yet joined to a request (a draft's).
     struct Blob: Codable, Sendable, Equatable {

@@ -715,17 +715,11 @@ struct RequestPages: Sendable {
         }
         var query = AttachmentModel.query(on: req.db).filter(\.$id == id).filter(\.$request.$id == (try model.requireID()))
         if !req.accessActor.isMinistry { query = query.filter(\.$shared == true) }
-        guard let attachment = try await query.first() else { throw Problem.notFound() }
-        let path = Attachments.folder(req.application).appendingPathComponent(String(attachment.sha256.prefix(2)))
-            .appendingPathComponent(attachment.sha256)
-        guard let data = FileManager.default.contents(atPath: path.path) else { throw Problem.notFound() }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
-        let ascii = attachment.filename.filter { $0.isASCII && $0 != "\"" && $0 != "\\" }
-        let encoded = attachment.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
-        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        guard let attachment = try await query.first(),
+              let response = Attachments.download(sha256: attachment.sha256, filename: attachment.filename,
+                                                  contentType: attachment.contentType, app: req.application)
+        else { throw Problem.notFound() }
+        return response
     }
 
     // MARK: API
