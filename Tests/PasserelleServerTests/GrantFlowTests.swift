@@ -323,6 +323,25 @@ extension Browser {
             #expect(csv.contains("Demandes par étape,Acceptée,1,100000.00"))
             #expect(csv.contains("Montant de l'enveloppe,2026-2027,,150000.00"))
 
+            // The mail, in the outbox in each recipient's language: the receipts (with the screening's
+            // reason), the evaluators' assignments, the second approval to the officer whose limit
+            // covers it (not to the one who decided), and each change to its applicant.
+            func mail(_ email: String, _ kind: String) async throws -> [OutboxMessageModel] {
+                try await OutboxMessageModel.query(on: app.db).filter(\.$recipient == email).filter(\.$kind == kind).all()
+            }
+            let receipt = try await mail("greffe@actonvale.test", "grant_receipt")
+            #expect(receipt.count == 1 && receipt.first?.subject == "\(actonNumber) : demande d'aide reçue")
+            #expect(receipt.first?.body.contains("État : En évaluation") == true)
+            let rdlReceipt = try #require(try await mail("greffe@rdl.test", "grant_receipt").first)
+            #expect(rdlReceipt.body.contains("Non admissible") && rdlReceipt.body.contains("inférieures au minimum du programme (25\u{00A0}000,00\u{00A0}$)"))
+            #expect(try await mail("eval1@mtmd.test", "grant_assigned").count == 2)
+            #expect(try await mail("eval3@mtmd.test", "grant_assigned").isEmpty)
+            #expect(try await mail("finances2@mtmd.test", "grant_second_approval").first?.body.contains("100\u{00A0}000,00\u{00A0}$") == true)
+            #expect(try await mail("finances1@mtmd.test", "grant_second_approval").isEmpty)
+            let actonStatus = try await mail("greffe@actonvale.test", "grant_status").map(\.subject)
+            #expect(actonStatus.contains("\(actonNumber) : Acceptée") && actonStatus.contains("\(actonNumber) : Évaluée"))
+            #expect(try await mail("firme@conseil.test", "grant_status").map(\.subject).contains("\(abercornNumber) : En liste d'attente"))
+
             // After the closing minute: a draft made before cannot be submitted, and is kept.
             let late = try await firm.sendJSON(.POST, "/api/v1/organisations/\(Self.abercorn)/demandes-aide", [
                 "appel": "paffsr-2026", "titre": "Deuxième projet", "resume": "Un autre.", "reponses": ["site": "Chemin", "collisions": 0],

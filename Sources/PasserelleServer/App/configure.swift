@@ -67,6 +67,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateRequestStats { [unowned app] in app.workingDays })
         app.migrations.add(CreateGrantTables())
         app.migrations.add(LoadGrantPrograms())
+        app.migrations.add(CreateGrantProgramVersions())
     }
 
     // working days

@@ -16,7 +16,8 @@ extension Grants {
 
     /// Assigns an evaluator, unless they belong to (or declared a conflict with) one of the
     /// application's organisations.
-    static func assign(_ model: GrantApplicationModel, evaluator person: PersonModel, request: Request, on db: any Database) async throws {
+    static func assign(_ model: GrantApplicationModel, evaluator person: PersonModel, notify: Bool = true, request: Request,
+                       on db: any Database) async throws {
         let personID = try person.requireID()
         let memberships = try await MembershipModel.query(on: db).filter(\.$person.$id == personID).all()
         guard memberships.contains(where: { $0.decodedRole == .evaluator || $0.decodedRole == .programManager }) else { throw Refusal.notAnEvaluator }
@@ -35,6 +36,7 @@ extension Grants {
         try await assignment.create(on: db)
         try await Audit.record(on: db, actor: request.auditActor, action: "grants.evaluator.assign", recordType: "grant_application",
                                recordID: model.number, changes: ["evaluator": .init(before: nil, after: person.email)])
+        if notify { try await notifyEvaluator(personID, files: [(model.number, model.title)], request: request, on: db) }
     }
 
     /// A conflict of interest declared by a person with an organisation.
@@ -91,7 +93,7 @@ extension Grants {
                                recordID: model.number, changes: audit)
         try await consolidate(model, grid: grid, on: db)
         let pending = try await GrantEvaluatorModel.query(on: db).filter(\.$application.$id == id).filter(\.$completedAt == nil).count()
-        if pending == 0, case .success(let next) = program.workflow.next(from: model.phase, on: "evaluate", by: .system) {
+        if pending == 0, case .success(let next) = try await workflow(for: model, program: program, on: db).next(from: model.phase, on: "evaluate", by: .system) {
             let before = model.phase
             model.phase = next
             model.version += 1
@@ -101,6 +103,7 @@ extension Grants {
                                    recordType: "grant_application", recordID: model.number,
                                    changes: ["phase": .init(before: before, after: next),
                                              "score": .init(before: nil, after: model.score.map(formatScore))])
+            try await notifyApplicant(model, program: program, request: request, on: db)
         }
     }
 
@@ -357,7 +360,7 @@ extension Grants {
             throw Refusal.transition(.unknownEvent)
         }
         let next: String
-        switch program.workflow.next(from: model.phase, on: event, by: actor) {
+        switch try await workflow(for: model, program: program, on: db).next(from: model.phase, on: event, by: actor) {
         case .success(let phase): next = phase
         case .failure(let refusal): throw Refusal.transition(refusal)
         }
@@ -383,6 +386,8 @@ extension Grants {
         if !reasons.isEmpty { changes["reasons"] = .init(before: nil, after: reasons) }
         try await Audit.record(on: db, actor: request.auditActor, action: "grants.decision.\(kind)", recordType: "grant_application",
                                recordID: model.number, changes: changes)
+        try await notifyApplicant(model, program: program, note: reasons.isEmpty ? nil : reasons, request: request, on: db)
+        if decision.state == "pending" { try await notifySecondApprovers(model, amountCents: decision.amountCents, request: request, on: db) }
         return decision
     }
 
@@ -401,7 +406,7 @@ extension Grants {
             throw Refusal.limitTooLow(limit: limit)
         }
         let next: String
-        switch program.workflow.next(from: model.phase, on: "second_approval", by: .financeOfficer) {
+        switch try await workflow(for: model, program: program, on: db).next(from: model.phase, on: "second_approval", by: .financeOfficer) {
         case .success(let phase): next = phase
         case .failure(let refusal): throw Refusal.transition(refusal)
         }
@@ -419,6 +424,7 @@ extension Grants {
                                    "amount_cents": .init(before: nil, after: String(pending.amountCents)),
                                    "spending_limit_cents": .init(before: nil, after: String(limit)),
                                ])
+        try await notifyApplicant(model, program: program, request: request, on: db)
     }
 
     /// Moves an application to a phase with its version: a change made in between makes this one

@@ -51,6 +51,9 @@ struct GrantPages: Sendable {
         routes.post("aide", ":numero", "decision", use: decide).policy(.ministry(.update, .grants))
         routes.post("aide", ":numero", "approbation", use: approve).policy(.ministry(.update, .grants))
         GrantAPI().register(api, read: read, update: update)
+        GrantProgramEditor().register(routes)
+        GrantAssignmentPages().register(routes)
+        GrantOverviewPages().register(routes)
     }
 
     /// The organisation whose record the application is for this person: the applicant, or the
@@ -116,6 +119,7 @@ struct GrantPages: Sendable {
             .sort(\.$fiscalYear, .descending).sort(\.$region).all() : []
         return GrantViews.program(Layout(req), program: program, calls: calls, envelopes: envelopes, now: req.application.now,
                                   mayManage: req.allows(.create, Resource(service: .grants)) && ministry,
+                                  mayAdminister: ministry && req.allows(.administer, Resource(service: nil)),
                                   territory: req.application.territory.current, errors: errors, form: form,
                                   csrf: Self.csrfOf(req)).page(status: status)
     }
@@ -654,6 +658,8 @@ struct GrantPages: Sendable {
         var call = ""
         var phase = ""
         var q = ""
+        /// Only the files the person was given to evaluate and has not scored yet.
+        var toEvaluate = false
         var page = 1
     }
 
@@ -662,6 +668,7 @@ struct GrantPages: Sendable {
     static func listFilter(_ req: Request) -> ListFilter {
         ListFilter(program: req.query[String.self, at: "programme"] ?? "", call: req.query[String.self, at: "appel"] ?? "",
                    phase: req.query[String.self, at: "phase"] ?? "", q: req.query[String.self, at: "q"] ?? "",
+                   toEvaluate: req.query[String.self, at: "a_evaluer"] == "1",
                    page: max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000)))
     }
 
@@ -680,6 +687,11 @@ struct GrantPages: Sendable {
             query.filter(\.$call.$id == (try call.requireID()))
         }
         if !filter.phase.isEmpty { query.filter(\.$phase == filter.phase) }
+        if filter.toEvaluate {
+            let mine = try await GrantEvaluatorModel.query(on: req.db).filter(\.$person.$id == (req.currentUser?.personID ?? UUID()))
+                .filter(\.$completedAt == nil).all().map(\.$application.id)
+            query.filter(\.$id ~~ mine).filter(\.$phase == "in_evaluation")
+        }
         let words = Requests.searchable([filter.q]).split(separator: " ")
         for word in words.prefix(6) { query.filter(\.$searchText, .custom("LIKE"), "%\(word)%") }
         let total = try await query.count()
@@ -693,7 +705,7 @@ struct GrantPages: Sendable {
         let found = try await Self.query(req, filter)
         let programs = try await GrantProgramModel.query(on: req.db).sort(\.$nameFr).all()
         return GrantViews.list(Layout(req), filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, programs: programs,
-                               mayApply: !req.accessActor.isMinistry).page(status: .ok)
+                               mayApply: !req.accessActor.isMinistry, ministry: req.accessActor.isMinistry).page(status: .ok)
     }
 
     // MARK: ranking
@@ -748,30 +760,46 @@ struct GrantPages: Sendable {
         var requested: Int64 = 0
     }
 
-    static func dashboardData(_ program: GrantProgramModel, territory: TerritoryDirectory, on db: any Database) async throws -> Dashboard {
+    /// The instants a government fiscal year runs between, in Québec time.
+    static func bounds(_ year: GovernmentFiscalYear) -> (from: Date, to: Date) {
+        (MeetingPages.instant(year.start, hour: 0, minute: 0), MeetingPages.instant(year.next.start, hour: 0, minute: 0))
+    }
+
+    /// One program's figures (or every program's), for all time or the applications submitted in a fiscal year.
+    static func dashboardData(_ program: GrantProgramModel?, year: GovernmentFiscalYear? = nil, territory: TerritoryDirectory,
+                              on db: any Database) async throws -> Dashboard {
         let sql = db as! any SQLDatabase
         var data = Dashboard()
-        for row in try await sql.select().column("phase").column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+        let programID = try program?.requireID()
+        let window = year.map(bounds)
+        let phases = sql.select().column("phase").column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
             .column(SQLAlias(SQLRaw("CAST(SUM(requested_cents) AS BIGINT)"), as: SQLIdentifier("cents")))
-            .from(GrantApplicationModel.schema).where("program_id", .equal, SQLBind(try program.requireID()))
-            .groupBy("phase").all() {
+            .from(GrantApplicationModel.schema).groupBy("phase")
+        if let programID { phases.where("program_id", .equal, SQLBind(programID)) }
+        if let window { phases.where("submitted_at", .greaterThanOrEqual, SQLBind(window.from)).where("submitted_at", .lessThan, SQLBind(window.to)) }
+        for row in try await phases.all() {
             let phase = try row.decode(column: "phase", as: String.self)
             let cents = try row.decode(column: "cents", as: Int64?.self) ?? 0
             data.byPhase.append((phase, try row.decode(column: "n", as: Int.self), cents))
             if phase != "draft" && phase != "withdrawn" { data.requested += cents }
         }
-        let order = program.workflow.phases.map(\.id)
+        let order = (program?.workflow ?? .standard).phases.map(\.id)
         data.byPhase.sort { (order.firstIndex(of: $0.phase) ?? 99) < (order.firstIndex(of: $1.phase) ?? 99) }
         var regions: [String: (Int, Int64)] = [:]
-        for row in try await sql.select().column(SQLAlias(SQLColumn("territory_code", table: "o"), as: SQLIdentifier("territory")))
+        let byTerritory = sql.select().column(SQLAlias(SQLColumn("territory_code", table: "o"), as: SQLIdentifier("territory")))
             .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
             .column(SQLAlias(SQLRaw("CAST(SUM(a.requested_cents) AS BIGINT)"), as: SQLIdentifier("cents")))
             .from(SQLAlias(SQLIdentifier(GrantApplicationModel.schema), as: SQLIdentifier("a")))
             .join(SQLAlias(SQLIdentifier(OrganisationModel.schema), as: SQLIdentifier("o")),
                   on: SQLColumn("organisation_id", table: "a"), .equal, SQLColumn("id", table: "o"))
-            .where(SQLColumn("program_id", table: "a"), .equal, SQLBind(try program.requireID()))
             .where(SQLColumn("phase", table: "a"), .notIn, SQLBind.group(["draft", "withdrawn"]))
-            .groupBy(SQLColumn("territory_code", table: "o")).all() {
+            .groupBy(SQLColumn("territory_code", table: "o"))
+        if let programID { byTerritory.where(SQLColumn("program_id", table: "a"), .equal, SQLBind(programID)) }
+        if let window {
+            byTerritory.where(SQLColumn("submitted_at", table: "a"), .greaterThanOrEqual, SQLBind(window.from))
+                .where(SQLColumn("submitted_at", table: "a"), .lessThan, SQLBind(window.to))
+        }
+        for row in try await byTerritory.all() {
             let code = try row.decode(column: "territory", as: String?.self)
             let region = code.flatMap { territory.municipality($0)?.record.regionCode ?? territory.unit($0)?.record.regionCode } ?? "—"
             let n = try row.decode(column: "n", as: Int.self), cents = try row.decode(column: "cents", as: Int64?.self) ?? 0
@@ -779,8 +807,10 @@ struct GrantPages: Sendable {
             regions[region, default: (0, 0)].1 += cents
         }
         data.byRegion = regions.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.region < $1.region }
-        data.envelopes = try await GrantEnvelopeModel.query(on: db).filter(\.$program.$id == program.requireID())
-            .sort(\.$fiscalYear, .descending).sort(\.$region).all()
+        let envelopes = GrantEnvelopeModel.query(on: db).sort(\.$fiscalYear, .descending).sort(\.$region)
+        if let programID { envelopes.filter(\.$program.$id == programID) }
+        if let year { envelopes.filter(\.$fiscalYear == year.description) }
+        data.envelopes = try await envelopes.all()
         return data
     }
 

@@ -211,15 +211,16 @@ enum Grants {
                                    "via_mandate": .init(before: nil, after: model.viaMandate ? "true" : "false"),
                                ])
         if let screened {
-            try await recordSubmission(model, submitted: screened.submitted, screened: screened.phase, failures: screened.failures,
+            try await recordSubmission(model, program: program, submitted: screened.submitted, screened: screened.phase, failures: screened.failures,
                                        from: program.workflow.initial, event: "submit", request: request, on: db)
         }
         return model
     }
 
     /// The journal of a submission: the applicant's, then the screening's.
-    static func recordSubmission(_ model: GrantApplicationModel, submitted: String, screened: String, failures: [Eligibility.Failure],
-                                 from before: String, event: String, request: Request, on db: any Database) async throws {
+    static func recordSubmission(_ model: GrantApplicationModel, program: GrantProgramModel, submitted: String, screened: String,
+                                 failures: [Eligibility.Failure], from before: String, event: String, request: Request,
+                                 on db: any Database) async throws {
         try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
                                recordID: model.number, changes: [
                                    "phase": .init(before: before, after: submitted),
@@ -230,6 +231,7 @@ enum Grants {
                                    "phase": .init(before: submitted, after: screened),
                                    "screening": .init(before: nil, after: failures.isEmpty ? "eligible" : model.screeningJSON),
                                ])
+        try await notifyApplicant(model, program: program, failures: failures, receipt: true, request: request, on: db)
     }
 
     static func apply(_ draft: Draft, to model: GrantApplicationModel) {
@@ -328,7 +330,7 @@ enum Grants {
                        parties known: [OrganisationModel]? = nil, documents knownDocuments: Set<String>? = nil) async throws {
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let program = try await model.$program.get(on: db)
-        let workflow = program.workflow
+        let workflow = try await workflow(for: model, program: program, on: db)
         let event = model.phase == "changes_requested" ? "resubmit" : "submit"
         guard actors(request, for: model).contains(.applicant) else { throw Refusal.notAParty }
         let submitted: String
@@ -368,7 +370,7 @@ enum Grants {
             .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
             .returning("id").all()
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
-        try await recordSubmission(model, submitted: submitted, screened: screened, failures: failures, from: before, event: event,
+        try await recordSubmission(model, program: program, submitted: submitted, screened: screened, failures: failures, from: before, event: event,
                                    request: request, on: db)
     }
 
@@ -384,8 +386,9 @@ enum Grants {
         let mine = actors(request, for: model, parties: parties)
         var refusal: GrantWorkflow.Refusal = .notAllowed
         var next: String?
+        let workflow = try await workflow(for: model, program: program, on: db)
         for actor in mine.sorted(by: { $0.rawValue < $1.rawValue }) {
-            switch program.workflow.next(from: model.phase, on: event, by: actor) {
+            switch workflow.next(from: model.phase, on: event, by: actor) {
             case .success(let phase): next = phase
             case .failure(let why): if why != .notAllowed || refusal == .notAllowed { refusal = why }
             }
@@ -411,5 +414,6 @@ enum Grants {
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
         try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
                                recordID: model.number, changes: changes)
+        try await notifyApplicant(model, program: program, note: note, request: request, on: db)
     }
 }

@@ -22,6 +22,11 @@ enum Outbox {
         message.body = l("mail.\(kind).body", arguments)
         try await message.create(on: db)
     }
+
+    /// The address of a page for a message: the public address when set, else this server's.
+    static func link(_ app: Application, _ path: String) -> String {
+        app.settings.baseURL + path
+    }
 }
 
 /// One-time links sent by mail: an invitation (a week) or a password reset (an hour). They work

@@ -68,7 +68,6 @@ enum RequestFollowers {
         let followers = try await RequestFollowerModel.query(on: db).filter(\.$request.$id == model.requireID())
             .with(\.$person).all().map(\.person)
         var queued = 0
-        let base = request.application.settings.publicURL ?? "http://\(request.application.settings.hostname):\(request.application.settings.port)"
         for person in followers where person.active && person.id != request.currentUser?.personID {
             let (memberships, mandates) = try await Sessions.grants(of: try person.requireID(), on: db)
             let actor = AccessActor(personID: person.id, memberships: memberships, mandates: mandates)
@@ -81,7 +80,7 @@ enum RequestFollowers {
                 "number": model.number, "title": model.title,
                 "status": l("request.status.\(model.status.rawValue)"),
                 "text": text.map { String($0.prefix(2000)) } ?? "",
-                "link": "\(base)/demandes/\(model.number)",
+                "link": Outbox.link(request.application, "/demandes/\(model.number)"),
             ])
             queued += 1
         }

@@ -43,7 +43,20 @@ struct RequestTypePages: Sendable {
 
         init() {}
 
+        /// The rows of these questions, and nothing else.
+        init(questions fields: [RequestField]) {
+            f_code = fields.map(\.code)
+            f_kind = fields.map(\.kind.rawValue)
+            f_label_fr = fields.map(\.labelFr)
+            f_label_en = fields.map(\.labelEn)
+            f_help_fr = fields.map(\.helpFr)
+            f_help_en = fields.map(\.helpEn)
+            f_options = fields.map { $0.options.map { "\($0.code) | \($0.fr) | \($0.en)" }.joined(separator: "\n") }
+            f_required = fields.indices.filter { fields[$0].required }.map(String.init)
+        }
+
         init(_ type: RequestTypeModel) {
+            self.init(questions: type.fields)
             version = type.version
             name_fr = type.nameFr
             name_en = type.nameEn
@@ -55,15 +68,6 @@ struct RequestTypePages: Sendable {
             resolution_required = type.resolutionRequired ? "1" : nil
             active = type.active ? "1" : nil
             filers = type.filerKinds.map(\.rawValue).sorted()
-            let fields = type.fields
-            f_code = fields.map(\.code)
-            f_kind = fields.map(\.kind.rawValue)
-            f_label_fr = fields.map(\.labelFr)
-            f_label_en = fields.map(\.labelEn)
-            f_help_fr = fields.map(\.helpFr)
-            f_help_en = fields.map(\.helpEn)
-            f_options = fields.map { $0.options.map { "\($0.code) | \($0.fr) | \($0.en)" }.joined(separator: "\n") }
-            f_required = fields.indices.filter { fields[$0].required }.map(String.init)
         }
     }
 
@@ -242,9 +246,6 @@ enum RequestTypeViews {
         let l = layout.l
         let title = l("type.edit", ["name": type.name(l.language)])
         let error = { (field: String) in AccountViews.error(errors, field) }
-        let rows = (form.f_code ?? []).count + 1
-        func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i] : "" }
-        let kinds = RequestField.Kind.allCases.map { ($0.rawValue, l("type.kind.\($0.rawValue)")) }
         return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (l("admin.title"), "/administration"),
                                                         (l("type.title"), "/administration/types-demandes"), (type.code, nil)],
             .h1(.text(title)),
@@ -281,7 +282,18 @@ enum RequestTypeViews {
                            H.el("label", H.attr("for", "champ-active"), .text(l("type.active_label"))))),
                  .h2(.text(l("type.fields"))),
                  .p(.text(l("type.fields_lead"))),
-                 .group((0..<rows).map { i in
+                 fieldRows(l, form: form, errors: errors),
+                 UI.button(l("type.save"))))
+    }
+
+    /// The rows of a form's questions (`f_*[]`), one fieldset each, and a blank one to add a question:
+    /// the request types' editor and the programs' share them.
+    static func fieldRows(_ l: Localizer, form: RequestTypePages.Form, errors: AccountViews.Errors) -> BodyNode {
+        let error = { (field: String) in AccountViews.error(errors, field) }
+        let rows = (form.f_code ?? []).count + 1
+        func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i] : "" }
+        let kinds = RequestField.Kind.allCases.map { ($0.rawValue, l("type.kind.\($0.rawValue)")) }
+        return .group((0..<rows).map { i in
                      let row = String(i)
                      let fieldError = { (name: String) in error("\(name)-\(row)") }
                      return H.el("fieldset", .class("fieldset"),
@@ -311,7 +323,6 @@ enum RequestTypeViews {
                               H.void("input", [.named("type", "checkbox"), .named("id", "champ-f_remove-\(i)"), .named("name", "f_remove[]"),
                                                .named("value", row)]),
                               H.el("label", H.attr("for", "champ-f_remove-\(i)"), .text(l("type.field_remove")))))
-                 }),
-                 UI.button(l("type.save"))))
+                 })
     }
 }

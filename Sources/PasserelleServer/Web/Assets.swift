@@ -108,6 +108,7 @@ enum Assets {
     .chart { width: 100%; max-width: 48rem; height: auto; display: block; }
     .chart__bar { fill: var(--blue); }
     .chart__bar--second { fill: #8a9a5b; }
+    .chart__bar--third { fill: #b5651d; }
     .chart__grid { stroke: var(--border); stroke-width: 1; }
     .chart__axis, .chart__legend { font-size: 12px; fill: var(--text); }
     @media print {

@@ -89,37 +89,17 @@ enum GrantViews {
     }
 
     static func program(_ layout: Layout, program: GrantProgramModel, calls: [GrantCallModel], envelopes: [GrantEnvelopeModel], now: Date,
-                        mayManage: Bool, territory: TerritoryDirectory, errors: AccountViews.Errors, form: [String: String],
-                        csrf: String) -> String {
+                        mayManage: Bool, mayAdminister: Bool = false, territory: TerritoryDirectory, errors: AccountViews.Errors,
+                        form: [String: String], csrf: String) -> String {
         let l = layout.l
-        let rules = program.eligibility
         let error = { (field: String) in AccountViews.error(errors, field) }
         return layout.render(title: program.name(l.language), breadcrumbs: crumbs(l, (program.name(l.language), nil)),
             .h1(.text(program.name(l.language))),
             .unwrap(program.measure) { .p(UI.tag(l("grants.measure", ["measure": $0]), .info)) },
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
-            .h2(.text(l("grants.objectives"))), .p(.text(program.objectives(l.language))),
-            .h2(.text(l("grants.rules"))), .p(.text(program.rules(l.language))),
-            UI.summaryList([
-                (l("grants.allocation"), .text(l("grants.allocation.\(program.allocation.rawValue)"))),
-                (l("grants.eligible_applicants"), .text(rules.kinds.map { l("grants.kind.\($0.rawValue)") }.joined(separator: ", "))),
-                (l("grants.eligible_regions"), .text(rules.regions.isEmpty ? l("grants.all_regions")
-                    : rules.regions.map { code in territory.region(code).map { "\($0.record.name) (\(code))" } ?? code }.joined(separator: ", "))),
-                (l("grants.rate"), .text(percent(program.terms.rateBasisPoints))),
-                (l("grants.ceiling"), .text(money(l, program.terms.ceilingCents))),
-                (l("grants.stacking"), .text(program.terms.stackingLimitBasisPoints.map(percent) ?? l("grants.none"))),
-                (l("grants.minimum_costs"), .text(rules.minimumCostsCents > 0 ? money(l, rules.minimumCostsCents) : l("grants.none"))),
-            ]),
-            .h2(.text(l("grants.eligible_costs"))), H.ul(.forEach(program.eligibleCosts(l.language)) { H.li(.text($0)) }),
-            .h2(.text(l("grants.documents"))),
-            rules.documents.isEmpty ? .p(.text(l("grants.none"))) : H.ul(.forEach(rules.documents) { H.li(.text($0.name(l.language))) }),
-            program.grid.criteria.isEmpty ? .empty : .group(
-                .h2(.text(l("grants.grid"))),
-                UI.table(caption: l("grants.grid"), columns: [.init(title: l("grants.criterion")), .init(title: l("grants.weight"), numeric: true),
-                                                             .init(title: l("grants.max_score"), numeric: true)],
-                         rows: program.grid.criteria.map { [.text($0.name(l.language)), .text("\($0.weight)"), .text("\($0.maxScore)")] },
-                         captionHidden: true),
-                .p(.class("field__hint"), .text(l("grants.tie_rules")))),
+            rules(l, program, territory: territory),
+            mayAdminister ? .p(H.a(l("grants.edit.program"), href: "/programmes/\(program.code)/modifier", .class("button button--secondary")),
+                               .text(" "), H.a(l("grants.versions"), href: "/programmes/\(program.code)/versions")) : .empty,
             .h2(.text(l("grants.calls"))),
             calls.isEmpty ? .p(.text(program.allocation == .continuous ? l("grants.continuous_lead") : l("grants.calls_none")))
                 : callTable(l, calls, now: now),
@@ -162,6 +142,34 @@ enum GrantViews {
                          UI.button(l("grants.call.create"))))) : .empty)
     }
 
+    /// A program's objectives, rules, terms, eligibility, costs, documents and grid.
+    static func rules(_ l: Localizer, _ program: GrantProgramModel, territory: TerritoryDirectory) -> BodyNode {
+        let rules = program.eligibility
+        return .group(
+            .h2(.text(l("grants.objectives"))), .p(.text(program.objectives(l.language))),
+            .h2(.text(l("grants.rules"))), .p(.text(program.rules(l.language))),
+            UI.summaryList([
+                (l("grants.allocation"), .text(l("grants.allocation.\(program.allocation.rawValue)"))),
+                (l("grants.eligible_applicants"), .text(rules.kinds.map { l("grants.kind.\($0.rawValue)") }.joined(separator: ", "))),
+                (l("grants.eligible_regions"), .text(rules.regions.isEmpty ? l("grants.all_regions")
+                    : rules.regions.map { code in territory.region(code).map { "\($0.record.name) (\(code))" } ?? code }.joined(separator: ", "))),
+                (l("grants.rate"), .text(percent(program.terms.rateBasisPoints))),
+                (l("grants.ceiling"), .text(money(l, program.terms.ceilingCents))),
+                (l("grants.stacking"), .text(program.terms.stackingLimitBasisPoints.map(percent) ?? l("grants.none"))),
+                (l("grants.minimum_costs"), .text(rules.minimumCostsCents > 0 ? money(l, rules.minimumCostsCents) : l("grants.none"))),
+            ]),
+            .h2(.text(l("grants.eligible_costs"))), H.ul(.forEach(program.eligibleCosts(l.language)) { H.li(.text($0)) }),
+            .h2(.text(l("grants.documents"))),
+            rules.documents.isEmpty ? .p(.text(l("grants.none"))) : H.ul(.forEach(rules.documents) { H.li(.text($0.name(l.language))) }),
+            program.grid.criteria.isEmpty ? .empty : .group(
+                .h2(.text(l("grants.grid"))),
+                UI.table(caption: l("grants.grid"), columns: [.init(title: l("grants.criterion")), .init(title: l("grants.weight"), numeric: true),
+                                                             .init(title: l("grants.max_score"), numeric: true)],
+                         rows: program.grid.criteria.map { [.text($0.name(l.language)), .text("\($0.weight)"), .text("\($0.maxScore)")] },
+                         captionHidden: true),
+                .p(.class("field__hint"), .text(l("grants.tie_rules")))))
+    }
+
     static func envelopeTable(_ l: Localizer, _ envelopes: [GrantEnvelopeModel]) -> BodyNode {
         envelopes.isEmpty ? .p(.text(l("grants.envelopes_none"))) :
             UI.table(caption: l("grants.envelopes"), columns: [
@@ -191,7 +199,8 @@ enum GrantViews {
             open && !ministry ? .p(H.a(l("grants.apply"), href: signedIn ? "/aide/nouvelle?appel=\(call.code)" : "/connexion?retour=/aide/nouvelle?appel=\(call.code)",
                                        .class("button button--primary"))) : .empty,
             ministry ? .p(H.a(l("grants.ranking"), href: "/appels/\(call.code)/classement"), .text(" · "),
-                          H.a(l("grants.applications"), href: "/aide?appel=\(call.code)")) : .empty)
+                          H.a(l("grants.applications"), href: "/aide?appel=\(call.code)"), .text(" · "),
+                          H.a(l("grants.assign"), href: "/appels/\(call.code)/evaluateurs")) : .empty)
     }
 
     static func chooseOrganisation(_ layout: Layout, organisations: [OrganisationModel], query: String) -> String {
@@ -482,7 +491,7 @@ enum GrantViews {
     // MARK: lists
 
     static func list(_ layout: Layout, filter: GrantPages.ListFilter, rows: [GrantApplicationModel], total: Int, programs: [GrantProgramModel],
-                     mayApply: Bool) -> String {
+                     mayApply: Bool, ministry: Bool = false) -> String {
         let l = layout.l
         let pages = max(1, (total + GrantPages.pageSize - 1) / GrantPages.pageSize)
         let phases = GrantWorkflow.standard.phases
@@ -491,18 +500,22 @@ enum GrantViews {
             if !filter.program.isEmpty { parts.append("programme=\(filter.program)") }
             if !filter.call.isEmpty { parts.append("appel=\(filter.call)") }
             if !filter.phase.isEmpty { parts.append("phase=\(filter.phase)") }
+            if filter.toEvaluate { parts.append("a_evaluer=1") }
             if !filter.q.isEmpty { parts.append("q=\(filter.q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
             return "/aide?" + parts.joined(separator: "&")
         }
         return layout.render(title: l("grants.applications"), breadcrumbs: crumbs(l, (l("grants.applications"), nil)),
             .h1(.text(l("grants.applications"))),
             mayApply ? .p(H.a(l("grants.apply"), href: "/aide/nouvelle", .class("button button--primary"))) : .empty,
+            ministry ? .p(H.a(l("grants.to_evaluate"), href: "/aide?a_evaluer=1"), .text(" · "), H.a(l("grants.overview"), href: "/aide/tableau"))
+                : .empty,
             H.el("form", H.attr("action", "/aide"), H.attr("method", "get"), .class("filters"),
                  UI.select(name: "programme", label: l("grants.program"), options: [("", l("grants.all"))] + programs.map { ($0.code, $0.name(l.language)) },
                            selected: filter.program),
                  UI.select(name: "phase", label: l("grants.phase"), options: [("", l("grants.all"))] + phases.map { ($0.id, $0.name(l.language)) },
                            selected: filter.phase),
                  filter.call.isEmpty ? .empty : H.void("input", [.named("type", "hidden"), .named("name", "appel"), .named("value", filter.call)]),
+                 filter.toEvaluate ? H.void("input", [.named("type", "hidden"), .named("name", "a_evaluer"), .named("value", "1")]) : .empty,
                  UI.textField(name: "q", label: l("grants.search"), value: filter.q, width: "short"),
                  UI.button(l("grants.filter"), kind: .secondary)),
             .p(.text(l("grants.count_found", ["count": l.format.integer(total)]))),

@@ -18,6 +18,7 @@ enum AdminViews {
             ("admin.outbox", "/administration/courriels", "admin.outbox_lead"),
             ("answer.title", "/administration/reponses-types", "answer.lead"),
             ("type.title", "/administration/types-demandes", "type.lead"),
+            ("grants.programs", "/programmes", "grants.admin_lead"),
             ("admin.journal", "/administration/journal", "admin.journal_lead"),
         ]
         return layout.render(title: l("admin.title"), breadcrumbs: [(l("nav.home"), "/"), (l("admin.title"), nil)],
