@@ -13,14 +13,15 @@ enum Outbox {
         let l = Localizer(language)
         var arguments = arguments
         arguments["name"] = person.displayName
-        let message = OutboxMessageModel()
-        message.personID = person.id
-        message.recipient = person.email
-        message.language = language.rawValue
-        message.kind = kind
-        message.subject = l("mail.\(kind).subject", arguments)
-        message.body = l("mail.\(kind).body", arguments)
-        try await message.create(on: db)
+        // Nothing in the change reads it back: in a group-commit batch it is written at the commit.
+        try await Writes.insert(into: OutboxMessageModel.schema, columns: [
+            "id", "created_at", "person_id", "recipient", "language", "kind", "subject", "body", "sent_at", "status", "attempts",
+            "next_attempt_at", "claimed_until", "last_error",
+        ], values: [
+            SQLBind(UUID()), SQLBind(Date()), SQLBind(person.id), SQLBind(person.email), SQLBind(language.rawValue), SQLBind(kind),
+            SQLBind(l("mail.\(kind).subject", arguments)), SQLBind(l("mail.\(kind).body", arguments)), SQLBind(Date?.none),
+            SQLBind(OutboxSender.Status.pending.rawValue), SQLBind(0), SQLBind(Int64(0)), SQLBind(Int64?.none), SQLBind(String?.none),
+        ], on: db)
     }
 
     /// The address of a page for a message: the public address when set, else this server's.
