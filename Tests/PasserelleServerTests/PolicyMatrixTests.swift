@@ -168,6 +168,27 @@ import VaporTesting
                 grantNumbers[code] = model.number
             }
 
+            // An agreement of each organisation, for the routes of an agreement.
+            var agreementNumbers: [String: String] = [:]
+            for (code, id) in [(Self.own, ownID), (Self.other, otherID)] {
+                let model = AgreementModel()
+                model.number = "CA-2026-00000\(agreementNumbers.count + 1)"
+                model.kind = "protocole"
+                model.$organisation.id = id
+                model.title = "Essai"
+                model.conditions = ""
+                model.amountCents = 100_000_00
+                model.termsJSON = Agreements.json(ScheduleTerms(totalCents: 100_000_00, start: .today, months: 12, instalments: 2))
+                model.language = "fr-CA"
+                model.version = 1
+                model.state = "awaiting_signatures"
+                model.revision = 0
+                model.paidCents = 0
+                model.inRunCents = 0
+                try await model.create(on: app.db)
+                agreementNumbers[code] = model.number
+            }
+
             let routes = app.routes.all
             #expect(routes.count > 40)
             var checked = 0
@@ -187,7 +208,9 @@ import VaporTesting
                         switch component {
                         case .constant(let value): return value
                         case .parameter("code"): return variant
-                        case .parameter("numero"): return template.contains("aide") ? grantNumbers[variant]! : numbers[variant]!
+                        case .parameter("numero"):
+                            if template.hasPrefix("/conventions") { return agreementNumbers[variant]! }
+                            return template.contains("aide") ? grantNumbers[variant]! : numbers[variant]!
                         case .parameter("file"): return String(Assets.stylesheetURL.dropFirst("/assets/".count))
                         case .parameter("token"): return "inconnu"
                         case .parameter("id") where template.hasSuffix("personnes/:id") && route.method == .GET:

@@ -68,6 +68,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateGrantTables())
         app.migrations.add(LoadGrantPrograms())
         app.migrations.add(CreateGrantProgramVersions())
+        app.migrations.add(AddProgramIndicators())
+        app.migrations.add(CreateAgreementTables())
     }
 
     // working days

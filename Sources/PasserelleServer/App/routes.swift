@@ -38,6 +38,7 @@ func routes(_ app: Application) throws {
     Open311().register(app)
     CapacityPages().register(app)
     GrantPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
+    AgreementPages().register(app)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

@@ -22,6 +22,8 @@ enum GrantCatalog {
         var eligibility: EligibilityRules
         var grid: ScoringGrid
         var fields: [RequestField]
+        /// The accountability report's indicators.
+        var indicators: [RequestField]?
         var eligibleCostsFr: String
         var eligibleCostsEn: String
     }
@@ -56,5 +58,22 @@ struct LoadGrantPrograms: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await (database as! any SQLDatabase).delete(from: GrantProgramModel.schema).run()
+    }
+}
+
+/// The indicators each program's accountability reports ask (km of bike lanes built, collisions
+/// before and after…), as questions of the request module's kinds; the shipped programs get theirs.
+struct AddProgramIndicators: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(GrantProgramModel.schema).field("indicators", .string, .required, .sql(.default("[]"))).update()
+        let sql = database as! any SQLDatabase
+        for seed in try GrantCatalog.seeds() {
+            try await sql.update(GrantProgramModel.schema).set("indicators", to: SQLBind(GrantProgramModel.json(seed.indicators ?? [])))
+                .where("code", .equal, SQLBind(seed.code)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(GrantProgramModel.schema).deleteField("indicators").update()
     }
 }

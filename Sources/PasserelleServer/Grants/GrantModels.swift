@@ -46,8 +46,14 @@ final class GrantProgramModel: Model, @unchecked Sendable {
     @Field(key: "eligible_costs_fr") var eligibleCostsFr: String
     @Field(key: "eligible_costs_en") var eligibleCostsEn: String
     @Field(key: "active") var active: Bool
+    /// JSON of the report's indicators (`[RequestField]`).
+    @Field(key: "indicators") var indicatorsJSON: String
 
     init() {}
+
+    var indicators: [RequestField] {
+        (try? JSONDecoder().decode([RequestField].self, from: Data(indicatorsJSON.utf8))) ?? []
+    }
 
     private let memo = NIOLockedValueBox<Decoded?>(nil)
     struct Decoded {

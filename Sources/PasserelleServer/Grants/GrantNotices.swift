@@ -19,7 +19,14 @@ extension Grants {
         let personID = model.$applicant.id
         let acted = personID == request.currentUser?.personID
         if acted && !receipt { return }
-        guard let person = try await PersonModel.find(personID, on: db), person.active else { return }
+        // The person who acted is known without a query (a change runs in the serialised write path).
+        let person: Outbox.Recipient
+        if acted, let user = request.currentUser {
+            person = Outbox.Recipient(user)
+        } else {
+            guard let found = try await PersonModel.find(personID, on: db), found.active else { return }
+            person = Outbox.Recipient(found)
+        }
         if !acted {
             let (memberships, mandates) = try await Sessions.grants(of: personID, on: db)
             let reader = AccessActor(personID: personID, memberships: memberships, mandates: mandates)

@@ -49,6 +49,7 @@ struct ProgramSnapshot: Codable, Equatable, Sendable {
         p.code = program.code
         p.allocation = program.allocation
         p.indicator = program.indicator
+        p.indicatorsJSON = program.indicatorsJSON
         p.version = program.version
         p.nameFr = nameFr
         p.nameEn = nameEn

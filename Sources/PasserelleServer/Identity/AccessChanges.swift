@@ -7,8 +7,22 @@ import Vapor
 /// Messages for the mail module, written in the recipient's language in the same transaction as
 /// the change that sends them.
 enum Outbox {
-    static func enqueue(on db: any Database, to person: PersonModel, kind: String, arguments: [String: String] = [:])
-        async throws {
+    /// Who a message goes to: a person as loaded, or the person signed in (no query in the change).
+    struct Recipient: Sendable {
+        var id: UUID?
+        var email: String
+        var displayName: String
+        var language: String
+
+        init(_ person: PersonModel) { (id, email, displayName, language) = (person.id, person.email, person.displayName, person.language) }
+        init(_ user: CurrentUser) { (id, email, displayName, language) = (user.personID, user.email, user.displayName, user.language) }
+    }
+
+    static func enqueue(on db: any Database, to person: PersonModel, kind: String, arguments: [String: String] = [:]) async throws {
+        try await enqueue(on: db, to: Recipient(person), kind: kind, arguments: arguments)
+    }
+
+    static func enqueue(on db: any Database, to person: Recipient, kind: String, arguments: [String: String] = [:]) async throws {
         let language = Language(rawValue: person.language) ?? .frCA
         let l = Localizer(language)
         var arguments = arguments

@@ -17,6 +17,7 @@ struct PasserelleServeCommand: AsyncCommand {
         ])
         app.startTerritoryRefresh()
         OutboxSender.start(app)
+        ReportReminders.start(app)
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }

@@ -366,7 +366,11 @@ enum GrantViews {
                     (l("grants.amount"), .text(d.kind == "approve" ? money(l, d.amountCents) : "—")),
                     (l("grants.decision.reasons"), .text(d.reasons.isEmpty ? "—" : d.reasons)),
                 ]),
-                .p(H.a(l("grants.letter"), href: "/aide/\(number)/lettre"))) },
+                .p(H.a(l("grants.letter"), href: "/aide/\(number)/lettre"),
+                   d.kind == "approve" && model.phase == "approved"
+                       ? .group(.text(" · "), ministry ? H.a(l("agreements.prepare"), href: "/aide/\(number)/convention")
+                                                      : H.a(l("agreements.see"), href: "/conventions"))
+                       : .empty)) },
             ministry ? ministrySections(l, model: model, data: data, actors: actors, me: me, myAssignment: myAssignment, pending: pending,
                                         evaluatorsAvailable: evaluatorsAvailable, error: error, csrf: csrf) : .empty,
             .h2(.text(l("grants.history"))),

@@ -13,7 +13,7 @@ protocol DemoGenerator: Sendable {
 enum DemoData {
     /// In dependency order: later generators may use what earlier ones made.
     static let generators: [any DemoGenerator] = [TerritoryDemoGenerator(), PeopleDemoGenerator(), RequestDemoGenerator(),
-                                                    GrantDemoGenerator()]
+                                                    GrantDemoGenerator(), AgreementDemoGenerator()]
 }
 
 /// The territory is real reference data, not fake: the generator makes sure it is loaded and says

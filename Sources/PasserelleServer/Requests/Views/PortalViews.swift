@@ -63,7 +63,7 @@ enum PortalViews {
                               ["approved", "refused", "waitlisted"].contains(g.phase) ? H.a(l("grants.letter"), href: "/aide/\(g.number)/lettre")
                                   : .text("—")]
                          }, captionHidden: true),
-                .p(H.a(l("grants.my_applications"), href: "/aide"))),
+                .p(H.a(l("grants.my_applications"), href: "/aide"), .text(" · "), H.a(l("agreements.title"), href: "/conventions"))),
             view.cards.isEmpty ? .empty : .group(
                 .h2(.id("portes-entree"), .text(l("portal.entry_points"))),
                 H.ul(.class("cards"), .forEach(view.cards) { points in

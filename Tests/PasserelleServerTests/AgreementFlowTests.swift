@@ -1,0 +1,271 @@
+import Fluent
+import Foundation
+@testable import PasserelleCore
+@testable import PasserelleServer
+import SQLKit
+import Testing
+import VaporTesting
+
+@Suite struct AgreementFlowTests {
+    /// Acton Vale's PAFFSR application (80 000 $ of costs, 40 000 $ asked), approved by an officer
+    /// whose authority covers it.
+    static func approvedApplication(_ app: Application) async throws -> (manager: Browser, acton: Browser, number: String) {
+        try await GrantFlowTests.people(app)
+        let manager = try await GrantFlowTests.openCall(app, total: "500 000,00")
+        let acton = Browser(app)
+        try await acton.signIn("greffe@actonvale.test")
+        let number = try await GrantAdminTests.file(acton, GrantFlowTests.acton, title: "Traverse surélevée rue Principale", submit: true)
+        let finances = Browser(app)
+        try await finances.signIn("finances2@mtmd.test")
+        let html = try await finances.send(.GET, "/aide/\(number)").body.string
+        let decided = try await finances.send(.POST, "/aide/\(number)/decision", form: [
+            "kind": "approve", "montant": "40 000,00", "version": try GrantFlowTests.version(html), "_csrf": try #require(Browser.csrf(in: html))])
+        #expect(decided.status == .seeOther)
+        return (manager, acton, number)
+    }
+
+    static func post(_ browser: Browser, _ page: String, _ action: String, _ fields: [String: String]) async throws -> TestingHTTPResponse {
+        let html = try await browser.send(.GET, page).body.string
+        var form = fields
+        form["_csrf"] = try #require(Browser.csrf(in: html))
+        if form["version"] == nil, let version = AccessibilityCheck.matches(#"name="version" value="(\d+)""#, in: html).first {
+            form["version"] = version
+        }
+        return try await browser.send(.POST, action, form: form)
+    }
+
+    @Test func thePAFFSRDecisionBecomesAnAgreementPaidOverFourGovernmentYears() async throws {
+        try await withPasserelle { app in
+            app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
+            app.today = CalendarDate(year: 2026, month: 12, day: 1)!
+            let (manager, acton, application) = try await Self.approvedApplication(app)
+
+            // The agreement from the decision: three years, three instalments each released by a report, 10 % held back.
+            let form = try await manager.send(.GET, "/aide/\(application)/convention")
+            #expect(form.status == .ok && AccessibilityCheck.problems(in: form.body.string).isEmpty)
+            let bad = try await Self.post(manager, "/aide/\(application)/convention", "/aide/\(application)/convention",
+                                          ["mois": "0", "versements": "3", "retenue": "80", "mode": "milestones"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("#champ-mois") && bad.body.string.contains("#champ-retenue"))
+            let created = try await Self.post(manager, "/aide/\(application)/convention", "/aide/\(application)/convention",
+                                              ["mois": "36", "versements": "3", "retenue": "10", "mode": "milestones",
+                                               "conditions": "Travaux terminés avant le 31 octobre 2028."])
+            #expect(created.status == .seeOther)
+            let path = try #require(created.headers.first(name: .location))
+            #expect(path == "/conventions/CA-2026-000001")
+            // A second agreement for the same decision is not made.
+            #expect(try await manager.send(.GET, "/aide/\(application)/convention").headers.first(name: .location) == path)
+
+            // Both sides sign: the mandataire and another municipality cannot; Acton Vale's clerk and the program manager do.
+            let rdl = Browser(app)
+            try await rdl.signIn("greffe@rdl.test")
+            #expect(try await rdl.send(.GET, path).status == .forbidden)
+            let unsigned = try await acton.send(.GET, path).body.string
+            let signForm = ["_csrf": try #require(Browser.csrf(in: unsigned)), "version": try GrantFlowTests.version(unsigned)]
+            #expect(try await acton.send(.POST, path + "/signature", form: signForm).status == .seeOther)
+            // The same form again: refused, and the page no longer offers it.
+            #expect(try await acton.send(.POST, path + "/signature", form: signForm).status == .conflict)
+            #expect(!(try await acton.send(.GET, path).body.string.contains("/signature")))
+            var agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.state == "awaiting_signatures" && agreement.municipalitySignedAt != nil)
+            #expect(try await Self.post(manager, path, path + "/signature", [:]).status == .seeOther)
+            agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.state == "in_force" && agreement.amountCents == 40_000_00)
+
+            // The schedule: four lines over four government years, each with both fiscal years.
+            let payments = try await AgreementPaymentModel.query(on: app.db).sort(\.$sequence).all()
+            #expect(payments.map(\.dueOn) == ["2026-12-01", "2027-12-01", "2028-12-01", "2029-12-01"])
+            #expect(payments.map(\.cents) == [12_000_00, 12_000_00, 12_000_00, 4_000_00])
+            #expect(payments.map(\.governmentYear) == ["2026-2027", "2027-2028", "2028-2029", "2029-2030"])
+            #expect(payments.map(\.municipalYear) == [2026, 2027, 2028, 2029])
+            #expect(payments.map(\.release) == ["date", "report:1", "report:2", "final"])
+            let reports = try await AgreementReportModel.query(on: app.db).sort(\.$sequence).all()
+            #expect(reports.map(\.dueOn) == ["2027-11-01", "2028-11-01", "2029-12-01"] && reports.map(\.isFinal) == [false, false, true])
+            let page = try await acton.send(.GET, path)
+            #expect(page.status == .ok && AccessibilityCheck.problems(in: page.body.string).isEmpty)
+            #expect(page.body.string.contains("2029-2030") && page.body.string.contains("Attend un rapport"))
+
+            // Reminders of the first report, two weeks ahead, once a week at most, to Acton Vale's people.
+            #expect(try await ReportReminders.run(today: CalendarDate(year: 2027, month: 10, day: 10)!, app: app) == 0)
+            #expect(try await ReportReminders.run(today: CalendarDate(year: 2027, month: 10, day: 20)!, app: app) == 1)
+            #expect(try await ReportReminders.run(today: CalendarDate(year: 2027, month: 10, day: 22)!, app: app) == 0)
+            let reminder = try #require(try await OutboxMessageModel.query(on: app.db).filter(\.$kind == "agreement_report_due").first())
+            #expect(reminder.recipient == "greffe@actonvale.test" && reminder.subject == "CA-2026-000001 : rapport d'étape attendu le 1er\u{00A0}novembre 2027")
+
+            // A run: the first instalment is due; the officer approves within their 50 000 $; the file for accounting.
+            let finances = Browser(app)
+            try await finances.signIn("finances1@mtmd.test")
+            func run(on day: String) async throws -> String {
+                let prepared = try await Self.post(finances, "/paiements", "/paiements/lots", ["date": day])
+                #expect(prepared.status == .seeOther)
+                let location = try #require(prepared.headers.first(name: .location))
+                let runPath = String(location.split(separator: "?")[0])
+                #expect(try await Self.post(finances, runPath, runPath + "/approbation", [:]).status == .seeOther)
+                return runPath
+            }
+            let first = try await run(on: "2026-12-01")
+            let csv = try await finances.send(.GET, first + "/export.csv").body.string
+            #expect(csv.contains("CA-2026-000001,1,instalment,mun-48028,Acton Vale,paffsr,MTMD-PAFFSR-2627,2026-2027,2026,2026-12-01,12000.00"))
+            #expect(try await Self.post(finances, first, first + "/confirmation", [:]).status == .seeOther)
+            agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.paidCents == 12_000_00 && agreement.inRunCents == 0)
+            // The second instalment waits for its report: a run now takes nothing of it.
+            let empty = try await run(on: "2027-12-31")
+            #expect(try await PaymentRunModel.query(on: app.db).filter(\.$number == String(empty.split(separator: "/").last!)).first()?.count == 0)
+
+            // Report 1: Acton Vale submits (a missing indicator is refused on its field), the ministry accepts, the second payment is released.
+            func submit(_ sequence: Int, _ fields: [String: String]) async throws -> TestingHTTPResponse {
+                try await Self.post(acton, path, "\(path)/rapports/\(sequence)", fields)
+            }
+            let incomplete = try await submit(1, ["champ_collisions_avant": "", "champ_realisations": "Traverse construite", "couts": "50 000,00"])
+            #expect(incomplete.status == .unprocessableEntity && incomplete.body.string.contains("#champ-champ_collisions_avant"))
+            #expect(incomplete.body.string.contains("Traverse construite"))
+            #expect(try await submit(1, ["champ_collisions_avant": "4", "champ_realisations": "Traverse construite", "couts": "50 000,00"]).status
+                == .seeOther)
+            func review(_ sequence: Int, accept: Bool, note: String = "") async throws -> TestingHTTPResponse {
+                let html = try await manager.send(.GET, path).body.string
+                let version = String(try #require(try await AgreementReportModel.query(on: app.db).filter(\.$sequence == sequence).first()).version)
+                return try await manager.send(.POST, "\(path)/rapports/\(sequence)/revue", form: [
+                    "decision": accept ? "accept" : "send_back", "note": note, "version": version, "_csrf": try #require(Browser.csrf(in: html))])
+            }
+            #expect(try await review(1, accept: false).status == .unprocessableEntity)
+            #expect(try await review(1, accept: true).status == .seeOther)
+            #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 2).first()?.state == "due")
+            let second = try await run(on: "2027-01-15")
+            #expect(try await Self.post(finances, second, second + "/confirmation", [:]).status == .seeOther)
+
+            // A payment that slips into the next year carries its commitment over.
+            #expect(try await Self.post(manager, path, path + "/report", ["versement": "3", "date": "2029-04-15",
+                                                                          "motif": "Travaux retardés"]).status == .seeOther)
+            let slipped = try #require(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 3).first())
+            #expect(slipped.governmentYear == "2029-2030" && slipped.plannedOn == "2028-12-01" && slipped.municipalYear == 2029)
+
+            // Report 2 and the final report: the third payment and the holdback are released and paid; the agreement closes.
+            #expect(try await submit(2, ["champ_collisions_avant": "4", "champ_realisations": "Saillies", "couts": "70 000,00"]).status == .seeOther)
+            #expect(try await review(2, accept: true).status == .seeOther)
+            #expect(try await submit(3, ["champ_collisions_avant": "4", "champ_collisions_apres": "1", "champ_realisations": "Terminé",
+                                         "couts": "82 000,00"]).status == .seeOther)
+            #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 4).first()?.state == "awaiting_report")
+            #expect(try await review(3, accept: true).status == .seeOther)
+            #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 4).first()?.state == "due")
+            let last = try await run(on: "2027-02-01")
+            #expect(try await PaymentRunModel.query(on: app.db).filter(\.$number == String(last.split(separator: "/").last!)).first()?.totalCents
+                == 16_000_00)
+            #expect(try await Self.post(finances, last, last + "/confirmation", [:]).status == .seeOther)
+            agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.paidCents == 40_000_00 && agreement.state == "closed")
+
+            // One municipality, one view: Acton Vale's, for itself and the ministry, not for Rivière-du-Loup; rolled up by region and MRC.
+            let standing = try await acton.send(.GET, "/organisations/mun-48028/aide-financiere")
+            #expect(standing.status == .ok && AccessibilityCheck.problems(in: standing.body.string).isEmpty)
+            #expect(standing.body.string.contains("40\u{00A0}000,00\u{00A0}$") && standing.body.string.contains("CA-2026-000001"))
+            #expect(try await manager.send(.GET, "/organisations/mun-48028/aide-financiere").status == .ok)
+            #expect(try await rdl.send(.GET, "/organisations/mun-48028/aide-financiere").status == .forbidden)
+            let regions = try await manager.send(.GET, "/aide/vue").body.string
+            #expect(regions.contains("Montérégie (16)") && regions.contains("/aide/vue?region=16"))
+            let mrcs = try await manager.send(.GET, "/aide/vue?region=16")
+            #expect(mrcs.status == .ok && mrcs.body.string.contains("Acton") && AccessibilityCheck.problems(in: mrcs.body.string).isEmpty)
+
+            // Open data: the award in 360Giving, valid against the official schema; public fields only.
+            let open = try await app.testing().sendRequest(.GET, "/donnees/aide-financiere.json")
+            #expect(open.status == .ok)
+            let package = try #require(try JSONSerialization.jsonObject(with: Data(open.body.string.utf8)) as? [String: Any])
+            let grants = try #require(package["grants"] as? [[String: Any]])
+            #expect(grants.count == 1 && grants[0]["id"] as? String == "360G-mtmdqc-CA-2026-000001")
+            #expect(grants[0]["amountAwarded"] as? Double == 40_000 && grants[0]["currency"] as? String == "CAD")
+            #expect(!open.body.string.contains("greffe@") && !open.body.string.contains("collisions"))
+            try PythonCheck.run("360giving", input: open.body.string, expect: ["360G-mtmdqc-CA-2026-000001", "Acton Vale"])
+            let openCSV = try await app.testing().sendRequest(.GET, "/donnees/aide-financiere.csv").body.string
+            #expect(openCSV.contains("360G-mtmdqc-CA-2026-000001,Traverse surélevée rue Principale"))
+
+            // The journal has it all, and its chain holds.
+            let actions = Set(try await AuditEventModel.query(on: app.db).all().map(\.action))
+            for action in ["agreements.create", "agreements.sign", "agreements.report.submit", "agreements.report.accept",
+                           "agreements.payment.carry_over", "agreements.run.prepare", "agreements.run.approve", "agreements.run.confirm"] {
+                #expect(actions.contains(action), "journal: \(action)")
+            }
+            #expect(try await Audit.verify(on: app.db).map { $0 > 0 } == .success(true))
+        }
+    }
+
+    @Test func anAmendmentKeepsWhatIsPaidAndItsEarlierRevision() async throws {
+        try await withPasserelle { app in
+            app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
+            app.today = CalendarDate(year: 2026, month: 12, day: 1)!
+            try await IdentityFixtures.person("programmes@mtmd.test", on: app, roles: [("unite-soutien", .programManager)])
+            try await IdentityFixtures.person("rse@montreal.test", on: app, roles: [("mun-66023", .rse)])
+            let manager = Browser(app), montreal = Browser(app)
+            try await manager.signIn("programmes@mtmd.test")
+            try await montreal.signIn("rse@montreal.test")
+            // A framework agreement (Réflexe Montréal), five yearly transfers.
+            let created = try await Self.post(manager, "/conventions/nouvelle", "/conventions", [
+                "titre": "Entente-cadre Réflexe Montréal", "organisation": "mun-66023", "montant": "5 000 000,00", "mois": "60",
+                "versements": "5", "retenue": "", "mode": "fixed_dates"])
+            #expect(created.status == .seeOther)
+            let path = try #require(created.headers.first(name: .location))
+            #expect(try await Self.post(montreal, path, path + "/signature", [:]).status == .seeOther)
+            #expect(try await Self.post(manager, path, path + "/signature", [:]).status == .seeOther)
+            // An amendment below what was paid is refused; a reason is required.
+            try await (app.db as! any SQLDatabase).update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid"))
+                .where("sequence", .equal, SQLBind(1)).run()
+            let below = try await Self.post(manager, path, path + "/avenant", ["montant": "500 000,00", "mois": "60", "versements": "4",
+                                                                              "retenue": "", "mode": "fixed_dates", "raison": "Réduction"])
+            #expect(below.status == .unprocessableEntity && below.body.string.contains("1\u{00A0}000\u{00A0}000,00\u{00A0}$"))
+            #expect(try await Self.post(manager, path, path + "/avenant", ["montant": "6 000 000,00", "mois": "60", "versements": "4",
+                                                                          "retenue": "", "mode": "fixed_dates", "raison": ""]).status
+                == .unprocessableEntity)
+            #expect(try await Self.post(manager, path, path + "/avenant", ["montant": "6 000 000,00", "mois": "60", "versements": "4",
+                                                                          "retenue": "", "mode": "fixed_dates",
+                                                                          "raison": "Ajout du volet Est"]).status == .seeOther)
+            let payments = try await AgreementPaymentModel.query(on: app.db).sort(\.$sequence).all()
+            #expect(payments.first?.state == "paid" && payments.first?.cents == 1_000_000_00)
+            #expect(payments.dropFirst().reduce(0) { $0 + $1.cents } == 5_000_000_00 && payments.count == 5)
+            let agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.revision == 1 && agreement.amountCents == 6_000_000_00)
+            let earlier = try await montreal.send(.GET, path + "/revisions/0")
+            #expect(earlier.status == .ok && earlier.body.string.contains("5\u{00A0}000\u{00A0}000,00\u{00A0}$"))
+            #expect(try await montreal.send(.GET, path + "/revisions/1").body.string.contains("Ajout du volet Est"))
+        }
+    }
+
+    @Test func twoRunsAtOnceNeverPayMoreThanTheAgreementOwes() async throws {
+        try await withPasserelle { app in
+            app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
+            app.today = CalendarDate(year: 2026, month: 12, day: 1)!
+            try await IdentityFixtures.person("programmes@mtmd.test", on: app, roles: [("unite-soutien", .programManager)])
+            try await IdentityFixtures.person("rse@montreal.test", on: app, roles: [("mun-66023", .rse)])
+            let manager = Browser(app), montreal = Browser(app)
+            try await manager.signIn("programmes@mtmd.test")
+            try await montreal.signIn("rse@montreal.test")
+            let created = try await Self.post(manager, "/conventions/nouvelle", "/conventions", [
+                "titre": "Cartographie des zones inondables", "organisation": "mun-66023", "montant": "100 000,00", "mois": "12",
+                "versements": "2", "retenue": "", "mode": "fixed_dates"])
+            let path = try #require(created.headers.first(name: .location))
+            #expect(try await Self.post(montreal, path, path + "/signature", [:]).status == .seeOther)
+            #expect(try await Self.post(manager, path, path + "/signature", [:]).status == .seeOther)
+            // Two payments of 60 000 $ on 100 000 $ (as a faulty import would leave them): both due by the second run's day.
+            let sql = app.db as! any SQLDatabase
+            try await sql.update(AgreementPaymentModel.schema).set("cents", to: SQLBind(Int64(60_000_00))).run()
+            let agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            let runs = try await withThrowingTaskGroup(of: Agreements.Prepared.self) { group in
+                for day in ["2026-12-01", "2027-06-01"] {
+                    group.addTask {
+                        let request = Request(application: app, on: app.eventLoopGroup.next())
+                        return try await app.write { db in
+                            try await Agreements.prepareRun(on: CalendarDate(iso: day)!, request: request, on: db)
+                        }
+                    }
+                }
+                var all: [Agreements.Prepared] = []
+                for try await prepared in group { all.append(prepared) }
+                return all
+            }
+            let after = try #require(try await AgreementModel.query(on: app.db).filter(\.$id == agreement.requireID()).first())
+            let held = try await AgreementPaymentModel.query(on: app.db).filter(\.$state == "in_run").all()
+            #expect(after.inRunCents == held.reduce(0) { $0 + $1.cents })
+            #expect(after.inRunCents <= after.amountCents)
+            #expect(held.count == 1)
+            #expect(runs.flatMap(\.refused).count == 1)
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "agreements.payment.refuse").count() == 1)
+        }
+    }
+}
