@@ -40,14 +40,14 @@ extension Agreements {
         // Each agreement holds what the run takes of it…
         try await sql.raw("""
             UPDATE \(unsafeRaw: AgreementModel.schema) SET in_run_cents = in_run_cents +
-              (SELECT SUM(p.cents) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
+              (SELECT CAST(SUM(p.cents) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
                WHERE p.run_id = \(bind: runID) AND p.agreement_id = \(unsafeRaw: AgreementModel.schema).id)
             WHERE id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
             """).run()
         // …unless it then holds more than it owes: those payments are left out, and said.
         let over = try await sql.raw("""
             SELECT a.id, a.number, a.amount_cents, a.paid_cents, a.in_run_cents,
-              (SELECT SUM(p.cents) FROM \(unsafeRaw: AgreementPaymentModel.schema) p WHERE p.run_id = \(bind: runID) AND p.agreement_id = a.id) AS taken
+              (SELECT CAST(SUM(p.cents) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p WHERE p.run_id = \(bind: runID) AND p.agreement_id = a.id) AS taken
             FROM \(unsafeRaw: AgreementModel.schema) a
             WHERE a.paid_cents + a.in_run_cents > a.amount_cents
               AND a.id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
@@ -149,9 +149,9 @@ extension Agreements {
         // The agreements release what the run held and count what it paid.
         try await sql.raw("""
             UPDATE \(unsafeRaw: AgreementModel.schema) SET
-              in_run_cents = in_run_cents - (SELECT SUM(p.cents) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
+              in_run_cents = in_run_cents - (SELECT CAST(SUM(p.cents) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
                 WHERE p.run_id = \(bind: runID) AND p.agreement_id = \(unsafeRaw: AgreementModel.schema).id),
-              paid_cents = paid_cents + (SELECT COALESCE(SUM(p.cents), 0) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
+              paid_cents = paid_cents + (SELECT CAST(COALESCE(SUM(p.cents), 0) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
                 WHERE p.run_id = \(bind: runID) AND p.agreement_id = \(unsafeRaw: AgreementModel.schema).id AND p.state = 'paid')
             WHERE id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
             """).run()
