@@ -18,7 +18,7 @@ struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "iterations", help: "Requests per scenario (default 20000)")
         var iterations: Int?
-        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database; `grants`: the SGAF's)")
+        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database; `grants`: the SGAF's; `agreements`: agreements and payments)")
         var scenario: String?
         init() {}
     }
@@ -33,7 +33,9 @@ struct BenchCommand: AsyncCommand {
         let chosen = signature.scenario == "requests" ? Benchmarks.requestScenarios
             : signature.scenario == nil ? Benchmarks.scenarios
             : signature.scenario == "grants" ? Benchmarks.grantScenarios
-            : (Benchmarks.scenarios + Benchmarks.requestScenarios + Benchmarks.grantScenarios).filter { $0.name == signature.scenario }
+            : signature.scenario == "agreements" ? Benchmarks.agreementScenarios
+            : (Benchmarks.scenarios + Benchmarks.requestScenarios + Benchmarks.grantScenarios + Benchmarks.agreementScenarios)
+                .filter { $0.name == signature.scenario }
         guard !chosen.isEmpty else { throw Abort(.badRequest, reason: "unknown scenario \(signature.scenario ?? "")") }
         for scenario in chosen {
             let result = try await scenario.run(app, iterations)

@@ -1,0 +1,184 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import SQLKit
+import Vapor
+
+/// The agreements' scenarios (issue 7): the schedules of 50,000 agreements computed and written;
+/// a payment run over 100,000 due payments; and the one-municipality view with 1,000,000
+/// payments stored. Each makes its data the first time (agreements numbered `BENCH-…`) and
+/// leaves the database as it found it between iterations.
+extension Benchmarks {
+    static let agreementScenarios: [Scenario] = [
+        Scenario(name: "agreements_schedules") { app, n in
+            let organisations = try await benchOrganisations(app)
+            var samples: [Duration] = []
+            for _ in 0..<n {
+                // 50,000 agreements without a schedule, then their schedules and reports, timed.
+                let ids = try await benchAgreements(app, count: 50_000, prefix: "BENCH-S-", organisations: organisations, withPayments: false)
+                let agreements = try await AgreementModel.query(on: app.db).filter(\.$number >= "BENCH-S-").filter(\.$number < "BENCH-S.")
+                    .all()
+                let start = ContinuousClock.now
+                try await app.db.transaction { tx in
+                    try await scheduleAll(agreements, on: tx as! any SQLDatabase)
+                }
+                samples.append(ContinuousClock.now - start)
+                try await dropBench(app, ids: ids)
+            }
+            return result("agreements_schedules", samples)
+        },
+        Scenario(name: "agreements_payment_run") { app, n in
+            try await paymentsFixture(app)
+            let request = Request(application: app, on: app.eventLoopGroup.next())
+            var samples: [Duration] = []
+            var taken = 0
+            for _ in 0..<n {
+                let start = ContinuousClock.now
+                let prepared = try await app.write { db in
+                    try await Agreements.prepareRun(on: CalendarDate(year: 2026, month: 1, day: 31)!, request: request, on: db)
+                }
+                samples.append(ContinuousClock.now - start)
+                taken = prepared.run.count
+                // Put everything back for the next iteration.
+                let sql = app.db as! any SQLDatabase
+                try await sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("planned")).set("run_id", to: SQLBind(UUID?.none))
+                    .where("run_id", .equal, SQLBind(try prepared.run.requireID())).run()
+                try await sql.update(AgreementModel.schema).set("in_run_cents", to: SQLBind(Int64(0))).where("in_run_cents", .greaterThan, SQLBind(0))
+                    .run()
+                try await sql.delete(from: PaymentRunModel.schema).where("id", .equal, SQLBind(try prepared.run.requireID())).run()
+            }
+            FileHandle.standardError.write(Data("agreements_payment_run: \(taken) payments in the run\n".utf8))
+            return result("agreements_payment_run", samples)
+        },
+        Scenario(name: "agreements_municipality_view") { app, n in
+            try await paymentsFixture(app)
+            let cookie = try await session(app, email: "programmes@passerelle.demo")
+            let codes = try await benchOrganisations(app).map(\.code)
+            return try await requests(app, n, name: "agreements_municipality_view",
+                                      paths: codes.prefix(500).map { "/organisations/\($0)/aide-financiere" },
+                                      headers: ["Cookie": "\(Sessions.cookieName)=\(cookie)"])
+        },
+    ]
+
+    static func benchOrganisations(_ app: Application) async throws -> [OrganisationModel] {
+        try await OrganisationModel.query(on: app.db).filter(\.$kind == .municipality).filter(\.$active == true).sort(\.$code).all()
+    }
+
+    /// Agreements in force, spread over the municipalities; with `withPayments`, ten monthly
+    /// instalments each from January 15, 2026 (only the first of each is due by January 31).
+    static func benchAgreements(_ app: Application, count: Int, prefix: String, organisations: [OrganisationModel], withPayments: Bool)
+        async throws -> [UUID] {
+        let start = CalendarDate(year: 2026, month: 1, day: 15)!
+        return try await app.db.transaction { tx -> [UUID] in
+            var ids: [UUID] = []
+            let sql = tx as! any SQLDatabase
+            let now = Date()
+            var agreements: [[any SQLExpression]] = [], payments: [[any SQLExpression]] = []
+            func flush(force: Bool) async throws {
+                if agreements.count >= 2_000 || (force && !agreements.isEmpty) {
+                    var q = sql.insert(into: AgreementModel.schema).columns("id", "created_at", "updated_at", "version", "number", "kind",
+                        "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision", "paid_cents", "in_run_cents", "language")
+                    for row in agreements { q = q.values(row) }
+                    try await q.run()
+                    agreements.removeAll(keepingCapacity: true)
+                }
+                while payments.count >= 2_000 || (force && !payments.isEmpty) {
+                    let part = Array(payments.prefix(2_000))
+                    payments.removeFirst(part.count)
+                    var q = sql.insert(into: AgreementPaymentModel.schema).columns("id", "created_at", "agreement_id", "organisation_id", "sequence",
+                        "kind", "due_on", "planned_on", "cents", "government_year", "municipal_year", "release", "state", "run_id", "paid_on")
+                    for row in part { q = q.values(row) }
+                    try await q.run()
+                }
+            }
+            for i in 0..<count {
+                let id = UUID()
+                ids.append(id)
+                let organisation = organisations[i % organisations.count]
+                let terms = ScheduleTerms(totalCents: 100_000_00, start: start, months: 10, instalments: 10)
+                agreements.append([SQLBind(id), SQLBind(now), SQLBind(now), SQLBind(1), SQLBind(prefix + String(format: "%07d", i)),
+                                   SQLBind("protocole"), SQLBind(try organisation.requireID()), SQLBind("Banc d'essai"), SQLBind(""),
+                                   SQLBind(terms.totalCents), SQLBind(Agreements.json(terms)), SQLBind("in_force"), SQLBind(0),
+                                   SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind("fr-CA")])
+                if withPayments {
+                    for line in PaymentSchedule.make(terms) {
+                        payments.append([SQLBind(UUID()), SQLBind(now), SQLBind(id), SQLBind(try organisation.requireID()), SQLBind(line.sequence),
+                                         SQLBind(line.kind.rawValue), SQLBind(line.dueOn.iso), SQLBind(line.dueOn.iso), SQLBind(line.cents),
+                                         SQLBind(line.governmentYear.description), SQLBind(line.municipalYear), SQLBind("date"),
+                                         SQLBind("planned"), SQLBind(UUID?.none), SQLBind(String?.none)])
+                    }
+                }
+                try await flush(force: false)
+            }
+            try await flush(force: true)
+            return ids
+        }
+    }
+
+    /// 100,000 agreements of ten payments (1,000,000 payments), made once.
+    static func paymentsFixture(_ app: Application) async throws {
+        if try await AgreementModel.query(on: app.db).filter(\.$number == "BENCH-P-0099999").first() != nil { return }
+        let organisations = try await benchOrganisations(app)
+        _ = try await benchAgreements(app, count: 100_000, prefix: "BENCH-P-", organisations: organisations, withPayments: true)
+    }
+
+    /// The schedules (payments and reports) of agreements that have none, written in bulk.
+    static func scheduleAll(_ agreements: [AgreementModel], on sql: any SQLDatabase) async throws {
+        let now = Date()
+        var payments: [[any SQLExpression]] = [], reports: [[any SQLExpression]] = []
+        func flush(force: Bool) async throws {
+            if payments.count >= 2_000 || (force && !payments.isEmpty) {
+                var q = sql.insert(into: AgreementPaymentModel.schema).columns("id", "created_at", "agreement_id", "organisation_id", "sequence",
+                    "kind", "due_on", "planned_on", "cents", "government_year", "municipal_year", "release", "state", "run_id", "paid_on")
+                for row in payments { q = q.values(row) }
+                try await q.run()
+                payments.removeAll(keepingCapacity: true)
+            }
+            if reports.count >= 2_000 || (force && !reports.isEmpty) {
+                var q = sql.insert(into: AgreementReportModel.schema).columns("id", "created_at", "version", "agreement_id", "organisation_id",
+                    "sequence", "final", "due_on", "state", "answers", "costs_cents", "note", "review_note")
+                for row in reports { q = q.values(row) }
+                try await q.run()
+                reports.removeAll(keepingCapacity: true)
+            }
+        }
+        for agreement in agreements {
+            guard let id = agreement.id, var terms = agreement.terms else { continue }
+            terms.instalments = 3
+            terms.months = 36
+            terms.holdbackBasisPoints = 1000
+            terms.mode = .milestones
+            let lines = PaymentSchedule.make(terms)
+            let organisation = agreement.$organisation.id
+            for line in lines {
+                let release: String
+                switch line.release {
+                case .date: release = "date"
+                case .report(let n): release = "report:\(n)"
+                case .finalReport: release = "final"
+                }
+                payments.append([SQLBind(UUID()), SQLBind(now), SQLBind(id), SQLBind(organisation), SQLBind(line.sequence), SQLBind(line.kind.rawValue),
+                                 SQLBind(line.dueOn.iso), SQLBind(line.dueOn.iso), SQLBind(line.cents), SQLBind(line.governmentYear.description),
+                                 SQLBind(line.municipalYear), SQLBind(release), SQLBind(release == "date" ? "planned" : "awaiting_report"),
+                                 SQLBind(UUID?.none), SQLBind(String?.none)])
+            }
+            for report in Agreements.reportDates(lines, terms: terms) {
+                reports.append([SQLBind(UUID()), SQLBind(now), SQLBind(1), SQLBind(id), SQLBind(organisation), SQLBind(report.sequence),
+                                SQLBind(report.final), SQLBind(report.due.iso), SQLBind("expected"), SQLBind("{}"), SQLBind(Int64(0)), SQLBind(""),
+                                SQLBind("")])
+            }
+            try await flush(force: false)
+        }
+        try await flush(force: true)
+    }
+
+    static func dropBench(_ app: Application, ids: [UUID]) async throws {
+        let sql = app.db as! any SQLDatabase
+        for part in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[part..<min(part + 500, ids.count)])
+            try await sql.delete(from: AgreementPaymentModel.schema).where("agreement_id", .in, SQLBind.group(chunk)).run()
+            try await sql.delete(from: AgreementReportModel.schema).where("agreement_id", .in, SQLBind.group(chunk)).run()
+            try await sql.delete(from: AgreementModel.schema).where("id", .in, SQLBind.group(chunk)).run()
+        }
+    }
+}
