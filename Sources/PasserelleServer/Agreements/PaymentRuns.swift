@@ -38,19 +38,21 @@ extension Agreements {
               AND agreement_id IN (SELECT id FROM \(unsafeRaw: AgreementModel.schema) WHERE state = 'in_force')
             """).run()
         // Each agreement holds what the run takes of it…
+        // (One grouped read of the run joined to the agreements: a subquery per agreement would read
+        // the whole run for each.)
         try await sql.raw("""
-            UPDATE \(unsafeRaw: AgreementModel.schema) SET in_run_cents = in_run_cents +
-              (SELECT CAST(SUM(p.cents) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
-               WHERE p.run_id = \(bind: runID) AND p.agreement_id = \(unsafeRaw: AgreementModel.schema).id)
-            WHERE id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
+            UPDATE \(unsafeRaw: AgreementModel.schema) SET in_run_cents = in_run_cents + t.taken
+            FROM (SELECT agreement_id, CAST(SUM(cents) AS BIGINT) AS taken FROM \(unsafeRaw: AgreementPaymentModel.schema)
+                  WHERE run_id = \(bind: runID) GROUP BY agreement_id) AS t
+            WHERE \(unsafeRaw: AgreementModel.schema).id = t.agreement_id
             """).run()
         // …unless it then holds more than it owes: those payments are left out, and said.
         let over = try await sql.raw("""
-            SELECT a.id, a.number, a.amount_cents, a.paid_cents, a.in_run_cents,
-              (SELECT CAST(SUM(p.cents) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p WHERE p.run_id = \(bind: runID) AND p.agreement_id = a.id) AS taken
+            SELECT a.id, a.number, a.amount_cents, a.paid_cents, a.in_run_cents, t.taken
             FROM \(unsafeRaw: AgreementModel.schema) a
+            JOIN (SELECT agreement_id, CAST(SUM(cents) AS BIGINT) AS taken FROM \(unsafeRaw: AgreementPaymentModel.schema)
+                  WHERE run_id = \(bind: runID) GROUP BY agreement_id) AS t ON t.agreement_id = a.id
             WHERE a.paid_cents + a.in_run_cents > a.amount_cents
-              AND a.id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
             """).all()
         var refused: [(String, Int64, Int64)] = []
         for row in over {
@@ -148,12 +150,11 @@ extension Agreements {
             .where("run_id", .equal, SQLBind(runID)).where("state", .equal, SQLBind("in_run")).run()
         // The agreements release what the run held and count what it paid.
         try await sql.raw("""
-            UPDATE \(unsafeRaw: AgreementModel.schema) SET
-              in_run_cents = in_run_cents - (SELECT CAST(SUM(p.cents) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
-                WHERE p.run_id = \(bind: runID) AND p.agreement_id = \(unsafeRaw: AgreementModel.schema).id),
-              paid_cents = paid_cents + (SELECT CAST(COALESCE(SUM(p.cents), 0) AS BIGINT) FROM \(unsafeRaw: AgreementPaymentModel.schema) p
-                WHERE p.run_id = \(bind: runID) AND p.agreement_id = \(unsafeRaw: AgreementModel.schema).id AND p.state = 'paid')
-            WHERE id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
+            UPDATE \(unsafeRaw: AgreementModel.schema) SET in_run_cents = in_run_cents - t.held, paid_cents = paid_cents + t.paid
+            FROM (SELECT agreement_id, CAST(SUM(cents) AS BIGINT) AS held,
+                    CAST(SUM(CASE WHEN state = 'paid' THEN cents ELSE 0 END) AS BIGINT) AS paid
+                  FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID) GROUP BY agreement_id) AS t
+            WHERE \(unsafeRaw: AgreementModel.schema).id = t.agreement_id
             """).run()
         // Failed payments leave the run, to be taken by a later one.
         try await sql.update(AgreementPaymentModel.schema).set("run_id", to: SQLBind(UUID?.none))
