@@ -187,23 +187,31 @@ import VaporTesting
         }
     }
 
+    /// A framework agreement with Montréal, signed by both sides.
+    static func frameworkInForce(_ app: Application, title: String, amount: String, months: String, instalments: String)
+        async throws -> (manager: Browser, montreal: Browser, path: String) {
+        app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
+        app.today = CalendarDate(year: 2026, month: 12, day: 1)!
+        try await IdentityFixtures.person("programmes@mtmd.test", on: app, roles: [("unite-soutien", .programManager)])
+        try await IdentityFixtures.person("rse@montreal.test", on: app, roles: [("mun-66023", .rse)])
+        let manager = Browser(app), montreal = Browser(app)
+        try await manager.signIn("programmes@mtmd.test")
+        try await montreal.signIn("rse@montreal.test")
+        let created = try await post(manager, "/conventions/nouvelle", "/conventions", [
+            "titre": title, "organisation": "mun-66023", "montant": amount, "mois": months, "versements": instalments, "retenue": "",
+            "mode": "fixed_dates"])
+        #expect(created.status == .seeOther)
+        let path = try #require(created.headers.first(name: .location))
+        #expect(try await post(montreal, path, path + "/signature", [:]).status == .seeOther)
+        #expect(try await post(manager, path, path + "/signature", [:]).status == .seeOther)
+        return (manager, montreal, path)
+    }
+
     @Test func anAmendmentKeepsWhatIsPaidAndItsEarlierRevision() async throws {
         try await withPasserelle { app in
-            app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
-            app.today = CalendarDate(year: 2026, month: 12, day: 1)!
-            try await IdentityFixtures.person("programmes@mtmd.test", on: app, roles: [("unite-soutien", .programManager)])
-            try await IdentityFixtures.person("rse@montreal.test", on: app, roles: [("mun-66023", .rse)])
-            let manager = Browser(app), montreal = Browser(app)
-            try await manager.signIn("programmes@mtmd.test")
-            try await montreal.signIn("rse@montreal.test")
             // A framework agreement (Réflexe Montréal), five yearly transfers.
-            let created = try await Self.post(manager, "/conventions/nouvelle", "/conventions", [
-                "titre": "Entente-cadre Réflexe Montréal", "organisation": "mun-66023", "montant": "5 000 000,00", "mois": "60",
-                "versements": "5", "retenue": "", "mode": "fixed_dates"])
-            #expect(created.status == .seeOther)
-            let path = try #require(created.headers.first(name: .location))
-            #expect(try await Self.post(montreal, path, path + "/signature", [:]).status == .seeOther)
-            #expect(try await Self.post(manager, path, path + "/signature", [:]).status == .seeOther)
+            let (manager, montreal, path) = try await Self.frameworkInForce(app, title: "Entente-cadre Réflexe Montréal", amount: "5 000 000,00",
+                                                                             months: "60", instalments: "5")
             // An amendment below what was paid is refused; a reason is required.
             try await (app.db as! any SQLDatabase).update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid"))
                 .where("sequence", .equal, SQLBind(1)).run()
@@ -229,19 +237,8 @@ import VaporTesting
 
     @Test func twoRunsAtOnceNeverPayMoreThanTheAgreementOwes() async throws {
         try await withPasserelle { app in
-            app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
-            app.today = CalendarDate(year: 2026, month: 12, day: 1)!
-            try await IdentityFixtures.person("programmes@mtmd.test", on: app, roles: [("unite-soutien", .programManager)])
-            try await IdentityFixtures.person("rse@montreal.test", on: app, roles: [("mun-66023", .rse)])
-            let manager = Browser(app), montreal = Browser(app)
-            try await manager.signIn("programmes@mtmd.test")
-            try await montreal.signIn("rse@montreal.test")
-            let created = try await Self.post(manager, "/conventions/nouvelle", "/conventions", [
-                "titre": "Cartographie des zones inondables", "organisation": "mun-66023", "montant": "100 000,00", "mois": "12",
-                "versements": "2", "retenue": "", "mode": "fixed_dates"])
-            let path = try #require(created.headers.first(name: .location))
-            #expect(try await Self.post(montreal, path, path + "/signature", [:]).status == .seeOther)
-            #expect(try await Self.post(manager, path, path + "/signature", [:]).status == .seeOther)
+            _ = try await Self.frameworkInForce(app, title: "Cartographie des zones inondables", amount: "100 000,00", months: "12",
+                                                instalments: "2")
             // Two payments of 60 000 $ on 100 000 $ (as a faulty import would leave them): both due by the second run's day.
             let sql = app.db as! any SQLDatabase
             try await sql.update(AgreementPaymentModel.schema).set("cents", to: SQLBind(Int64(60_000_00))).run()

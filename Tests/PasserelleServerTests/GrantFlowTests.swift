@@ -584,6 +584,19 @@ extension Browser {
             // The counter continues after the demo's numbers.
             let last = try await GrantApplicationModel.query(on: app.db).sort(\.$number, .descending).first()?.number
             #expect(try await Grants.nextNumber(year: 2026, on: app.db) > (last ?? ""))
+
+            // Last year's approved applications get their signed agreements: the first instalment paid, the schedule in both calendars.
+            let agreements = try await AgreementDemoGenerator().generate(scale: 1, app: app)
+            let approvedCount = try await GrantApplicationModel.query(on: app.db).filter(\.$phase == "approved").count()
+            #expect(agreements.hasPrefix("\(approvedCount) conventions"))
+            #expect(try await AgreementModel.query(on: app.db).filter(\.$state == "in_force").count() == approvedCount)
+            #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$state == "paid").count() == approvedCount)
+            let paid = try await AgreementModel.query(on: app.db).all().reduce(Int64(0)) { $0 + $1.paidCents }
+            let paidRows = try await AgreementPaymentModel.query(on: app.db).filter(\.$state == "paid").all().reduce(Int64(0)) { $0 + $1.cents }
+            #expect(paid == paidRows && paid > 0)
+            #expect(try await AgreementReportModel.query(on: app.db).filter(\.$state == "submitted").count() == approvedCount / 3)
+            // Run again: nothing twice.
+            #expect(try await AgreementDemoGenerator().generate(scale: 1, app: app).hasPrefix("0 conventions"))
         }
     }
 }

@@ -181,39 +181,55 @@ enum Agreements {
         return reports
     }
 
-    /// Writes the schedule's payments (from `firstSequence`) and the reports that release them.
-    static func schedule(_ agreement: AgreementModel, terms: ScheduleTerms, firstSequence: Int, on db: any Database) async throws {
+    static let paymentColumns = ["id", "created_at", "agreement_id", "organisation_id", "sequence", "kind", "due_on", "planned_on", "cents",
+                                 "government_year", "municipal_year", "release", "state", "run_id", "paid_on"]
+    static let reportColumns = ["id", "created_at", "version", "agreement_id", "organisation_id", "sequence", "final", "due_on", "state",
+                                "answers", "costs_cents", "note", "review_note"]
+
+    /// The rows of a schedule's payments (numbered from `firstSequence`) and of the reports that
+    /// release them (numbered after `reportBase`), in `paymentColumns` and `reportColumns`.
+    static func scheduleRows(agreement id: UUID, organisation: UUID, terms: ScheduleTerms, firstSequence: Int = 1, reportBase: Int = 0,
+                             at now: Date = Date()) -> (payments: [[any SQLExpression]], reports: [[any SQLExpression]]) {
         let lines = PaymentSchedule.make(terms)
-        let id = try agreement.requireID()
-        let sql = db as! any SQLDatabase
-        let insert = sql.insert(into: AgreementPaymentModel.schema)
-            .columns("id", "created_at", "agreement_id", "organisation_id", "sequence", "kind", "due_on", "planned_on", "cents",
-                     "government_year", "municipal_year", "release", "state", "run_id", "paid_on")
-        let reportBase = firstSequence == 1 ? 0 : try await AgreementReportModel.query(on: db).filter(\.$agreement.$id == id)
-            .max(\.$sequence) ?? 0
-        for line in lines {
+        let payments: [[any SQLExpression]] = lines.map { line in
             let release: String
             switch line.release {
             case .date: release = "date"
             case .report(let n): release = "report:\(reportBase + n)"
             case .finalReport: release = "final"
             }
-            insert.values(SQLBind(UUID()), SQLBind(Date()), SQLBind(id), SQLBind(agreement.$organisation.id),
-                          SQLBind(firstSequence - 1 + line.sequence), SQLBind(line.kind.rawValue), SQLBind(line.dueOn.iso),
-                          SQLBind(line.dueOn.iso), SQLBind(line.cents), SQLBind(line.governmentYear.description),
-                          SQLBind(line.municipalYear), SQLBind(release), SQLBind(release == "date" ? "planned" : "awaiting_report"),
-                          SQLBind(UUID?.none), SQLBind(String?.none))
+            return [SQLBind(UUID()), SQLBind(now), SQLBind(id), SQLBind(organisation), SQLBind(firstSequence - 1 + line.sequence),
+                    SQLBind(line.kind.rawValue), SQLBind(line.dueOn.iso), SQLBind(line.dueOn.iso), SQLBind(line.cents),
+                    SQLBind(line.governmentYear.description), SQLBind(line.municipalYear), SQLBind(release),
+                    SQLBind(release == "date" ? "planned" : "awaiting_report"), SQLBind(UUID?.none), SQLBind(String?.none)]
         }
-        if !lines.isEmpty { try await insert.run() }
-        let reports = sql.insert(into: AgreementReportModel.schema)
-            .columns("id", "created_at", "version", "agreement_id", "organisation_id", "sequence", "final", "due_on", "state", "answers",
-                     "costs_cents", "note", "review_note")
-        for report in reportDates(lines, terms: terms) {
-            reports.values(SQLBind(UUID()), SQLBind(Date()), SQLBind(1), SQLBind(id), SQLBind(agreement.$organisation.id),
-                           SQLBind(reportBase + report.sequence), SQLBind(report.final), SQLBind(report.due.iso), SQLBind("expected"),
-                           SQLBind("{}"), SQLBind(Int64(0)), SQLBind(""), SQLBind(""))
+        let reports: [[any SQLExpression]] = reportDates(lines, terms: terms).map { report in
+            [SQLBind(UUID()), SQLBind(now), SQLBind(1), SQLBind(id), SQLBind(organisation), SQLBind(reportBase + report.sequence),
+             SQLBind(report.final), SQLBind(report.due.iso), SQLBind("expected"), SQLBind("{}"), SQLBind(Int64(0)), SQLBind(""), SQLBind("")]
         }
-        try await reports.run()
+        return (payments, reports)
+    }
+
+    /// Inserts rows in statements of a few hundred.
+    static func insertRows(_ table: String, _ columns: [String], _ rows: [[any SQLExpression]], on sql: any SQLDatabase) async throws {
+        let per = max(1, 20_000 / max(columns.count, 1))
+        for part in stride(from: 0, to: rows.count, by: per) {
+            var query = sql.insert(into: table).columns(columns)
+            for row in rows[part..<min(part + per, rows.count)] { query = query.values(row) }
+            try await query.run()
+        }
+    }
+
+    /// Writes the schedule's payments (from `firstSequence`) and the reports that release them.
+    static func schedule(_ agreement: AgreementModel, terms: ScheduleTerms, firstSequence: Int, on db: any Database) async throws {
+        let id = try agreement.requireID()
+        let sql = db as! any SQLDatabase
+        let reportBase = firstSequence == 1 ? 0 : try await AgreementReportModel.query(on: db).filter(\.$agreement.$id == id)
+            .max(\.$sequence) ?? 0
+        let rows = scheduleRows(agreement: id, organisation: agreement.$organisation.id, terms: terms, firstSequence: firstSequence,
+                                reportBase: reportBase)
+        try await insertRows(AgreementPaymentModel.schema, paymentColumns, rows.payments, on: sql)
+        try await insertRows(AgreementReportModel.schema, reportColumns, rows.reports, on: sql)
     }
 
     /// An amendment: a new revision with its reason. The amount cannot fall below what is paid or

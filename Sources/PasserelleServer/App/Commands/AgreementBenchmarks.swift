@@ -86,10 +86,7 @@ extension Benchmarks {
                 while payments.count >= 2_000 || (force && !payments.isEmpty) {
                     let part = Array(payments.prefix(2_000))
                     payments.removeFirst(part.count)
-                    var q = sql.insert(into: AgreementPaymentModel.schema).columns("id", "created_at", "agreement_id", "organisation_id", "sequence",
-                        "kind", "due_on", "planned_on", "cents", "government_year", "municipal_year", "release", "state", "run_id", "paid_on")
-                    for row in part { q = q.values(row) }
-                    try await q.run()
+                    try await Agreements.insertRows(AgreementPaymentModel.schema, Agreements.paymentColumns, part, on: sql)
                 }
             }
             for i in 0..<count {
@@ -102,12 +99,7 @@ extension Benchmarks {
                                    SQLBind(terms.totalCents), SQLBind(Agreements.json(terms)), SQLBind("in_force"), SQLBind(0),
                                    SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind("fr-CA")])
                 if withPayments {
-                    for line in PaymentSchedule.make(terms) {
-                        payments.append([SQLBind(UUID()), SQLBind(now), SQLBind(id), SQLBind(try organisation.requireID()), SQLBind(line.sequence),
-                                         SQLBind(line.kind.rawValue), SQLBind(line.dueOn.iso), SQLBind(line.dueOn.iso), SQLBind(line.cents),
-                                         SQLBind(line.governmentYear.description), SQLBind(line.municipalYear), SQLBind("date"),
-                                         SQLBind("planned"), SQLBind(UUID?.none), SQLBind(String?.none)])
-                    }
+                    payments += Agreements.scheduleRows(agreement: id, organisation: try organisation.requireID(), terms: terms, at: now).payments
                 }
                 try await flush(force: false)
             }
@@ -125,52 +117,16 @@ extension Benchmarks {
 
     /// The schedules (payments and reports) of agreements that have none, written in bulk.
     static func scheduleAll(_ agreements: [AgreementModel], on sql: any SQLDatabase) async throws {
-        let now = Date()
         var payments: [[any SQLExpression]] = [], reports: [[any SQLExpression]] = []
-        func flush(force: Bool) async throws {
-            if payments.count >= 2_000 || (force && !payments.isEmpty) {
-                var q = sql.insert(into: AgreementPaymentModel.schema).columns("id", "created_at", "agreement_id", "organisation_id", "sequence",
-                    "kind", "due_on", "planned_on", "cents", "government_year", "municipal_year", "release", "state", "run_id", "paid_on")
-                for row in payments { q = q.values(row) }
-                try await q.run()
-                payments.removeAll(keepingCapacity: true)
-            }
-            if reports.count >= 2_000 || (force && !reports.isEmpty) {
-                var q = sql.insert(into: AgreementReportModel.schema).columns("id", "created_at", "version", "agreement_id", "organisation_id",
-                    "sequence", "final", "due_on", "state", "answers", "costs_cents", "note", "review_note")
-                for row in reports { q = q.values(row) }
-                try await q.run()
-                reports.removeAll(keepingCapacity: true)
-            }
-        }
         for agreement in agreements {
             guard let id = agreement.id, var terms = agreement.terms else { continue }
-            terms.instalments = 3
-            terms.months = 36
-            terms.holdbackBasisPoints = 1000
-            terms.mode = .milestones
-            let lines = PaymentSchedule.make(terms)
-            let organisation = agreement.$organisation.id
-            for line in lines {
-                let release: String
-                switch line.release {
-                case .date: release = "date"
-                case .report(let n): release = "report:\(n)"
-                case .finalReport: release = "final"
-                }
-                payments.append([SQLBind(UUID()), SQLBind(now), SQLBind(id), SQLBind(organisation), SQLBind(line.sequence), SQLBind(line.kind.rawValue),
-                                 SQLBind(line.dueOn.iso), SQLBind(line.dueOn.iso), SQLBind(line.cents), SQLBind(line.governmentYear.description),
-                                 SQLBind(line.municipalYear), SQLBind(release), SQLBind(release == "date" ? "planned" : "awaiting_report"),
-                                 SQLBind(UUID?.none), SQLBind(String?.none)])
-            }
-            for report in Agreements.reportDates(lines, terms: terms) {
-                reports.append([SQLBind(UUID()), SQLBind(now), SQLBind(1), SQLBind(id), SQLBind(organisation), SQLBind(report.sequence),
-                                SQLBind(report.final), SQLBind(report.due.iso), SQLBind("expected"), SQLBind("{}"), SQLBind(Int64(0)), SQLBind(""),
-                                SQLBind("")])
-            }
-            try await flush(force: false)
+            (terms.instalments, terms.months, terms.holdbackBasisPoints, terms.mode) = (3, 36, 1000, .milestones)
+            let rows = Agreements.scheduleRows(agreement: id, organisation: agreement.$organisation.id, terms: terms)
+            payments += rows.payments
+            reports += rows.reports
         }
-        try await flush(force: true)
+        try await Agreements.insertRows(AgreementPaymentModel.schema, Agreements.paymentColumns, payments, on: sql)
+        try await Agreements.insertRows(AgreementReportModel.schema, Agreements.reportColumns, reports, on: sql)
     }
 
     static func dropBench(_ app: Application, ids: [UUID]) async throws {
