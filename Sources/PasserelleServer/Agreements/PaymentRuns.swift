@@ -58,18 +58,28 @@ extension Agreements {
         for row in over {
             let id = try row.decode(column: "id", as: UUID.self)
             let taken = try row.decode(column: "taken", as: Int64.self)
+            // What it owed before this run; the run keeps its payments in order while they fit.
             let owed = try row.decode(column: "amount_cents", as: Int64.self) - row.decode(column: "paid_cents", as: Int64.self)
                 - (try row.decode(column: "in_run_cents", as: Int64.self) - taken)
-            try await sql.update(AgreementModel.schema).set(SQLIdentifier("in_run_cents"), to: SQLRaw("in_run_cents - \(taken)"))
+            var kept: Int64 = 0
+            var released: [UUID] = []
+            for payment in try await AgreementPaymentModel.query(on: db).filter(\.$runID == runID).filter(\.$agreement.$id == id)
+                .sort(\.$sequence).all() {
+                if kept + payment.cents <= owed { kept += payment.cents } else { released.append(try payment.requireID()) }
+            }
+            let releasedCents = taken - kept
+            try await sql.update(AgreementModel.schema).set(SQLIdentifier("in_run_cents"), to: SQLRaw("in_run_cents - \(releasedCents)"))
                 .where("id", .equal, SQLBind(id)).run()
-            try await sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("due")).set("run_id", to: SQLBind(UUID?.none))
-                .where("run_id", .equal, SQLBind(runID)).where("agreement_id", .equal, SQLBind(id)).run()
+            // Back to where they were: a payment of a date waits for it again; one released by a report stays due.
+            try await sql.update(AgreementPaymentModel.schema)
+                .set(SQLIdentifier("state"), to: SQLRaw("CASE WHEN release = 'date' THEN 'planned' ELSE 'due' END"))
+                .set("run_id", to: SQLBind(UUID?.none)).where("id", .in, SQLBind.group(released)).run()
             let number = try row.decode(column: "number", as: String.self)
-            refused.append((number, taken, owed))
+            refused.append((number, releasedCents, owed - kept))
             try await Audit.record(on: db, actor: request.auditActor, action: "agreements.payment.refuse", recordType: "payment_run",
                                    recordID: run.number, changes: ["agreement": .init(before: nil, after: number),
-                                                               "asked_cents": .init(before: nil, after: String(taken)),
-                                                               "owed_cents": .init(before: nil, after: String(owed))])
+                                                                   "asked_cents": .init(before: nil, after: String(releasedCents)),
+                                                                   "owed_cents": .init(before: nil, after: String(owed - kept))])
         }
         let totals = try await sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
             .column(SQLAlias(SQLRaw("CAST(COALESCE(SUM(cents), 0) AS BIGINT)"), as: SQLIdentifier("total")))
