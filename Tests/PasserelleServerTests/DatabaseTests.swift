@@ -53,3 +53,49 @@ extension MunicipalityRecord {
                            postalCode: nil, telephone: nil, website: nil, latitude: nil, longitude: nil, coordinatesSource: nil)
     }
 }
+
+/// A table of every kind of value `LiteralRows` writes, read back through Fluent.
+final class LiteralProbe: Model, @unchecked Sendable {
+    static let schema = "literal_probe"
+    @ID(key: .id) var id: UUID?
+    @OptionalField(key: "at") var at: Date?
+    @Field(key: "flag") var flag: Bool
+    @Field(key: "note") var note: String
+    @Field(key: "n") var n: Int64
+    @OptionalField(key: "other") var other: UUID?
+    init() {}
+}
+
+@Suite struct LiteralRowsTests {
+    @Test func literalRowsReadBackAsFluentWroteThem() async throws {
+        try await withPasserelle { app in
+            try await app.db.schema(LiteralProbe.schema).id().field("at", .datetime).field("flag", .bool, .required)
+                .field("note", .string, .required).field("n", .int64, .required).field("other", .uuid).create()
+            let at = Date(timeIntervalSince1970: 1_796_126_455.5)
+            let (a, b) = (UUID.timeOrdered(), UUID())
+            try await LiteralRows.insert(into: LiteralProbe.schema, columns: ["id", "at", "flag", "note", "n", "other"], rows: [
+                [.uuid(a), .date(at), .bool(true), .text("l'avis d'« aménagement »; DROP TABLE x; --"), .int(-9_000_000_000), .uuid(b)],
+                [.uuid(b), .null, .bool(false), .text(""), .int(0), .null],
+            ], on: app.db as! any SQLDatabase)
+            let first = try #require(try await LiteralProbe.find(a, on: app.db))
+            #expect(first.at == at)
+            #expect(first.flag == true && first.n == -9_000_000_000 && first.other == b)
+            #expect(first.note == "l'avis d'« aménagement »; DROP TABLE x; --")
+            let second = try #require(try await LiteralProbe.find(b, on: app.db))
+            #expect(second.at == nil && second.flag == false && second.note == "" && second.other == nil)
+            // A row the usual way finds the literal one by its identifier, as text and as uuid alike.
+            #expect(try await LiteralProbe.query(on: app.db).filter(\.$other == b).first()?.id == a)
+        }
+    }
+
+    @Test func timeOrderedIdentifiersAreVersion7AndGrowWithTime() {
+        let early = UUID.timeOrdered(at: Date(timeIntervalSince1970: 1_700_000_000))
+        let late = UUID.timeOrdered(at: Date(timeIntervalSince1970: 1_700_000_000.002))
+        #expect(early.uuidString < late.uuidString)
+        #expect(early.uuidString.hasPrefix("018BCFE5-6800-7"))
+        let text = Array(late.uuidString)
+        #expect(text[14] == "7")
+        #expect("89AB".contains(text[19]))
+        #expect(Set((0..<1000).map { _ in UUID.timeOrdered() }).count == 1000)
+    }
+}

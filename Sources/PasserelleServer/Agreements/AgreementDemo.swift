@@ -23,13 +23,13 @@ struct AgreementDemoGenerator: DemoGenerator {
             let start = try await sql.select().column("last").from(AgreementCounterModel.schema)
                 .where("id", .equal, SQLBind(today.year * 10 + 1)).first()?.decode(column: "last", as: Int.self) ?? 0
             var counter = start
-            var agreements: [[any SQLExpression]] = [], payments: [[any SQLExpression]] = [], reports: [[any SQLExpression]] = []
+            var agreements: [[any SQLExpression]] = [], payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
             var firstPaid: [UUID] = [], firstReported: [UUID] = []
             let signedAt = MeetingPages.instant(signed, hour: 10, minute: 0)
             for application in approved {
                 guard let id = application.id, !existing.contains(id), let amount = decisions[id], amount > 0 else { continue }
                 counter += 1
-                let agreementID = UUID()
+                let agreementID = UUID.timeOrdered()
                 let terms = ScheduleTerms(totalCents: amount, start: signed, months: 36, instalments: 3, holdbackBasisPoints: 1000, mode: .milestones)
                 let firstCents = PaymentSchedule.make(terms).first?.cents ?? 0
                 let number = "CA-\(today.year)-" + String(format: "%06d", counter)
@@ -48,8 +48,7 @@ struct AgreementDemoGenerator: DemoGenerator {
             try await Agreements.insertRows(AgreementModel.schema, ["id", "created_at", "updated_at", "version", "number", "kind", "application_id",
                 "program_id", "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision", "ministry_signed_by",
                 "ministry_signed_at", "municipality_signed_by", "municipality_signed_at", "paid_cents", "in_run_cents", "language"], agreements, on: sql)
-            try await Agreements.insertRows(AgreementPaymentModel.schema, Agreements.paymentColumns, payments, on: sql)
-            try await Agreements.insertRows(AgreementReportModel.schema, Agreements.reportColumns, reports, on: sql)
+            try await Agreements.insertSchedule(payments: payments, reports: reports, on: sql)
             // The first instalment paid; a third of the first reports submitted.
             for part in stride(from: 0, to: firstPaid.count, by: 500) {
                 try await sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid")).set("paid_on", to: SQLBind(signed.iso))

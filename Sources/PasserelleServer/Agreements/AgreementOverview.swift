@@ -16,19 +16,34 @@ struct AgreementOverviewPages: Sendable {
     }
 
     struct Standing: Sendable {
-        var agreements: [AgreementModel] = []
+        struct Agreement: Sendable {
+            var number: String, title: String, amountCents: Int64, paidCents: Int64, state: String
+        }
+        struct Report: Sendable {
+            var agreement: String, isFinal: Bool, dueOn: String, state: String
+        }
+        var agreements: [Agreement] = []
         var byYear: [(year: String, paid: Int64, toCome: Int64)] = []
-        var reports: [(report: AgreementReportModel, agreement: String)] = []
+        var reports: [Report] = []
         var committed: Int64 { agreements.filter { $0.state != "cancelled" }.reduce(0) { $0 + $1.amountCents } }
         var paid: Int64 { agreements.reduce(0) { $0 + $1.paidCents } }
         var toCome: Int64 { byYear.reduce(0) { $0 + $1.toCome } }
     }
 
+    /// Three reads, each served by an index of the organisation (the payments' covers the sums by
+    /// year), with only the columns the page shows: no model is decoded.
     static func standing(of organisationID: UUID, on db: any Database) async throws -> Standing {
         let sql = db as! any SQLDatabase
         var standing = Standing()
-        standing.agreements = try await AgreementModel.query(on: db).filter(\.$organisation.$id == organisationID)
-            .sort(\.$createdAt, .descending).all()
+        standing.agreements = try await sql.raw("""
+            SELECT number, title, amount_cents, paid_cents, state FROM \(unsafeRaw: AgreementModel.schema)
+            WHERE organisation_id = \(bind: organisationID) ORDER BY created_at DESC, number DESC
+            """).all().map {
+            Standing.Agreement(number: try $0.decode(column: "number", as: String.self), title: try $0.decode(column: "title", as: String.self),
+                               amountCents: try $0.decode(column: "amount_cents", as: Int64.self),
+                               paidCents: try $0.decode(column: "paid_cents", as: Int64.self),
+                               state: try $0.decode(column: "state", as: String.self))
+        }
         standing.byYear = try await sql.raw("""
             SELECT government_year,
               CAST(COALESCE(SUM(CASE WHEN state = 'paid' THEN cents ELSE 0 END), 0) AS BIGINT) AS paid,
@@ -39,10 +54,15 @@ struct AgreementOverviewPages: Sendable {
             (try $0.decode(column: "government_year", as: String.self), try $0.decode(column: "paid", as: Int64.self),
              try $0.decode(column: "to_come", as: Int64.self))
         }
-        let numbers = Dictionary(uniqueKeysWithValues: standing.agreements.compactMap { a in a.id.map { ($0, a.number) } })
-        standing.reports = try await AgreementReportModel.query(on: db).filter(\.$organisationID == organisationID)
-            .filter(\.$state ~~ ["expected", "changes_requested", "submitted"]).sort(\.$dueOn).limit(50).all()
-            .map { ($0, numbers[$0.$agreement.id] ?? "") }
+        standing.reports = try await sql.raw("""
+            SELECT a.number, r."final", r.due_on, r.state FROM \(unsafeRaw: AgreementReportModel.schema) r
+            JOIN \(unsafeRaw: AgreementModel.schema) a ON a.id = r.agreement_id
+            WHERE r.organisation_id = \(bind: organisationID) AND r.state IN ('expected', 'changes_requested', 'submitted')
+            ORDER BY r.due_on, a.number LIMIT 50
+            """).all().map {
+            Standing.Report(agreement: try $0.decode(column: "number", as: String.self), isFinal: try $0.decode(column: "final", as: Bool.self),
+                            dueOn: try $0.decode(column: "due_on", as: String.self), state: try $0.decode(column: "state", as: String.self))
+        }
         return standing
     }
 
@@ -115,7 +135,7 @@ enum AgreementOverviewViews {
             .p(.text(l("overview.lead"))),
             UI.summaryList([(l("overview.committed"), .text(money(s.committed))), (l("agreements.paid"), .text(money(s.paid))),
                             (l("overview.to_come"), .text(money(s.toCome))),
-                            (l("overview.reports_due"), .text(l.format.integer(s.reports.filter { $0.report.state != "submitted" }.count)))]),
+                            (l("overview.reports_due"), .text(l.format.integer(s.reports.filter { $0.state != "submitted" }.count)))]),
             .h2(.text(l("overview.by_year"))),
             s.byYear.isEmpty ? .p(.text(l("overview.no_payment"))) : .group(
                 Charts.bars(id: "exercices", title: l("overview.by_year"), categories: s.byYear.map(\.year), series: [
@@ -132,9 +152,9 @@ enum AgreementOverviewViews {
                 .init(title: l("agreements.state")),
             ], rows: s.reports.map { r in [
                 H.a(r.agreement, href: "/conventions/\(r.agreement)#rapports"),
-                .text(l(r.report.isFinal ? "agreements.report.final" : "agreements.report.milestone")),
-                .text(AgreementViews.day(l, r.report.dueOn) + (r.report.dueOn < today.iso && r.report.state != "submitted" ? " " + l("overview.late") : "")),
-                AgreementViews.stateTag(l, r.report.state),
+                .text(l(r.isFinal ? "agreements.report.final" : "agreements.report.milestone")),
+                .text(AgreementViews.day(l, r.dueOn) + (r.dueOn < today.iso && r.state != "submitted" ? " " + l("overview.late") : "")),
+                AgreementViews.stateTag(l, r.state),
             ] }, captionHidden: true),
             .h2(.text(l("agreements.title"))),
             s.agreements.isEmpty ? .p(.text(l("agreements.none"))) : UI.table(caption: l("agreements.title"), columns: [

@@ -62,6 +62,7 @@ enum Agreements {
         terms.totalCents = decision.amountCents
         guard terms.problems.isEmpty else { throw Refusal.terms(terms.problems) }
         let agreement = AgreementModel()
+        agreement.id = UUID.timeOrdered()
         agreement.number = try await nextNumber(year: request.application.today.year, on: db)
         agreement.kind = "convention"
         agreement.$application.id = try application.requireID()
@@ -82,6 +83,7 @@ enum Agreements {
                                 conditions: String, request: Request, on db: any Database) async throws -> AgreementModel {
         guard terms.problems.isEmpty else { throw Refusal.terms(terms.problems) }
         let agreement = AgreementModel()
+        agreement.id = UUID.timeOrdered()
         agreement.number = try await nextNumber(year: request.application.today.year, on: db)
         agreement.kind = "protocole"
         agreement.$program.id = program?.id
@@ -189,25 +191,31 @@ enum Agreements {
     /// The rows of a schedule's payments (numbered from `firstSequence`) and of the reports that
     /// release them (numbered after `reportBase`), in `paymentColumns` and `reportColumns`.
     static func scheduleRows(agreement id: UUID, organisation: UUID, terms: ScheduleTerms, firstSequence: Int = 1, reportBase: Int = 0,
-                             at now: Date = Date()) -> (payments: [[any SQLExpression]], reports: [[any SQLExpression]]) {
+                             at now: Date = Date()) -> (payments: [[LiteralRows.Cell]], reports: [[LiteralRows.Cell]]) {
         let lines = PaymentSchedule.make(terms)
-        let payments: [[any SQLExpression]] = lines.map { line in
+        let payments: [[LiteralRows.Cell]] = lines.map { line in
             let release: String
             switch line.release {
             case .date: release = "date"
             case .report(let n): release = "report:\(reportBase + n)"
             case .finalReport: release = "final"
             }
-            return [SQLBind(UUID()), SQLBind(now), SQLBind(id), SQLBind(organisation), SQLBind(firstSequence - 1 + line.sequence),
-                    SQLBind(line.kind.rawValue), SQLBind(line.dueOn.iso), SQLBind(line.dueOn.iso), SQLBind(line.cents),
-                    SQLBind(line.governmentYear.description), SQLBind(line.municipalYear), SQLBind(release),
-                    SQLBind(release == "date" ? "planned" : "awaiting_report"), SQLBind(UUID?.none), SQLBind(String?.none)]
+            return [.uuid(.timeOrdered(at: now)), .date(now), .uuid(id), .uuid(organisation), .int(Int64(firstSequence - 1 + line.sequence)),
+                    .text(line.kind.rawValue), .text(line.dueOn.iso), .text(line.dueOn.iso), .int(line.cents),
+                    .text(line.governmentYear.description), .int(Int64(line.municipalYear)), .text(release),
+                    .text(release == "date" ? "planned" : "awaiting_report"), .null, .null]
         }
-        let reports: [[any SQLExpression]] = reportDates(lines, terms: terms).map { report in
-            [SQLBind(UUID()), SQLBind(now), SQLBind(1), SQLBind(id), SQLBind(organisation), SQLBind(reportBase + report.sequence),
-             SQLBind(report.final), SQLBind(report.due.iso), SQLBind("expected"), SQLBind("{}"), SQLBind(Int64(0)), SQLBind(""), SQLBind("")]
+        let reports: [[LiteralRows.Cell]] = reportDates(lines, terms: terms).map { report in
+            [.uuid(.timeOrdered(at: now)), .date(now), .int(1), .uuid(id), .uuid(organisation), .int(Int64(reportBase + report.sequence)),
+             .bool(report.final), .text(report.due.iso), .text("expected"), .text("{}"), .int(0), .text(""), .text("")]
         }
         return (payments, reports)
+    }
+
+    /// Writes a schedule's rows (see `scheduleRows`).
+    static func insertSchedule(payments: [[LiteralRows.Cell]], reports: [[LiteralRows.Cell]], on sql: any SQLDatabase) async throws {
+        try await LiteralRows.insert(into: AgreementPaymentModel.schema, columns: paymentColumns, rows: payments, on: sql)
+        try await LiteralRows.insert(into: AgreementReportModel.schema, columns: reportColumns, rows: reports, on: sql)
     }
 
     /// Inserts rows in statements of a few hundred.
@@ -228,8 +236,7 @@ enum Agreements {
             .max(\.$sequence) ?? 0
         let rows = scheduleRows(agreement: id, organisation: agreement.$organisation.id, terms: terms, firstSequence: firstSequence,
                                 reportBase: reportBase)
-        try await insertRows(AgreementPaymentModel.schema, paymentColumns, rows.payments, on: sql)
-        try await insertRows(AgreementReportModel.schema, reportColumns, rows.reports, on: sql)
+        try await insertSchedule(payments: rows.payments, reports: rows.reports, on: sql)
     }
 
     /// An amendment: a new revision with its reason. The amount cannot fall below what is paid or

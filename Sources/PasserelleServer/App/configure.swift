@@ -70,6 +70,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateGrantProgramVersions())
         app.migrations.add(AddProgramIndicators())
         app.migrations.add(CreateAgreementTables())
+        app.migrations.add(CoverPaymentsByOrganisation())
     }
 
     // working days

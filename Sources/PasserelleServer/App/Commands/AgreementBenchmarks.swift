@@ -73,7 +73,7 @@ extension Benchmarks {
             var ids: [UUID] = []
             let sql = tx as! any SQLDatabase
             let now = Date()
-            var agreements: [[any SQLExpression]] = [], payments: [[any SQLExpression]] = []
+            var agreements: [[any SQLExpression]] = [], payments: [[LiteralRows.Cell]] = []
             func flush(force: Bool) async throws {
                 // The agreements first, whenever payments are written (they refer to them).
                 if agreements.count >= 2_000 || ((force || payments.count >= 2_000) && !agreements.isEmpty) {
@@ -86,11 +86,11 @@ extension Benchmarks {
                 while payments.count >= 2_000 || (force && !payments.isEmpty) {
                     let part = Array(payments.prefix(2_000))
                     payments.removeFirst(part.count)
-                    try await Agreements.insertRows(AgreementPaymentModel.schema, Agreements.paymentColumns, part, on: sql)
+                    try await Agreements.insertSchedule(payments: part, reports: [], on: sql)
                 }
             }
             for i in 0..<count {
-                let id = UUID()
+                let id = UUID.timeOrdered(at: now)
                 ids.append(id)
                 let organisation = organisations[i % organisations.count]
                 let terms = ScheduleTerms(totalCents: 100_000_00, start: start, months: 10, instalments: 10)
@@ -117,7 +117,7 @@ extension Benchmarks {
 
     /// The schedules (payments and reports) of agreements that have none, written in bulk.
     static func scheduleAll(_ agreements: [AgreementModel], on sql: any SQLDatabase) async throws {
-        var payments: [[any SQLExpression]] = [], reports: [[any SQLExpression]] = []
+        var payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
         for agreement in agreements {
             guard let id = agreement.id, var terms = agreement.terms else { continue }
             (terms.instalments, terms.months, terms.holdbackBasisPoints, terms.mode) = (3, 36, 1000, .milestones)
@@ -125,8 +125,7 @@ extension Benchmarks {
             payments += rows.payments
             reports += rows.reports
         }
-        try await Agreements.insertRows(AgreementPaymentModel.schema, Agreements.paymentColumns, payments, on: sql)
-        try await Agreements.insertRows(AgreementReportModel.schema, Agreements.reportColumns, reports, on: sql)
+        try await Agreements.insertSchedule(payments: payments, reports: reports, on: sql)
     }
 
     static func dropBench(_ app: Application, ids: [UUID]) async throws {
