@@ -71,6 +71,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(AddProgramIndicators())
         app.migrations.add(CreateAgreementTables())
         app.migrations.add(CoverPaymentsByOrganisation())
+        app.migrations.add(IndexPaymentsInRuns())
     }
 
     // working days
