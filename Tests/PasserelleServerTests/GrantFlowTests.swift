@@ -181,6 +181,11 @@ extension Browser {
             #expect(abercorn["phase"] as? String == "in_evaluation")
             #expect(abercorn["montant_demande_cents"] as? Int == 60_000_00)
             #expect(abercorn["par_mandataire"] as? Bool == true)
+            // Documents given together are one journal event, one change each.
+            let added = try await AuditEventModel.query(on: app.db).filter(\.$recordID == abercornNumber)
+                .filter(\.$action == "grants.document.add").all()
+            #expect(added.count == 1)
+            #expect(added.first?.changes.contains("\"document.plans\"") == true && added.first?.changes.contains("\"document.resolution\"") == true)
 
             // Rivière-du-Loup's project is too small: screened out, with the reason.
             let rdl = Browser(app)

@@ -294,19 +294,23 @@ enum Grants {
     /// Joins stored files to an application as the documents of a requirement.
     static func attach(_ blobs: [(requirement: String, blob: Attachments.Blob)], to model: GrantApplicationModel, request: Request,
                        on db: any Database) async throws {
+        guard !blobs.isEmpty else { return }
+        let now = Date()
+        var changes: [String: AuditChange] = [:]
         for (requirement, blob) in blobs {
             try await Writes.insert(into: GrantDocumentModel.schema, columns: [
                 "id", "created_at", "application_id", "requirement", "sha256", "filename", "kind", "size", "uploaded_by",
             ], values: [
-                SQLBind(UUID()), SQLBind(Date()), SQLBind(try model.requireID()), SQLBind(requirement), SQLBind(blob.sha256),
+                SQLBind(UUID()), SQLBind(now), SQLBind(try model.requireID()), SQLBind(requirement), SQLBind(blob.sha256),
                 SQLBind(blob.filename), SQLBind(blob.kind), SQLBind(blob.size), SQLBind(request.currentUser?.personID),
             ], on: db)
-            try await Audit.record(on: db, actor: request.auditActor, action: "grants.document.add", recordType: "grant_application",
-                                   recordID: model.number, changes: [
-                                       "requirement": .init(before: nil, after: requirement),
-                                       "file": .init(before: nil, after: "\(blob.filename) (\(blob.sha256))"),
-                                   ])
+            // One change per document, keyed by its requirement (and its position when two answer the same one).
+            let key = changes["document." + requirement] == nil ? "document." + requirement : "document.\(requirement).\(changes.count + 1)"
+            changes[key] = .init(before: nil, after: "\(blob.filename) (\(blob.sha256))")
         }
+        // The documents given together are one event of the journal.
+        try await Audit.record(on: db, actor: request.auditActor, action: "grants.document.add", recordType: "grant_application",
+                               recordID: model.number, changes: changes)
     }
 
     /// The requirements an application has documents for.
