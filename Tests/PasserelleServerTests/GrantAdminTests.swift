@@ -138,6 +138,53 @@ import VaporTesting
         }
     }
 
+    @Test func administratorsEditTheIndicatorsReportsAsk() async throws {
+        try await withPasserelle { app in
+            try await GrantFlowTests.people(app)
+            try await IdentityFixtures.person("admin@mtmd.test", on: app, roles: [("unite-soutien", .administrator)])
+            let admin = Browser(app)
+            try await admin.signIn("admin@mtmd.test")
+            let edit = try await admin.send(.GET, "/programmes/paffsr/modifier").body.string
+            let csrf = try #require(Browser.csrf(in: edit))
+            let program = try #require(try await GrantProgramModel.query(on: app.db).filter(\.$code == "paffsr").first())
+            let shipped = program.indicators
+            #expect(!shipped.isEmpty)
+            // The shipped indicators are in the form, under their own names.
+            #expect(edit.contains(#"name="i_code[]" value="\#(shipped[0].code)""#))
+            var form = GrantProgramEditor.Form(ProgramSnapshot(program), version: program.version)
+            form.reason = "Indicateur des arbres plantés"
+            // A file cannot be an indicator: refused on its row, everything typed kept.
+            form.i_code = (form.i_code ?? []) + ["photos"]
+            form.i_kind = (form.i_kind ?? []) + ["file"]
+            form.i_label_fr = (form.i_label_fr ?? []) + ["Photos"]
+            form.i_label_en = (form.i_label_en ?? []) + ["Photos"]
+            let refused = try await admin.send(.POST, "/programmes/paffsr/modifier",
+                                               body: Self.body(Self.pairs(form, csrf: csrf, questions: program.fields)))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("L’indicateur « photos » ne peut pas être un fichier"))
+            #expect(refused.body.string.contains(#"name="i_code[]" value="photos""#))
+            #expect(try await GrantProgramModel.query(on: app.db).filter(\.$code == "paffsr").first()?.indicators == shipped)
+            // A number instead: a new version whose report asks it.
+            form.i_code![shipped.count] = "arbres"
+            form.i_kind![shipped.count] = "number"
+            form.i_label_fr![shipped.count] = "Arbres plantés"
+            form.i_label_en![shipped.count] = "Trees planted"
+            form.i_required = (form.i_required ?? []) + [String(shipped.count)]
+            let saved = try await admin.send(.POST, "/programmes/paffsr/modifier",
+                                             body: Self.body(Self.pairs(form, csrf: csrf, questions: program.fields)))
+            #expect(saved.status == .seeOther)
+            let updated = try #require(try await GrantProgramModel.query(on: app.db).filter(\.$code == "paffsr").first())
+            #expect(updated.indicators.map(\.code) == shipped.map(\.code) + ["arbres"])
+            #expect(updated.indicators.last?.required == true && updated.indicators.last?.kind == .number)
+            #expect(updated.fields == program.fields && updated.terms == program.terms)
+            let versions = try await admin.send(.GET, "/programmes/paffsr/versions").body.string
+            #expect(versions.contains("indicateurs"))
+            #expect(try await admin.send(.GET, "/programmes/paffsr/versions/2").body.string.contains("Arbres plantés"))
+            let journal = try #require(try await AuditEventModel.query(on: app.db).filter(\.$action == "grants.program.update").first())
+            #expect(journal.changes.contains("arbres"))
+        }
+    }
+
     @Test func evaluatorsAreAssignedInBulkAroundTheirConflicts() async throws {
         try await withPasserelle { app in
             app.now = GrantFlowTests.instant("2026-11-21T15:00:00Z")

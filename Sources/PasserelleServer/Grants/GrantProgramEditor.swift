@@ -23,6 +23,8 @@ struct ProgramSnapshot: Codable, Equatable, Sendable {
     var grid: ScoringGrid
     var fields: [RequestField]
     var workflow: GrantWorkflow
+    /// The accountability report's indicators (absent from versions saved before they could be edited).
+    var indicators: [RequestField]?
 
     init(_ p: GrantProgramModel) {
         nameFr = p.nameFr
@@ -40,6 +42,8 @@ struct ProgramSnapshot: Codable, Equatable, Sendable {
         grid = p.grid
         fields = p.fields
         workflow = p.workflow
+        // Nil when the model was read without them (the migration that made version 1 did).
+        indicators = p.$indicatorsJSON.value == nil ? nil : p.indicators
     }
 
     /// A program model showing this version (not saved).
@@ -49,7 +53,7 @@ struct ProgramSnapshot: Codable, Equatable, Sendable {
         p.code = program.code
         p.allocation = program.allocation
         p.indicator = program.indicator
-        p.indicatorsJSON = program.indicatorsJSON
+        p.indicatorsJSON = indicators.map(GrantProgramModel.json) ?? program.indicatorsJSON
         p.version = program.version
         p.nameFr = nameFr
         p.nameEn = nameEn
@@ -80,6 +84,7 @@ struct ProgramSnapshot: Codable, Equatable, Sendable {
         if eligibility != old.eligibility { parts.append("eligibility") }
         if grid != old.grid { parts.append("grid") }
         if fields != old.fields { parts.append("fields") }
+        if let indicators, indicators != (old.indicators ?? []) { parts.append("indicators") }
         if workflow != old.workflow { parts.append("workflow") }
         return parts
     }
@@ -209,6 +214,16 @@ struct GrantProgramEditor: Sendable {
         var grid: String?
         var workflow: String?
         var reason: String?
+        /// The report's indicators, in the question rows' fields under `i_`.
+        var i_code: [String]?
+        var i_kind: [String]?
+        var i_label_fr: [String]?
+        var i_label_en: [String]?
+        var i_help_fr: [String]?
+        var i_help_en: [String]?
+        var i_options: [String]?
+        var i_required: [String]?
+        var i_remove: [String]?
 
         init() {}
 
@@ -233,6 +248,17 @@ struct GrantProgramEditor: Sendable {
             documents = ProgramText.text(s.eligibility.documents)
             grid = ProgramText.text(s.grid)
             workflow = Self.pretty(s.workflow)
+            let rows = RequestTypePages.Form(questions: s.indicators ?? [])
+            (i_code, i_kind, i_label_fr, i_label_en, i_help_fr, i_help_en, i_options, i_required) =
+                (rows.f_code, rows.f_kind, rows.f_label_fr, rows.f_label_en, rows.f_help_fr, rows.f_help_en, rows.f_options, rows.f_required)
+        }
+
+        /// The indicators' rows as the shared question rows read them.
+        var indicatorRows: RequestTypePages.Form {
+            var rows = RequestTypePages.Form()
+            (rows.f_code, rows.f_kind, rows.f_label_fr, rows.f_label_en, rows.f_help_fr, rows.f_help_en, rows.f_options, rows.f_required,
+             rows.f_remove) = (i_code, i_kind, i_label_fr, i_label_en, i_help_fr, i_help_en, i_options, i_required, i_remove)
+            return rows
         }
 
         static func pretty(_ workflow: GrantWorkflow) -> String {
@@ -301,6 +327,13 @@ struct GrantProgramEditor: Sendable {
         let (fields, fieldErrors) = RequestTypePages.fields(questions, l)
         errors += fieldErrors
         s.fields = fields
+        // A report is a plain form: its indicators take no file.
+        let (indicators, indicatorErrors) = RequestTypePages.fields(form.indicatorRows, l, prefix: "i")
+        errors += indicatorErrors
+        for (index, indicator) in indicators.enumerated() where indicator.kind == .file {
+            errors.append(("i_kind-\(index)", l("grants.edit.error.indicator_file", ["code": indicator.code])))
+        }
+        s.indicators = indicators
         if var workflow = try? JSONDecoder().decode(GrantWorkflow.self, from: Data(text(form.workflow).utf8)) {
             workflow.version = current.workflow.version
             if workflow != current.workflow { workflow.version = current.workflow.version + 1 }
@@ -374,6 +407,7 @@ struct GrantProgramEditor: Sendable {
             case "eligibility": changes["eligibility"] = .init(before: before.eligibilityJSON, after: updated.eligibilityJSON)
             case "grid": changes["grid"] = .init(before: before.gridJSON, after: updated.gridJSON)
             case "fields": changes["fields"] = .init(before: before.fieldsJSON, after: updated.fieldsJSON)
+            case "indicators": changes["indicators"] = .init(before: before.indicatorsJSON, after: updated.indicatorsJSON)
             default: changes["workflow"] = .init(before: String(current.workflow.version), after: String(next.workflow.version))
             }
         }
@@ -388,6 +422,7 @@ struct GrantProgramEditor: Sendable {
                 .set("measure", to: SQLBind(updated.measure)).set("active", to: SQLBind(updated.active))
                 .set("terms", to: SQLBind(updated.termsJSON)).set("eligibility", to: SQLBind(updated.eligibilityJSON))
                 .set("grid", to: SQLBind(updated.gridJSON)).set("fields", to: SQLBind(updated.fieldsJSON))
+                .set("indicators", to: SQLBind(updated.indicatorsJSON))
                 .set("workflow", to: SQLBind(updated.workflowJSON)).set("version", to: SQLBind(version + 1))
                 .where("id", .equal, SQLBind(try program.requireID())).where("version", .equal, SQLBind(version))
                 .returning("id").all()
@@ -483,6 +518,9 @@ enum GrantEditorViews {
                  .h2(.text(l("type.fields"))),
                  .p(.text(l("type.fields_lead"))),
                  RequestTypeViews.fieldRows(l, form: questions, errors: errors),
+                 .h2(.text(l("grants.edit.indicators"))),
+                 .p(.text(l("grants.edit.indicators_lead"))),
+                 RequestTypeViews.fieldRows(l, form: form.indicatorRows, errors: errors, prefix: "i"),
                  .h2(.text(l("grants.edit.workflow"))),
                  UI.textArea(name: "workflow", label: l("grants.edit.workflow"), value: form.workflow ?? "", hint: l("grants.edit.workflow_hint"),
                              error: error("workflow"), rows: 16),
@@ -537,6 +575,12 @@ enum GrantEditorViews {
                                                              .init(title: l("type.field_label_fr")), .init(title: l("type.field_required"))],
                          rows: shown.fields.map { [.text($0.code), .text(l("type.kind.\($0.kind.rawValue)")), .text($0.label(l.language)),
                                                    .text($0.required ? l("grants.yes") : l("grants.no"))] }, captionHidden: true)),
+            shown.indicators.isEmpty ? .empty : .group(
+                .h2(.text(l("grants.edit.indicators"))),
+                UI.table(caption: l("grants.edit.indicators"), columns: [.init(title: l("type.field_code")), .init(title: l("type.field_kind")),
+                                                                        .init(title: l("type.field_label_fr")), .init(title: l("type.field_required"))],
+                         rows: shown.indicators.map { [.text($0.code), .text(l("type.kind.\($0.kind.rawValue)")), .text($0.label(l.language)),
+                                                       .text($0.required ? l("grants.yes") : l("grants.no"))] }, captionHidden: true)),
             .h2(.text(l("grants.edit.workflow"))),
             UI.table(caption: l("grants.edit.workflow"), columns: [.init(title: l("grants.workflow.event")), .init(title: l("grants.workflow.from")),
                                                                   .init(title: l("grants.workflow.to")), .init(title: l("grants.workflow.by"))],

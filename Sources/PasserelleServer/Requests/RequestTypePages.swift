@@ -89,7 +89,8 @@ struct RequestTypePages: Sendable {
     }
 
     /// The fields the rows describe, or what is wrong with them (the errors name the row's input).
-    static func fields(_ form: Form, _ l: Localizer) -> ([RequestField], AccountViews.Errors) {
+    /// `prefix` names the rows' fields in the errors (`f_code-0`; the programs' indicators use `i`).
+    static func fields(_ form: Form, _ l: Localizer, prefix: String = "f") -> ([RequestField], AccountViews.Errors) {
         var fields: [RequestField] = []
         var errors: AccountViews.Errors = []
         let codes = form.f_code ?? []
@@ -102,25 +103,25 @@ struct RequestTypePages: Sendable {
             // The blank row left blank adds nothing.
             if code.isEmpty && labelFr.isEmpty && labelEn.isEmpty { continue }
             let row = String(i)
-            if !RequestField.validCode(code) { errors.append(("f_code-\(row)", l("type.error.field_code", ["row": String(i + 1)]))) }
-            else if fields.contains(where: { $0.code == code }) { errors.append(("f_code-\(row)", l("type.error.field_code_taken", ["code": code]))) }
+            if !RequestField.validCode(code) { errors.append(("\(prefix)_code-\(row)", l("type.error.field_code", ["row": String(i + 1)]))) }
+            else if fields.contains(where: { $0.code == code }) { errors.append(("\(prefix)_code-\(row)", l("type.error.field_code_taken", ["code": code]))) }
             guard let kind = RequestField.Kind(rawValue: at(form.f_kind, i)) else {
-                errors.append(("f_kind-\(row)", l("type.error.field_kind", ["row": String(i + 1)])))
+                errors.append(("\(prefix)_kind-\(row)", l("type.error.field_kind", ["row": String(i + 1)])))
                 continue
             }
-            if labelFr.isEmpty || labelFr.count > 200 { errors.append(("f_label_fr-\(row)", l("type.error.field_label", ["row": String(i + 1)]))) }
-            if labelEn.isEmpty || labelEn.count > 200 { errors.append(("f_label_en-\(row)", l("type.error.field_label", ["row": String(i + 1)]))) }
+            if labelFr.isEmpty || labelFr.count > 200 { errors.append(("\(prefix)_label_fr-\(row)", l("type.error.field_label", ["row": String(i + 1)]))) }
+            if labelEn.isEmpty || labelEn.count > 200 { errors.append(("\(prefix)_label_en-\(row)", l("type.error.field_label", ["row": String(i + 1)]))) }
             var options: [RequestField.Option] = []
             for line in at(form.f_options, i).split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 3, RequestField.validCode(parts[0]), !parts[1].isEmpty, !parts[2].isEmpty else {
-                    errors.append(("f_options-\(row)", l("type.error.option", ["line": String(line)])))
+                    errors.append(("\(prefix)_options-\(row)", l("type.error.option", ["line": String(line)])))
                     continue
                 }
                 options.append(.init(code: parts[0], fr: parts[1], en: parts[2]))
             }
             if (kind == .choice || kind == .multiple) && options.count < 2 {
-                errors.append(("f_options-\(row)", l("type.error.options", ["row": String(i + 1)])))
+                errors.append(("\(prefix)_options-\(row)", l("type.error.options", ["row": String(i + 1)])))
             }
             fields.append(RequestField(code: code, kind: kind, labelFr: labelFr, labelEn: labelEn, helpFr: at(form.f_help_fr, i),
                                        helpEn: at(form.f_help_en, i), required: required.contains(row),
@@ -288,7 +289,8 @@ enum RequestTypeViews {
 
     /// The rows of a form's questions (`f_*[]`), one fieldset each, and a blank one to add a question:
     /// the request types' editor and the programs' share them.
-    static func fieldRows(_ l: Localizer, form: RequestTypePages.Form, errors: AccountViews.Errors) -> BodyNode {
+    /// `prefix` names the rows' fields (`f_code[]`; the programs' indicators use `i`).
+    static func fieldRows(_ l: Localizer, form: RequestTypePages.Form, errors: AccountViews.Errors, prefix: String = "f") -> BodyNode {
         let error = { (field: String) in AccountViews.error(errors, field) }
         let rows = (form.f_code ?? []).count + 1
         func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i] : "" }
@@ -298,31 +300,31 @@ enum RequestTypeViews {
                      let fieldError = { (name: String) in error("\(name)-\(row)") }
                      return H.el("fieldset", .class("fieldset"),
                          H.el("legend", .class("field__label"), .text(i == rows - 1 ? l("type.field_new") : l("type.field_row", ["row": String(i + 1)]))),
-                         input("f_code", row: i, label: l("type.field_code"), value: at(form.f_code, i), error: fieldError("f_code")),
+                         input("\(prefix)_code", row: i, label: l("type.field_code"), value: at(form.f_code, i), error: fieldError("\(prefix)_code")),
                          .div(.class("field"),
-                              H.el("label", H.attr("for", "champ-f_kind-\(i)"), .class("field__label"), .text(l("type.field_kind"))),
-                              H.el("select", [H.attr("id", "champ-f_kind-\(i)"), H.attr("name", "f_kind[]"), .class("field__select")] +
+                              H.el("label", H.attr("for", "champ-\(prefix)_kind-\(i)"), .class("field__label"), .text(l("type.field_kind"))),
+                              H.el("select", [H.attr("id", "champ-\(prefix)_kind-\(i)"), H.attr("name", "\(prefix)_kind[]"), .class("field__select")] +
                                    kinds.map { k in H.el("option", H.attr("value", k.0),
                                                          at(form.f_kind, i) == k.0 ? .attribute(named: "selected") : .empty, .text(k.1)) })),
-                         input("f_label_fr", row: i, label: l("type.field_label_fr"), value: at(form.f_label_fr, i), error: fieldError("f_label_fr")),
-                         input("f_label_en", row: i, label: l("type.field_label_en"), value: at(form.f_label_en, i), error: fieldError("f_label_en")),
-                         input("f_help_fr", row: i, label: l("type.field_help_fr"), value: at(form.f_help_fr, i), error: nil),
-                         input("f_help_en", row: i, label: l("type.field_help_en"), value: at(form.f_help_en, i), error: nil),
+                         input("\(prefix)_label_fr", row: i, label: l("type.field_label_fr"), value: at(form.f_label_fr, i), error: fieldError("\(prefix)_label_fr")),
+                         input("\(prefix)_label_en", row: i, label: l("type.field_label_en"), value: at(form.f_label_en, i), error: fieldError("\(prefix)_label_en")),
+                         input("\(prefix)_help_fr", row: i, label: l("type.field_help_fr"), value: at(form.f_help_fr, i), error: nil),
+                         input("\(prefix)_help_en", row: i, label: l("type.field_help_en"), value: at(form.f_help_en, i), error: nil),
                          .div(.class("field"),
-                              H.el("label", H.attr("for", "champ-f_options-\(i)"), .class("field__label"), .text(l("type.field_options"))),
-                              .div(.id("champ-f_options-\(i)-aide"), .class("field__hint"), .text(l("type.field_options_hint"))),
-                              .unwrap(fieldError("f_options")) { .p(.class("field__error"), .text($0)) },
-                              H.el("textarea", H.attr("id", "champ-f_options-\(i)"), H.attr("name", "f_options[]"), H.attr("rows", "3"),
-                                   H.attr("aria-describedby", "champ-f_options-\(i)-aide"), .class("field__input field__textarea"),
+                              H.el("label", H.attr("for", "champ-\(prefix)_options-\(i)"), .class("field__label"), .text(l("type.field_options"))),
+                              .div(.id("champ-\(prefix)_options-\(i)-aide"), .class("field__hint"), .text(l("type.field_options_hint"))),
+                              .unwrap(fieldError("\(prefix)_options")) { .p(.class("field__error"), .text($0)) },
+                              H.el("textarea", H.attr("id", "champ-\(prefix)_options-\(i)"), H.attr("name", "\(prefix)_options[]"), H.attr("rows", "3"),
+                                   H.attr("aria-describedby", "champ-\(prefix)_options-\(i)-aide"), .class("field__input field__textarea"),
                                    .text(at(form.f_options, i)))),
                          .div(.class("checkbox"),
-                              H.void("input", [.named("type", "checkbox"), .named("id", "champ-f_required-\(i)"), .named("name", "f_required[]"),
+                              H.void("input", [.named("type", "checkbox"), .named("id", "champ-\(prefix)_required-\(i)"), .named("name", "\(prefix)_required[]"),
                                                .named("value", row), .named("checked", (form.f_required ?? []).contains(row) ? "checked" : nil)]),
-                              H.el("label", H.attr("for", "champ-f_required-\(i)"), .text(l("type.field_required")))),
+                              H.el("label", H.attr("for", "champ-\(prefix)_required-\(i)"), .text(l("type.field_required")))),
                          i == rows - 1 ? .empty : .div(.class("checkbox"),
-                              H.void("input", [.named("type", "checkbox"), .named("id", "champ-f_remove-\(i)"), .named("name", "f_remove[]"),
+                              H.void("input", [.named("type", "checkbox"), .named("id", "champ-\(prefix)_remove-\(i)"), .named("name", "\(prefix)_remove[]"),
                                                .named("value", row)]),
-                              H.el("label", H.attr("for", "champ-f_remove-\(i)"), .text(l("type.field_remove")))))
+                              H.el("label", H.attr("for", "champ-\(prefix)_remove-\(i)"), .text(l("type.field_remove")))))
                  })
     }
 }
