@@ -80,6 +80,21 @@ import VaporTesting
             #expect(payments.map(\.release) == ["date", "report:1", "report:2", "final"])
             let reports = try await AgreementReportModel.query(on: app.db).sort(\.$sequence).all()
             #expect(reports.map(\.dueOn) == ["2027-11-01", "2028-11-01", "2029-12-01"] && reports.map(\.isFinal) == [false, false, true])
+            // The same through the API, for Acton Vale's finance system; Rivière-du-Loup sees none of it.
+            let api = try await acton.send(.GET, "/api/v1" + path)
+            #expect(api.status == .ok)
+            let document = try api.object()
+            #expect(document["etat"] as? String == "in_force" && document["montant_cents"] as? Int == 40_000_00)
+            let lines = try #require(document["versements"] as? [[String: Any]])
+            #expect(lines.map { $0["exercice_gouvernemental"] as? String } == ["2026-2027", "2027-2028", "2028-2029", "2029-2030"])
+            #expect(lines.map { $0["liberation"] as? String } == ["date", "report:1", "report:2", "final"])
+            #expect((document["rapports"] as? [[String: Any]])?.count == 3)
+            let mine = try await acton.send(.GET, "/api/v1/conventions").json() as? [[String: Any]]
+            #expect(mine?.map { $0["numero"] as? String } == ["CA-2026-000001"])
+            #expect(try await rdl.send(.GET, "/api/v1" + path).status == .forbidden)
+            let none = try await rdl.send(.GET, "/api/v1/conventions")
+            let noneListed = try none.json() as? [Any]
+            #expect(none.status == .ok && noneListed?.isEmpty == true && none.headers.first(name: "X-Total-Count") == "0")
             let page = try await acton.send(.GET, path)
             #expect(page.status == .ok && AccessibilityCheck.problems(in: page.body.string).isEmpty)
             #expect(page.body.string.contains("2029-2030") && page.body.string.contains("Attend un rapport"))

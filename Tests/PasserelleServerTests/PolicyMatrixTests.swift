@@ -209,7 +209,7 @@ import VaporTesting
                         case .constant(let value): return value
                         case .parameter("code"): return variant
                         case .parameter("numero"):
-                            if template.hasPrefix("/conventions") { return agreementNumbers[variant]! }
+                            if template.hasPrefix("/conventions") || template.hasPrefix("/api/v1/conventions") { return agreementNumbers[variant]! }
                             return template.contains("aide") ? grantNumbers[variant]! : numbers[variant]!
                         case .parameter("file"): return String(Assets.stylesheetURL.dropFirst("/assets/".count))
                         case .parameter("token"): return "inconnu"

@@ -14,7 +14,8 @@ enum OpenAPIDocument {
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
-            "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a },
+            "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a }
+                .merging(agreementPaths) { a, _ in a },
             "components": allComponents,
         ]
     }
@@ -24,6 +25,7 @@ enum OpenAPIDocument {
         var all = components
         var schemas = all["schemas"] as? [String: Any] ?? [:]
         schemas.merge(grantSchemas) { a, _ in a }
+        schemas.merge(agreementSchemas) { a, _ in a }
         all["schemas"] = schemas
         return all
     }

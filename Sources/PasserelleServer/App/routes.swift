@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     CapacityPages().register(app)
     GrantPages(maxUploadMB: app.settings.attachmentMaxMB).register(app, api: api)
     AgreementPages().register(app)
+    AgreementAPI().register(api)
     app.get("api") { req in Response.html(GeneralViews.apiGuide(Layout(req))) }.policy(.open)
     app.get("sources") { req in Response.html(GeneralViews.sources(Layout(req))) }.policy(.open)
 }

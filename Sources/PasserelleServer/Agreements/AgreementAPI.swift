@@ -1,0 +1,156 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// The agreements under `/api/v1`, read-only: a municipality's finance system reads what is signed,
+/// what was paid and what is to come (each payment with both fiscal years), and the reports owed.
+/// The same rules as the pages: an organisation sees its own agreements only.
+struct AgreementAPI: Sendable {
+    func register(_ api: any RoutesBuilder) {
+        api.get("conventions", use: list).policy(.signedIn)
+        api.get("conventions", ":numero", use: show).policy(RoutePolicy.record(.read, .grants, owner: AgreementPages.owner))
+    }
+
+    struct PaymentDTO: Content {
+        let sequence: Int
+        let genre: String
+        let echeance: String
+        let prevu_le: String
+        let montant_cents: Int64
+        let exercice_gouvernemental: String
+        let exercice_municipal: Int
+        let liberation: String
+        let etat: String
+        let paye_le: String?
+
+        init(_ p: AgreementPaymentModel) {
+            (sequence, genre, echeance, prevu_le, montant_cents) = (p.sequence, p.kind, p.dueOn, p.plannedOn, p.cents)
+            (exercice_gouvernemental, exercice_municipal, liberation, etat, paye_le) = (p.governmentYear, p.municipalYear, p.release, p.state, p.paidOn)
+        }
+    }
+
+    struct ReportDTO: Content {
+        let sequence: Int
+        let final: Bool
+        let echeance: String
+        let etat: String
+        let transmis_le: Date?
+
+        init(_ r: AgreementReportModel) {
+            (sequence, final, echeance, etat, transmis_le) = (r.sequence, r.isFinal, r.dueOn, r.state, r.submittedAt)
+        }
+    }
+
+    struct AgreementDTO: Content {
+        let numero: String
+        let genre: String
+        let organisation: String
+        let programme: String?
+        let demande: String?
+        let titre: String
+        let conditions: String
+        let montant_cents: Int64
+        let paye_cents: Int64
+        let etat: String
+        let revision: Int
+        let signee_ministere_par: String?
+        let signee_ministere_le: Date?
+        let signee_organisme_par: String?
+        let signee_organisme_le: Date?
+        let versements: [PaymentDTO]?
+        let rapports: [ReportDTO]?
+
+        init(_ a: AgreementModel, organisation: String, payments: [AgreementPaymentModel]? = nil, reports: [AgreementReportModel]? = nil) {
+            numero = a.number
+            genre = a.kind
+            self.organisation = organisation
+            programme = a.$program.value??.code
+            demande = a.$application.value??.number
+            titre = a.title
+            conditions = a.conditions
+            montant_cents = a.amountCents
+            paye_cents = a.paidCents
+            etat = a.state
+            revision = a.revision
+            (signee_ministere_par, signee_ministere_le) = (a.ministrySignedBy, a.ministrySignedAt)
+            (signee_organisme_par, signee_organisme_le) = (a.municipalitySignedBy, a.municipalitySignedAt)
+            versements = payments.map { $0.map(PaymentDTO.init) }
+            rapports = reports.map { $0.map(ReportDTO.init) }
+        }
+    }
+
+    /// The agreements the caller may read, newest first, 50 a page (`etat` filters).
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let scope = Policy.readableOwners(req.accessActor, service: .grants, on: req.application.today) ?? .only([])
+        let query = AgreementModel.query(on: req.db).with(\.$organisation).with(\.$program).with(\.$application)
+            .sort(\.$createdAt, .descending).sort(\.$number, .descending)
+        if case .only(let owners) = scope { query.filter(\.$organisation.$id ~~ owners) }
+        if let state = req.query[String.self, at: "etat"], !state.isEmpty { query.filter(\.$state == state) }
+        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
+        let total = try await query.count()
+        let rows = try await query.range(((page - 1) * 50)..<(page * 50)).all()
+        let response = try IdentityAPI.json(rows.map { AgreementDTO($0, organisation: $0.organisation.code) })
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        return response
+    }
+
+    /// One agreement with its schedule and its reports.
+    @Sendable func show(_ req: Request) async throws -> Response {
+        let agreement = try await AgreementPages.loaded(req)
+        let id = try agreement.requireID()
+        let payments = try await AgreementPaymentModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$sequence).all()
+        let reports = try await AgreementReportModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$sequence).all()
+        return try IdentityAPI.json(AgreementDTO(agreement, organisation: agreement.organisation.code, payments: payments, reports: reports))
+    }
+}
+
+/// The agreements' part of the OpenAPI document.
+extension OpenAPIDocument {
+    nonisolated(unsafe) static let agreementPaths: [String: Any] = {
+        let tag = "Aide financière"
+        let number: [String: Any] = ["name": "numero", "in": "path", "required": true,
+                                     "description": "Numéro de la convention (CA-2026-000123) ou du protocole (LP-2026-0001)",
+                                     "schema": ["type": "string"]]
+        return [
+            "/api/v1/conventions": securedOperation(
+                "listAgreements", "Les conventions et protocoles que l'appelant peut lire (un organisme : les siens), 50 par page", tag: tag,
+                parameters: [query("etat", "État (awaiting_signatures, in_force, closed, cancelled)", ["type": "string"]),
+                             query("page", "Page", ["type": "integer", "minimum": 1])],
+                ok: plainJSON("Conventions", ["type": "array", "items": ref("Agreement")])),
+            "/api/v1/conventions/{numero}": securedOperation(
+                "getAgreement", "Une convention : signatures, calendrier des versements (chacun avec ses deux exercices) et rapports", tag: tag,
+                parameters: [number], ok: plainJSON("Convention", ref("Agreement"))),
+        ]
+    }()
+
+    nonisolated(unsafe) static let agreementSchemas: [String: Any] = {
+        let cents: [String: Any] = ["type": "integer", "description": "Montant en cents"]
+        let instant: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
+        let payment = object([
+            "sequence": ["type": "integer"], "genre": ["type": "string", "enum": ["instalment", "holdback"]],
+            "echeance": ["type": "string", "format": "date"], "prevu_le": ["type": "string", "format": "date"], "montant_cents": cents,
+            "exercice_gouvernemental": ["type": "string", "description": "Exercice du gouvernement (1er avril – 31 mars), 2026-2027"],
+            "exercice_municipal": ["type": "integer", "description": "Exercice de la municipalité (année civile)"],
+            "liberation": ["type": "string", "description": "date, report:{n} (rapport d'étape n) ou final (rapport final)"],
+            "etat": ["type": "string", "enum": ["planned", "awaiting_report", "due", "in_run", "paid", "failed", "cancelled"]],
+            "paye_le": ["type": ["string", "null"], "format": "date"],
+        ], required: ["sequence", "genre", "echeance", "montant_cents", "exercice_gouvernemental", "exercice_municipal", "etat"])
+        let report = object([
+            "sequence": ["type": "integer"], "final": ["type": "boolean"], "echeance": ["type": "string", "format": "date"],
+            "etat": ["type": "string", "enum": ["expected", "submitted", "changes_requested", "accepted"]], "transmis_le": instant,
+        ], required: ["sequence", "final", "echeance", "etat"])
+        return [
+            "Agreement": object([
+                "numero": ["type": "string"], "genre": ["type": "string", "enum": ["convention", "protocole"]],
+                "organisation": ["type": "string"], "programme": nullableString, "demande": nullableString,
+                "titre": ["type": "string"], "conditions": ["type": "string"], "montant_cents": cents, "paye_cents": cents,
+                "etat": ["type": "string"], "revision": ["type": "integer"],
+                "signee_ministere_par": nullableString, "signee_ministere_le": instant,
+                "signee_organisme_par": nullableString, "signee_organisme_le": instant,
+                "versements": ["type": "array", "items": payment, "description": "Dans la réponse d'une convention seulement"],
+                "rapports": ["type": "array", "items": report, "description": "Dans la réponse d'une convention seulement"],
+            ], required: ["numero", "genre", "organisation", "titre", "montant_cents", "paye_cents", "etat", "revision"]),
+        ]
+    }()
+}
