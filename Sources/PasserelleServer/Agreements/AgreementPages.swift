@@ -111,7 +111,7 @@ struct AgreementPages: Sendable {
         if let existing = try await AgreementModel.query(on: req.db).filter(\.$application.$id == application.requireID()).first() {
             return req.redirect(to: "/conventions/\(existing.number)", redirectType: .normal)
         }
-        return AgreementViews.newAgreement(Layout(req), application: application, organisations: [], programs: [],
+        return AgreementViews.newAgreement(Layout(req), application: application, programs: [],
                                            form: ["mois": "36", "versements": "3", "retenue": "10", "mode": "milestones"], errors: [],
                                            csrf: GrantPages.csrfOf(req)).page(status: .ok)
     }
@@ -123,7 +123,7 @@ struct AgreementPages: Sendable {
         let form = GrantPages.fields(req, Self.termFields)
         let (terms, errors) = Self.terms(form, amount: application.requestedCents, start: req.application.today, l)
         let page = { (errors: AccountViews.Errors, status: HTTPResponseStatus) in
-            AgreementViews.newAgreement(Layout(req), application: application, organisations: [], programs: [], form: form, errors: errors,
+            AgreementViews.newAgreement(Layout(req), application: application, programs: [], form: form, errors: errors,
                                         csrf: GrantPages.csrfOf(req)).page(status: status)
         }
         guard let terms else { return page(errors, .unprocessableEntity) }
@@ -145,7 +145,7 @@ struct AgreementPages: Sendable {
 
     func frameworkPage(_ req: Request, form: [String: String], errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
         let programs = try await GrantProgramModel.query(on: req.db).sort(\.$nameFr).all()
-        return AgreementViews.newAgreement(Layout(req), application: nil, organisations: [], programs: programs, form: form, errors: errors,
+        return AgreementViews.newAgreement(Layout(req), application: nil, programs: programs, form: form, errors: errors,
                                            csrf: GrantPages.csrfOf(req)).page(status: status)
     }
 
@@ -154,7 +154,8 @@ struct AgreementPages: Sendable {
         let l = req.localizer
         let form = GrantPages.fields(req, Self.termFields)
         let amount = Money(parsing: form["montant"] ?? "")?.cents
-        var (terms, errors) = Self.terms(form, amount: amount, start: req.application.today, l)
+        let (terms, found) = Self.terms(form, amount: amount, start: req.application.today, l)
+        var errors = found
         let title = form["titre"] ?? ""
         if title.isEmpty || title.count > 300 { errors.append(("titre", l("agreements.error.title"))) }
         let organisation = try await OrganisationModel.query(on: req.db).filter(\.$code == (form["organisation"] ?? "")).first()
@@ -163,7 +164,6 @@ struct AgreementPages: Sendable {
         guard errors.isEmpty, let validTerms = terms, let organisation else {
             return try await frameworkPage(req, form: form, errors: errors, status: .unprocessableEntity)
         }
-        terms = validTerms
         let agreement = try await req.write { db in
             try await Agreements.createFramework(organisation: organisation, program: program, title: title, terms: validTerms,
                                                  conditions: form["conditions"] ?? "", request: req, on: db)

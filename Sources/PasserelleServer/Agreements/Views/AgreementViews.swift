@@ -41,7 +41,7 @@ enum AgreementViews {
                         rows: 4))
     }
 
-    static func newAgreement(_ layout: Layout, application: GrantApplicationModel?, organisations: [OrganisationModel],
+    static func newAgreement(_ layout: Layout, application: GrantApplicationModel?,
                              programs: [GrantProgramModel], form: [String: String], errors: AccountViews.Errors, csrf: String) -> String {
         let l = layout.l
         let title = application.map { l("agreements.new_from", ["number": $0.number]) } ?? l("agreements.new_framework")
