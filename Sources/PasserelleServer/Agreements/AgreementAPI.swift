@@ -80,18 +80,11 @@ struct AgreementAPI: Sendable {
         }
     }
 
-    /// The agreements the caller may read, newest first, 50 a page (`etat` filters).
+    /// The agreements the caller may read, newest first, 50 a page (`etat` filters), as the page lists them.
     @Sendable func list(_ req: Request) async throws -> Response {
-        let scope = Policy.readableOwners(req.accessActor, service: .grants, on: req.application.today) ?? .only([])
-        let query = AgreementModel.query(on: req.db).with(\.$organisation).with(\.$program).with(\.$application)
-            .sort(\.$createdAt, .descending).sort(\.$number, .descending)
-        if case .only(let owners) = scope { query.filter(\.$organisation.$id ~~ owners) }
-        if let state = req.query[String.self, at: "etat"], !state.isEmpty { query.filter(\.$state == state) }
-        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
-        let total = try await query.count()
-        let rows = try await query.range(((page - 1) * 50)..<(page * 50)).all()
-        let response = try IdentityAPI.json(rows.map { AgreementDTO($0, organisation: $0.organisation.code) })
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        let found = try await AgreementPages.listed(req)
+        let response = try IdentityAPI.json(found.rows.map { AgreementDTO($0, organisation: $0.organisation.code) })
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
         return response
     }
 

@@ -23,7 +23,7 @@ struct AgreementDemoGenerator: DemoGenerator {
             let start = try await sql.select().column("last").from(AgreementCounterModel.schema)
                 .where("id", .equal, SQLBind(today.year * 10 + 1)).first()?.decode(column: "last", as: Int.self) ?? 0
             var counter = start
-            var agreements: [[any SQLExpression]] = [], payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
+            var agreements: [[any Encodable & Sendable]] = [], payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
             var firstPaid: [UUID] = [], firstReported: [UUID] = []
             let signedAt = MeetingPages.instant(signed, hour: 10, minute: 0)
             for application in approved {
@@ -34,20 +34,20 @@ struct AgreementDemoGenerator: DemoGenerator {
                 let firstCents = PaymentSchedule.make(terms).first?.cents ?? 0
                 let number = "CA-\(today.year)-" + String(format: "%06d", counter)
                 let submitted = counter % 3 == 0
-                agreements.append([SQLBind(agreementID), SQLBind(signedAt), SQLBind(signedAt), SQLBind(1), SQLBind(number), SQLBind("convention"),
-                                   SQLBind(id), SQLBind(application.$program.id), SQLBind(application.$organisation.id), SQLBind(application.title),
-                                   SQLBind(""), SQLBind(amount), SQLBind(Agreements.json(terms)), SQLBind("in_force"), SQLBind(0),
-                                   SQLBind("Direction des programmes"), SQLBind(signedAt), SQLBind("Greffe de la municipalité"), SQLBind(signedAt),
-                                   SQLBind(firstCents), SQLBind(Int64(0)), SQLBind(application.language)])
+                agreements.append([agreementID, signedAt, signedAt, 1, number, "convention", id, application.$program.id,
+                                   application.$organisation.id, application.title, "", amount, Agreements.json(terms), "in_force", 0,
+                                   "Direction des programmes", signedAt, "Greffe de la municipalité", signedAt, firstCents, Int64(0),
+                                   application.language])
                 let rows = Agreements.scheduleRows(agreement: agreementID, organisation: application.$organisation.id, terms: terms, at: signedAt)
                 payments += rows.payments
                 reports += rows.reports
                 firstPaid.append(agreementID)
                 if submitted { firstReported.append(agreementID) }
             }
-            try await Agreements.insertRows(AgreementModel.schema, ["id", "created_at", "updated_at", "version", "number", "kind", "application_id",
-                "program_id", "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision", "ministry_signed_by",
-                "ministry_signed_at", "municipality_signed_by", "municipality_signed_at", "paid_cents", "in_run_cents", "language"], agreements, on: sql)
+            try await bulkInsert(into: AgreementModel.schema, columns: ["id", "created_at", "updated_at", "version", "number", "kind",
+                "application_id", "program_id", "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision",
+                "ministry_signed_by", "ministry_signed_at", "municipality_signed_by", "municipality_signed_at", "paid_cents", "in_run_cents",
+                "language"], rows: agreements, on: tx)
             try await Agreements.insertSchedule(payments: payments, reports: reports, on: sql)
             // The first instalment paid; a third of the first reports submitted.
             for part in stride(from: 0, to: firstPaid.count, by: 500) {

@@ -173,17 +173,24 @@ struct AgreementPages: Sendable {
 
     // MARK: list and page
 
-    @Sendable func list(_ req: Request) async throws -> Response {
+    /// The agreements the caller may read (`etat` filters), newest first, 50 a page: the page's and
+    /// the API's list.
+    static func listed(_ req: Request) async throws -> (rows: [AgreementModel], total: Int, page: Int, state: String) {
         // Those who may read no municipality's financial aid see an empty list.
         let scope = Policy.readableOwners(req.accessActor, service: .grants, on: req.application.today) ?? .only([])
-        let query = AgreementModel.query(on: req.db).with(\.$organisation).sort(\.$createdAt, .descending)
+        let query = AgreementModel.query(on: req.db).with(\.$organisation).with(\.$program).with(\.$application)
+            .sort(\.$createdAt, .descending).sort(\.$number, .descending)
         if case .only(let owners) = scope { query.filter(\.$organisation.$id ~~ owners) }
         let state = req.query[String.self, at: "etat"] ?? ""
         if !state.isEmpty { query.filter(\.$state == state) }
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let total = try await query.count()
-        let rows = try await query.range(((page - 1) * 50)..<(page * 50)).all()
-        return AgreementViews.list(Layout(req), rows: rows, total: total, page: page, state: state,
+        return (try await query.range(((page - 1) * 50)..<(page * 50)).all(), total, page, state)
+    }
+
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let found = try await Self.listed(req)
+        return AgreementViews.list(Layout(req), rows: found.rows, total: found.total, page: found.page, state: found.state,
                                    ministry: req.accessActor.isMinistry).page(status: .ok)
     }
 

@@ -218,16 +218,6 @@ enum Agreements {
         try await LiteralRows.insert(into: AgreementReportModel.schema, columns: reportColumns, rows: reports, on: sql)
     }
 
-    /// Inserts rows in statements of a few hundred.
-    static func insertRows(_ table: String, _ columns: [String], _ rows: [[any SQLExpression]], on sql: any SQLDatabase) async throws {
-        let per = max(1, 20_000 / max(columns.count, 1))
-        for part in stride(from: 0, to: rows.count, by: per) {
-            var query = sql.insert(into: table).columns(columns)
-            for row in rows[part..<min(part + per, rows.count)] { query = query.values(row) }
-            try await query.run()
-        }
-    }
-
     /// Writes the schedule's payments (from `firstSequence`) and the reports that release them.
     static func schedule(_ agreement: AgreementModel, terms: ScheduleTerms, firstSequence: Int, on db: any Database) async throws {
         let id = try agreement.requireID()

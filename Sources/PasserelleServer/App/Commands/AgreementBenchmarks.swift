@@ -73,14 +73,13 @@ extension Benchmarks {
             var ids: [UUID] = []
             let sql = tx as! any SQLDatabase
             let now = Date()
-            var agreements: [[any SQLExpression]] = [], payments: [[LiteralRows.Cell]] = []
+            var agreements: [[any Encodable & Sendable]] = [], payments: [[LiteralRows.Cell]] = []
             func flush(force: Bool) async throws {
                 // The agreements first, whenever payments are written (they refer to them).
                 if agreements.count >= 2_000 || ((force || payments.count >= 2_000) && !agreements.isEmpty) {
-                    var q = sql.insert(into: AgreementModel.schema).columns("id", "created_at", "updated_at", "version", "number", "kind",
-                        "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision", "paid_cents", "in_run_cents", "language")
-                    for row in agreements { q = q.values(row) }
-                    try await q.run()
+                    try await bulkInsert(into: AgreementModel.schema, columns: ["id", "created_at", "updated_at", "version", "number", "kind",
+                        "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision", "paid_cents", "in_run_cents",
+                        "language"], rows: agreements, on: tx)
                     agreements.removeAll(keepingCapacity: true)
                 }
                 while payments.count >= 2_000 || (force && !payments.isEmpty) {
@@ -94,10 +93,8 @@ extension Benchmarks {
                 ids.append(id)
                 let organisation = organisations[i % organisations.count]
                 let terms = ScheduleTerms(totalCents: 100_000_00, start: start, months: 10, instalments: 10)
-                agreements.append([SQLBind(id), SQLBind(now), SQLBind(now), SQLBind(1), SQLBind(prefix + String(format: "%07d", i)),
-                                   SQLBind("protocole"), SQLBind(try organisation.requireID()), SQLBind("Banc d'essai"), SQLBind(""),
-                                   SQLBind(terms.totalCents), SQLBind(Agreements.json(terms)), SQLBind("in_force"), SQLBind(0),
-                                   SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind("fr-CA")])
+                agreements.append([id, now, now, 1, prefix + String(format: "%07d", i), "protocole", try organisation.requireID(),
+                                   "Banc d'essai", "", terms.totalCents, Agreements.json(terms), "in_force", 0, Int64(0), Int64(0), "fr-CA"])
                 if withPayments {
                     payments += Agreements.scheduleRows(agreement: id, organisation: try organisation.requireID(), terms: terms, at: now).payments
                 }
