@@ -137,6 +137,30 @@ import VaporTesting
     }
 }
 
+/// The HTML written without Plot's tree must be the markup Plot writes, and as safe.
+@Suite struct HTMLWriterTests {
+    @Test func writesWhatPlotWritesAndEscapesWhatPeopleType() {
+        let typed = #"<script>alert("x")</script> & l'été"#
+        var w = HTMLWriter()
+        w.element("a", ["href": "/demandes/\(typed)", "class": nil], text: typed)
+        w.void("input", ["type": "checkbox", "value": typed, "checked": nil])
+        w.tag(typed, .warning)
+        let plot = BodyNode.group(H.a(typed, href: "/demandes/\(typed)"),
+                                  H.void("input", [.named("type", "checkbox"), .named("value", typed), .named("checked", nil)]),
+                                  UI.tag(typed, .warning)).render()
+        #expect(w.html == plot)
+        #expect(!w.html.contains("<script>"))
+        #expect(w.html.contains("&lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; l'été</a>"))
+        #expect(w.html.contains(#"value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; l&#39;été""#))
+    }
+
+    @Test func anEmptyOptionValueIsWrittenSoTheOptionDoesNotSendItsLabel() {
+        let html = UI.select(name: "statut", label: "Statut", options: [("", "Tous"), ("recue", "Reçue <1>")], selected: "recue").render()
+        #expect(html.contains(#"<option value="">Tous</option>"#))
+        #expect(html.contains(#"<option value="recue" selected>Reçue &lt;1&gt;</option>"#))
+    }
+}
+
 @Suite struct CatalogTests {
     @Test func bothCatalogsHaveTheSameKeys() {
         let fr = Set(Catalog.of(.frCA).messages.keys)

@@ -289,6 +289,11 @@ import VaporTesting
             #expect(queue.status == .ok)
             #expect(AccessibilityCheck.problems(in: queue.body.string).isEmpty)
             #expect(queue.body.string.contains("choix-\(numbers[0])"))
+            #expect(queue.body.string.contains(#"<a href="/demandes/\#(numbers[0])">\#(numbers[0])</a>"#))
+            // The filters' « all » sends an empty value (not its label, which the filter would refuse).
+            let all = try #require(AccessibilityCheck.matches(#"<option value="">([^<]*)</option>"#, in: queue.body.string).first)
+            #expect(try await coordination.send(.GET, "/demandes?statut=&echeance=&type=").status == .ok)
+            #expect(!all.isEmpty)
             let overdue = try await coordination.send(.GET, "/demandes?echeance=retard").body.string
             #expect(overdue.contains(numbers[0]) && !overdue.contains(numbers[1]))
             #expect(try await coordination.send(.GET, "/demandes?echeance=hier").status == .badRequest)

@@ -48,6 +48,18 @@ enum OrganisationQueries {
         return model
     }
 
+    /// The ministry's units by name (a queue's filter), read with SQL: their id, code and name.
+    static func units(on db: any Database) async throws -> [OrganisationModel] {
+        try await (db as! any SQLDatabase).select().columns("id", "code", "name").from(OrganisationModel.schema)
+            .where("kind", .equal, SQLBind(OrganisationKind.ministryUnit.rawValue)).orderBy("name").all()
+            .map { row in
+                let unit = OrganisationModel(code: try row.decode(column: "code", as: String.self), kind: .ministryUnit,
+                                             name: try row.decode(column: "name", as: String.self))
+                unit.id = try row.decode(column: "id", as: UUID.self)
+                return unit
+            }
+    }
+
     /// The shipped configuration, read once.
     static func configuredCached() throws -> [Configured.Entry] { try configuredOnce.get() }
     private static let configuredOnce = Result { try configured() }

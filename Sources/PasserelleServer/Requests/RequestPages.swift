@@ -113,7 +113,7 @@ struct RequestPages: Sendable {
                                             "value": filter.status])
         }
         if !filter.unit.isEmpty {
-            guard let unit = try await OrganisationModel.query(on: req.db).filter(\.$code == filter.unit).first() else {
+            guard let unit = try await OrganisationQueries.find(code: filter.unit, on: req.db) else {
                 throw Problem.invalidParameter("unite", key: "problem.parameter.unknown_code", ["value": filter.unit])
             }
             query = query.filter(\.$unit.$id == (try unit.requireID()))
@@ -167,7 +167,7 @@ struct RequestPages: Sendable {
         let types = try await req.application.requestTypes.all(on: req.db).sorted { $0.code < $1.code }
         let found = try await Self.query(req, filter, types: types)
         let ministry = req.accessActor.isMinistry
-        let units = ministry ? try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).sort(\.$name).all() : []
+        let units = ministry ? try await OrganisationQueries.units(on: req.db) : []
         let staff = ministry ? try await Self.staff(on: req.db, unit: filter.unit) : []
         let view = RequestViews.Queue(filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, readable: found != nil,
                                       units: units, types: types, staff: staff, ministry: ministry,
@@ -179,17 +179,19 @@ struct RequestPages: Sendable {
     /// The people who handle requests: members of a ministry unit, by name.
     /// `unit`: a unit's code, to keep its people only (a unit's queue offers its own people).
     static func staff(on db: any Database, unit: String = "") async throws -> [PersonModel] {
-        var query = MembershipModel.query(on: db)
-            .join(OrganisationModel.self, on: \MembershipModel.$organisation.$id == \OrganisationModel.$id)
-            .filter(OrganisationModel.self, \.$kind == .ministryUnit)
-        if !unit.isEmpty { query = query.filter(OrganisationModel.self, \.$code == unit) }
-        let ids = Set(try await query.all(\.$person.$id))
-        guard !ids.isEmpty else { return [] }
-        // Read straight into models, sorted on the folded name computed once per person (Fluent's
-        // decoding and a collating compare per pair cost more than the query).
+        // One query, read straight into models, sorted on the folded name computed once per person
+        // (Fluent's decoding of each membership and a collating compare per pair cost more than the
+        // query: a unit's queue page lists its people twice).
+        let unitFilter: SQLQueryString = unit.isEmpty ? "" : " AND o.code = \(bind: unit)"
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT p.id, p.email, p.display_name FROM people p
+            WHERE p.active = \(bind: true) AND p.id IN (
+                SELECT m.person_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+                WHERE o.kind = \(bind: OrganisationKind.ministryUnit.rawValue)\(unitFilter))
+            """).all()
         var people: [(String, PersonModel)] = []
-        for row in try await (db as! any SQLDatabase).select().columns("id", "email", "display_name").from(PersonModel.schema)
-            .where("id", .in, SQLBind.group(Array(ids))).where("active", .equal, SQLBind(true)).all() {
+        people.reserveCapacity(rows.count)
+        for row in rows {
             let person = PersonModel(email: try row.decode(column: "email", as: String.self),
                                      displayName: try row.decode(column: "display_name", as: String.self), passwordHash: nil)
             person.id = try row.decode(column: "id", as: UUID.self)

@@ -65,13 +65,23 @@ enum UI {
         return .div(.class("field" + (error == nil ? "" : " field--error")),
             H.el("label", H.attr("for", id), .class("field__label"), .text(label)),
             .unwrap(error) { .p(.id("\(id)-erreur"), .class("field__error"), .text($0)) },
-            H.el("select", [H.attr("id", id), H.attr("name", name), .class("field__select"),
-                            H.attr("aria-describedby", error == nil ? nil : "\(id)-erreur")] +
-                 options.map { option in
-                     H.el("option", H.attr("value", option.value),
-                          option.value == selected ? .attribute(named: "selected") : .empty,
-                          .text(option.label))
-                 }))
+            H.el("select", H.attr("id", id), H.attr("name", name), .class("field__select"),
+                 H.attr("aria-describedby", error == nil ? nil : "\(id)-erreur"), Self.options(options, selected: selected)))
+    }
+
+    /// A select's options, written in one string (a unit's people can be a hundred of them). An empty
+    /// value is written as such: an option without one would send its label.
+    static func options(_ options: [(value: String, label: String)], selected: String?) -> BodyNode {
+        var w = HTMLWriter(capacity: options.count * 48)
+        for option in options {
+            w.raw("<option")
+            w.attribute("value", option.value, empty: true)
+            w.flag("selected", option.value == selected)
+            w.raw(">")
+            w.text(option.label)
+            w.close("option")
+        }
+        return w.node
     }
 
     /// Several choices in a fieldset; `selected` holds the values kept from the request.
@@ -115,11 +125,7 @@ enum UI {
 
     /// A data table with a caption; the first cell of each row is its header.
     static func table(caption: String, columns: [Column], rows: [[BodyNode]], captionHidden: Bool = false) -> BodyNode {
-        H.el("table", .class("table"),
-             H.el("caption", .class(captionHidden ? "visually-hidden" : "table__caption"), .text(caption)),
-             H.el("thead", H.el("tr", columns.map { column in
-                 H.el("th", H.attr("scope", "col"), .class(column.numeric ? "numeric" : ""), .text(column.title))
-             })),
+        table(caption: caption, columns: columns, captionHidden: captionHidden, body:
              H.el("tbody", rows.map { cells in
                  H.el("tr", cells.enumerated().map { index, cell in
                      let numeric = index < columns.count && columns[index].numeric
@@ -128,6 +134,17 @@ enum UI {
                          : H.el("td", .class(numeric ? "numeric" : ""), cell)
                  })
              }))
+    }
+
+    /// The same table, its `<tbody>` already written (`HTMLWriter`): for the long lists people page
+    /// through all day, where building a node per cell costs more than the query.
+    static func table(caption: String, columns: [Column], captionHidden: Bool = false, body: BodyNode) -> BodyNode {
+        H.el("table", .class("table"),
+             H.el("caption", .class(captionHidden ? "visually-hidden" : "table__caption"), .text(caption)),
+             H.el("thead", H.el("tr", columns.map { column in
+                 H.el("th", H.attr("scope", "col"), .class(column.numeric ? "numeric" : ""), .text(column.title))
+             })),
+             body)
     }
 
     enum TagStatus: String { case info, success, warning, error, neutral }
