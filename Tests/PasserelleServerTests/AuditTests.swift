@@ -90,6 +90,31 @@ import VaporTesting
         }
     }
 
+    /// SQLite's write-ahead log starts over only when a write begins with all of it copied into the
+    /// database; asked to (`requestCheckpoint`, as the background checkpoint does when the log has
+    /// grown), the writer copies it between two batches, and the next batch starts it over.
+    @Test func theWriterStartsTheLogOverWhenAsked() async throws {
+        try await withPasserelle(onDisk: true) { app in
+            guard DatabaseDialect(app.db) == .sqlite else { return }
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, filler TEXT NOT NULL)").run()
+            let filler = String(repeating: "x", count: 3_000)
+            func write(_ index: Int) async throws {
+                try await app.write { db in
+                    try await (db as! any SQLDatabase).raw("INSERT INTO wal_probe (id, filler) VALUES (\(bind: index), \(bind: filler))").run()
+                }
+            }
+            for index in 0..<100 { try await write(index) }
+            app.writes.requestCheckpoint()
+            try await write(100)
+            try await write(101)
+            // The log now holds the last write only: a few pages, not the hundred written before.
+            let row = try #require(try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").first())
+            #expect(try row.decode(column: "log", as: Int.self) < 10)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM wal_probe").first()?.decode(column: "n", as: Int.self) == 102)
+        }
+    }
+
     /// The write queue (group commit on SQLite, a plain transaction on PostgreSQL): many changes at
     /// once, every third one failing after it has written; a failed change leaves neither its row nor
     /// its event, the others all stand, a nested write joins its caller's transaction, and the chain

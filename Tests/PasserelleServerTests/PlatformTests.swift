@@ -92,6 +92,10 @@ import VaporTesting
         #expect(defaults.sqliteBusyTimeoutMilliseconds == 5_000)
         #expect(try Settings.fromEnvironment(.development, values: ["SQLITE_BUSY_TIMEOUT_MS": "30000"]).sqliteBusyTimeoutMilliseconds == 30_000)
         #expect(throws: SettingsError.self) { try Settings.fromEnvironment(.development, values: ["SQLITE_BUSY_TIMEOUT_MS": "-1"]) }
+        #expect(defaults.sqliteMmapBytes == 0)
+        #expect(try Settings.fromEnvironment(.development, values: ["SQLITE_MMAP_BYTES": "268435456"]).sqliteMmapBytes == 268_435_456)
+        #expect(throws: SettingsError.self) { try Settings.fromEnvironment(.development, values: ["SQLITE_MMAP_BYTES": "beaucoup"]) }
+        #expect(DatabaseDialect.sqlitePragmas(busyTimeout: 5_000, mmapBytes: 1_024).contains("PRAGMA mmap_size = 1024"))
     }
 
     @Test func queryParametersDecodeLikeABrowserSends() throws {

@@ -31,9 +31,12 @@ enum OrganisationQueries {
     /// time, and this runs for every request to an organisation's routes. The model is marked as
     /// stored, so it can be updated like one Fluent read.
     static func find(code: String, on db: any Database) async throws -> OrganisationModel? {
-        guard let row = try await (db as! any SQLDatabase)
-            .select().columns("id", "created_at", "version", "territory_code", "code", "kind", "name", "language", "active")
-            .from(OrganisationModel.schema).where("code", .equal, SQLBind(code)).limit(1).first() else { return nil }
+        // Written out rather than built: SQLKit's builder escapes each identifier anew on every call,
+        // and this runs on every request to an organisation's routes (a filing reads it twice).
+        guard let row = try await (db as! any SQLDatabase).raw("""
+            SELECT id, created_at, version, territory_code, code, kind, name, language, active
+            FROM organisations WHERE code = \(bind: code) LIMIT 1
+            """).first() else { return nil }
         let model = OrganisationModel()
         model.id = try row.decode(column: "id", as: UUID.self)
         model.$id.exists = true

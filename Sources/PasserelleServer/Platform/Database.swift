@@ -25,17 +25,19 @@ enum DatabaseDialect: Sendable {
 
     /// Settings applied to every new SQLite connection: write-ahead log (readers never wait for the
     /// writer), foreign keys enforced, and a busy timeout instead of an immediate "database is locked".
-    static func sqlitePragmas(busyTimeout milliseconds: Int) -> [String] { [
+    static func sqlitePragmas(busyTimeout milliseconds: Int, mmapBytes: Int = 0) -> [String] { [
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA busy_timeout = \(milliseconds)",
         // Savepoints (one per change in a group commit) keep their journal in memory, not in a file.
         "PRAGMA temp_store = MEMORY",
-        // 64 MiB of pages kept per connection (SQLite's default is 2 MiB), and the file read through
-        // a memory map rather than a copy per page read: a million requests' indexes stay at hand.
+        // 64 MiB of pages kept per connection (SQLite's default is 2 MiB): a million requests'
+        // indexes stay at hand while nothing is written (a reader drops its pages after a commit).
         "PRAGMA cache_size = -65536",
-        "PRAGMA mmap_size = 2147418112",
+        // No memory map unless asked (`SQLITE_MMAP_BYTES`): after each commit a reader unmaps all of
+        // it, and each unmap interrupts every core.
+        "PRAGMA mmap_size = \(mmapBytes)",
         // No checkpoint inside a commit (its fsync would hold the writer): `startSQLiteCheckpoints`
         // runs them in the background.
         "PRAGMA wal_autocheckpoint = 0",
@@ -91,14 +93,21 @@ extension Application {
         var connections = eventLoopGroup.makeIterator().map { databases.database(logger: logger, on: $0)! }
         if let writer = sqliteWriterDatabase { connections.append(writer()) }
         for database in connections {
-            for pragma in DatabaseDialect.sqlitePragmas(busyTimeout: settings.sqliteBusyTimeoutMilliseconds) {
+            for pragma in DatabaseDialect.sqlitePragmas(busyTimeout: settings.sqliteBusyTimeoutMilliseconds,
+                                                                    mmapBytes: settings.sqliteMmapBytes) {
                 try await (database as! any SQLDatabase).raw(SQLQueryString(pragma)).run()
             }
         }
     }
 
+    /// Past this many frames (4 KiB pages) in the write-ahead log, the writer copies it back itself
+    /// (`WriteQueue.requestCheckpoint`).
+    static let walFramesBeforeWriterCheckpoint = 4_096
+
     /// Copies the write-ahead log into the database file every second, from a reader's connection,
-    /// so that its fsync never holds the writer; the log restarts once all of it is copied.
+    /// so that its fsync never holds the writer; the log restarts once all of it is copied. When
+    /// commits keep coming, it cannot all be copied from outside: past
+    /// `walFramesBeforeWriterCheckpoint` frames, the writer is asked to copy it between two batches.
     func startSQLiteCheckpoints() {
         guard case .sqliteFile = settings.database else { return }
         let app = self
@@ -108,7 +117,12 @@ extension Application {
                 // The task may fire while the application shuts down: no database then, nothing to do.
                 guard !app.didShutdown, let database = app.databases.database(logger: app.logger, on: loop) else { return }
                 do {
-                    try await (database as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+                    let row = try await (database as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").first()
+                    // busy, frames in the log, frames copied.
+                    if let frames = try row?.decode(column: "log", as: Int.self),
+                       frames > Application.walFramesBeforeWriterCheckpoint {
+                        app.writes.requestCheckpoint()
+                    }
                 } catch {
                     app.logger.warning("SQLite checkpoint failed: \(error)")
                 }

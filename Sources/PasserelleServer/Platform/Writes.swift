@@ -25,6 +25,8 @@ final class WriteQueue: Sendable {
     private struct State {
         var pending: [Job] = []
         var draining = false
+        /// The write-ahead log has grown: the writer copies it back between two batches.
+        var checkpointDue = false
     }
 
     /// The most changes one commit carries: bounds the batch's audit insert (16 values an event,
@@ -78,6 +80,29 @@ final class WriteQueue: Sendable {
             }
             if batch.isEmpty { return }
             await run(batch)
+            if state.withLockedValue({ due in defer { due.checkpointDue = false }; return due.checkpointDue }) {
+                await checkpoint()
+            }
+        }
+    }
+
+    /// Asks the writer to copy SQLite's write-ahead log into the database between two batches.
+    ///
+    /// The background checkpoint (`startSQLiteCheckpoints`) never holds the writer, but under a
+    /// steady flow of commits it never catches up either: the log restarts only when a write begins
+    /// with every frame copied, and a commit always lands first. The log then grows without end
+    /// (880 MB after 36 s of filings), each commit writes to new pages of it, and readers search an
+    /// ever larger index of it. Copied by the writer itself, between its batches, the log is whole
+    /// in the database when the next batch begins, and that batch starts it over.
+    func requestCheckpoint() {
+        state.withLockedValue { $0.checkpointDue = true }
+    }
+
+    private func checkpoint() async {
+        do {
+            try await (database() as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+        } catch {
+            database().logger.warning("SQLite checkpoint failed: \(error)")
         }
     }
 

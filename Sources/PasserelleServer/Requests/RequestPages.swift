@@ -372,12 +372,12 @@ struct RequestPages: Sendable {
         let type = types.first { $0.code == form.type }
         if type == nil { errors.append(("type", "request.error.type")) }
         if let type, let filer, !type.filerKinds.contains(filer) { errors.append(("type", "request.error.type_filer")) }
-        let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = (form.title ?? "").trimmed
         if title.isEmpty || title.count > 200 { errors.append(("title", "request.error.title")) }
-        let details = (form.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let details = (form.description ?? "").trimmed
         if details.isEmpty || details.count > 20_000 { errors.append(("description", "request.error.description")) }
-        let number = (form.resolution_number ?? "").trimmingCharacters(in: .whitespaces)
-        let dateText = (form.resolution_date ?? "").trimmingCharacters(in: .whitespaces)
+        let number = (form.resolution_number ?? "").trimmed
+        let dateText = (form.resolution_date ?? "").trimmed
         let resolutionDate = CalendarDate(iso: dateText)
         if type?.resolutionRequired == true {
             if number.isEmpty || number.count > 40 { errors.append(("resolution_number", "request.error.resolution_number")) }
@@ -386,8 +386,8 @@ struct RequestPages: Sendable {
             errors.append(("resolution_date", "request.error.resolution_date"))
         }
         if let date = resolutionDate, date > .today { errors.append(("resolution_date", "request.error.resolution_future")) }
-        let latitudeText = (form.latitude ?? "").trimmingCharacters(in: .whitespaces)
-        let longitudeText = (form.longitude ?? "").trimmingCharacters(in: .whitespaces)
+        let latitudeText = (form.latitude ?? "").trimmed
+        let longitudeText = (form.longitude ?? "").trimmed
         var latitude: Double?, longitude: Double?
         if !latitudeText.isEmpty || !longitudeText.isEmpty {
             latitude = Double(latitudeText.replacingOccurrences(of: ",", with: "."))
@@ -748,7 +748,15 @@ struct RequestPages: Sendable {
     @Sendable func apiFile(_ req: Request) async throws -> Response {
         let organisation = try req.requireOrganisation()
         let form: FilingForm
-        do { form = try req.content.decode(FilingForm.self) } catch {
+        do {
+            // JSON, the API's own type, read straight from the body (Vapor's content negotiation
+            // looks its decoder up for each request); anything else the usual way.
+            if req.headers.contentType == .json, let body = req.body.data {
+                form = try JSONDecoder().decode(FilingForm.self, from: body)
+            } else {
+                form = try req.content.decode(FilingForm.self)
+            }
+        } catch {
             throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
         }
         let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)

@@ -69,7 +69,8 @@ enum Requests {
     static func nextNumber(year: Int, on db: any Database) async throws -> String {
         // In a group-commit batch the year's count is read once and written at the commit.
         let last = try await Writes.next(RequestCounterModel.schema, key: year, on: db)
-        return "DM-\(year)-" + String(format: "%06d", last)
+        let digits = String(last)
+        return "DM-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
     /// The unit that receives a new request: the BCAM, or the directorate covering the
@@ -141,7 +142,9 @@ enum Requests {
         model.searchText = searchable([model.number, filing.title, filing.details] + written)
         model.version = 1
         // Written with SQL: Fluent's reflective encoding cost more than the inserts themselves.
-        let id = UUID()
+        // Time-ordered: a new request's key lands at the end of the primary key's index (a random
+        // one dirties a page of it anywhere, and each such page is written to the log at the commit).
+        let id = UUID.timeOrdered()
         let now = Date()
         model.id = id
         model.createdAt = now
@@ -166,7 +169,7 @@ enum Requests {
         try await RequestStats.count(RequestStats.key(.pending, on: today, unit: model.$unit.id, type: model.$type.id), on: db)
         // A new request has no follower yet: its requester is the first.
         try await Writes.insert(into: RequestFollowerModel.schema, columns: ["id", "request_id", "person_id", "created_at"],
-                                values: [SQLBind(UUID()), SQLBind(id), SQLBind(user.personID), SQLBind(now)], on: db)
+                                values: [SQLBind(UUID.timeOrdered()), SQLBind(id), SQLBind(user.personID), SQLBind(now)], on: db)
         try await Audit.record(on: db, actor: request.auditActor, action: "requests.file", recordType: "request",
                                recordID: model.number, changes: [
                                    "type": .init(before: nil, after: filing.type.code),
@@ -184,7 +187,7 @@ enum Requests {
 
     static func stepValues(_ request: UUID, _ status: RequestStatus, event: String, on day: CalendarDate, person: UUID?)
         -> [any SQLExpression] {
-        [SQLBind(UUID()), SQLBind(request), SQLBind(status.rawValue), SQLBind(event), SQLBind(day.iso), SQLBind(person),
+        [SQLBind(UUID.timeOrdered()), SQLBind(request), SQLBind(status.rawValue), SQLBind(event), SQLBind(day.iso), SQLBind(person),
          SQLBind(Date())]
     }
 

@@ -9,10 +9,12 @@ import Vapor
 extension Benchmarks {
     static let requestScenarios: [Scenario] = [
         Scenario(name: "request_file_api") { app, n in
-            // 64 systems filing at once through `POST /api/v1/organisations/{code}/demandes`.
+            // 64 systems filing at once through `POST /api/v1/organisations/{code}/demandes`
+            // (`BENCH_CLIENTS` sets another number: with n at once, each waits n / throughput on average).
+            let clients = ProcessInfo.processInfo.environment["BENCH_CLIENTS"].flatMap { Int($0) }.map { max(1, $0) } ?? 64
             let secret = try await token(app, organisation: "mun-12072", role: .contributor(.requests), scopes: "requests:write")
             let body = #"{"type":"question-programme","title":"Admissibilité au PAFFSR","description":"Le projet de trottoir de la rue Lafontaine est-il admissible ?"}"#
-            return try await concurrentRequests(app, n, clients: 64, name: "request_file_api", method: .POST,
+            return try await concurrentRequests(app, n, clients: clients, name: "request_file_api", method: .POST,
                                                 path: "/api/v1/organisations/mun-12072/demandes", body: body,
                                                 headers: ["Authorization": "Bearer \(secret)", "Content-Type": "application/json"],
                                                 expect: .created)

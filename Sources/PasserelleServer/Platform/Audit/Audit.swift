@@ -34,7 +34,7 @@ enum Audit {
     static func record(on db: any Database, actor: AuditActor, action: String, recordType: String, recordID: String,
                        changes: [String: AuditChange] = [:], at instant: Date = Date()) async throws -> AuditEventModel {
         let event = AuditEventModel()
-        event.id = UUID()
+        event.id = UUID.timeOrdered()
         event.occurredAt = AuditEventModel.timestamp(instant)
         event.actorPersonID = actor.personID
         event.actorOrganisationID = actor.organisationID
