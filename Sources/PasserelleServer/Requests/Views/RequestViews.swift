@@ -85,14 +85,8 @@ enum RequestViews {
             if queue.bulk {
                 let id = "choix-\(m.number)"
                 open()
-                w.raw("<input")
-                w.attribute("type", "checkbox")
-                w.attribute("id", id)
-                w.attribute("name", "numeros[]")
-                w.attribute("value", m.number)
-                w.attribute("form", "attribution")
-                w.attribute("checked", queue.chosen.contains(m.number) ? "checked" : nil)
-                w.raw("/>")
+                w.void("input", ["type": "checkbox", "id": id, "name": "numeros[]", "value": m.number, "form": "attribution",
+                                 "checked": queue.chosen.contains(m.number) ? "checked" : nil])
                 w.element("label", ["for": id, "class": "visually-hidden"], text: l("request.bulk.choose_one", ["number": m.number]))
                 close()
             }
