@@ -165,12 +165,14 @@ struct RequestPages: Sendable {
     func listPage(_ req: Request, filter: Filter, errors: AccountViews.Errors = [], chosen: Set<String> = [],
                   notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let types = try await req.application.requestTypes.all(on: req.db).sorted { $0.code < $1.code }
-        let found = try await Self.query(req, filter, types: types)
         let ministry = req.accessActor.isMinistry
-        let units = ministry ? try await OrganisationQueries.units(on: req.db) : []
-        let staff = ministry ? try await Self.staff(on: req.db, unit: filter.unit) : []
+        // The filters' units and people do not depend on the rows: read at the same time (on
+        // PostgreSQL each query is a round trip of its own).
+        async let units = ministry ? OrganisationQueries.units(on: req.db) : []
+        async let staff = ministry ? Self.staff(on: req.db, unit: filter.unit) : []
+        let found = try await Self.query(req, filter, types: types)
         let view = RequestViews.Queue(filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, readable: found != nil,
-                                      units: units, types: types, staff: staff, ministry: ministry,
+                                      units: try await units, types: types, staff: try await staff, ministry: ministry,
                                       bulk: ministry && req.allows(.update, Resource(service: .requests)), errors: errors, chosen: chosen,
                                       notice: notice, csrf: req.currentUser?.csrfToken ?? "")
         return RequestViews.list(Layout(req), view, days: req.application.workingDays).page(status: status)
