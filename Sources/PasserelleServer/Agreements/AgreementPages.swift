@@ -158,7 +158,7 @@ struct AgreementPages: Sendable {
         var errors = found
         let title = form["titre"] ?? ""
         if title.isEmpty || title.count > 300 { errors.append(("titre", l("agreements.error.title"))) }
-        let organisation = try await OrganisationModel.query(on: req.db).filter(\.$code == (form["organisation"] ?? "")).first()
+        let organisation = try await OrganisationQueries.find(code: form["organisation"] ?? "", on: req.db)
         if organisation == nil || organisation?.kind == .ministryUnit { errors.append(("organisation", l("agreements.error.organisation"))) }
         let program = try await GrantProgramModel.query(on: req.db).filter(\.$code == (form["programme"] ?? "")).first()
         guard errors.isEmpty, let validTerms = terms, let organisation else {

@@ -53,8 +53,9 @@ enum OrganisationQueries {
 
     /// The ministry's units by name (a queue's filter), read with SQL: their id, code and name.
     static func units(on db: any Database) async throws -> [OrganisationModel] {
-        try await (db as! any SQLDatabase).select().columns("id", "code", "name").from(OrganisationModel.schema)
-            .where("kind", .equal, SQLBind(OrganisationKind.ministryUnit.rawValue)).orderBy("name").all()
+        try await (db as! any SQLDatabase).raw("""
+            SELECT id, code, name FROM organisations WHERE kind = \(bind: OrganisationKind.ministryUnit.rawValue) ORDER BY name
+            """).all()
             .map { row in
                 let unit = OrganisationModel(code: try row.decode(column: "code", as: String.self), kind: .ministryUnit,
                                              name: try row.decode(column: "name", as: String.self))

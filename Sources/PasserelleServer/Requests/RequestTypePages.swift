@@ -294,7 +294,7 @@ enum RequestTypeViews {
         let error = { (field: String) in AccountViews.error(errors, field) }
         let rows = (form.f_code ?? []).count + 1
         func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i] : "" }
-        let kinds = RequestField.Kind.allCases.map { ($0.rawValue, l("type.kind.\($0.rawValue)")) }
+        let kinds = RequestField.Kind.allCases.map { (value: $0.rawValue, label: l("type.kind.\($0.rawValue)")) }
         return .group((0..<rows).map { i in
                      let row = String(i)
                      let fieldError = { (name: String) in error("\(name)-\(row)") }
@@ -303,9 +303,8 @@ enum RequestTypeViews {
                          input("\(prefix)_code", row: i, label: l("type.field_code"), value: at(form.f_code, i), error: fieldError("\(prefix)_code")),
                          .div(.class("field"),
                               H.el("label", H.attr("for", "champ-\(prefix)_kind-\(i)"), .class("field__label"), .text(l("type.field_kind"))),
-                              H.el("select", [H.attr("id", "champ-\(prefix)_kind-\(i)"), H.attr("name", "\(prefix)_kind[]"), .class("field__select")] +
-                                   kinds.map { k in H.el("option", H.attr("value", k.0),
-                                                         at(form.f_kind, i) == k.0 ? .attribute(named: "selected") : .empty, .text(k.1)) })),
+                              H.el("select", H.attr("id", "champ-\(prefix)_kind-\(i)"), H.attr("name", "\(prefix)_kind[]"), .class("field__select"),
+                                   UI.options(kinds, selected: at(form.f_kind, i)))),
                          input("\(prefix)_label_fr", row: i, label: l("type.field_label_fr"), value: at(form.f_label_fr, i), error: fieldError("\(prefix)_label_fr")),
                          input("\(prefix)_label_en", row: i, label: l("type.field_label_en"), value: at(form.f_label_en, i), error: fieldError("\(prefix)_label_en")),
                          input("\(prefix)_help_fr", row: i, label: l("type.field_help_fr"), value: at(form.f_help_fr, i), error: nil),
