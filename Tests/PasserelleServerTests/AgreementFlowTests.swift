@@ -71,15 +71,25 @@ import VaporTesting
             agreement = try #require(try await AgreementModel.query(on: app.db).first())
             #expect(agreement.state == "in_force" && agreement.amountCents == 40_000_00)
 
-            // The schedule: four lines over four government years, each with both fiscal years.
-            let payments = try await AgreementPaymentModel.query(on: app.db).sort(\.$sequence).all()
+            // The schedule: four lines over four government years, each with both fiscal years. They are
+            // the plan's until something happens to them: no payment is a row yet, only the first report;
+            // the first instalment's day is where the payment runs look.
+            #expect(try await AgreementPaymentModel.query(on: app.db).count() == 0)
+            #expect(try await AgreementReportModel.query(on: app.db).all().map(\.sequence) == [1])
+            #expect(agreement.nextPlannedOn == "2026-12-01")
+            let (payments, reports) = try await Agreements.schedule(of: agreement, on: app.db)
             #expect(payments.map(\.dueOn) == ["2026-12-01", "2027-12-01", "2028-12-01", "2029-12-01"])
             #expect(payments.map(\.cents) == [12_000_00, 12_000_00, 12_000_00, 4_000_00])
             #expect(payments.map(\.governmentYear) == ["2026-2027", "2027-2028", "2028-2029", "2029-2030"])
             #expect(payments.map(\.municipalYear) == [2026, 2027, 2028, 2029])
             #expect(payments.map(\.release) == ["date", "report:1", "report:2", "final"])
-            let reports = try await AgreementReportModel.query(on: app.db).sort(\.$sequence).all()
+            #expect(payments.map(\.state) == ["planned", "awaiting_report", "awaiting_report", "awaiting_report"])
             #expect(reports.map(\.dueOn) == ["2027-11-01", "2028-11-01", "2029-12-01"] && reports.map(\.isFinal) == [false, false, true])
+            #expect(reports.map(\.state) == ["expected", "planned", "planned"])
+            // One municipality, one view: the plan is to come, year by year.
+            let planned = try await AgreementOverviewPages.standing(of: agreement.$organisation.id, on: app.db)
+            #expect(planned.byYear.map(\.year) == ["2026-2027", "2027-2028", "2028-2029", "2029-2030"])
+            #expect(planned.byYear.map(\.toCome) == [12_000_00, 12_000_00, 12_000_00, 4_000_00] && planned.toCome == 40_000_00)
             // The same through the API, for Acton Vale's finance system; Rivière-du-Loup sees none of it.
             let api = try await acton.send(.GET, "/api/v1" + path)
             #expect(api.status == .ok)
@@ -117,6 +127,8 @@ import VaporTesting
                 #expect(try await Self.post(finances, runPath, runPath + "/approbation", [:]).status == .seeOther)
                 return runPath
             }
+            // What a run of today would take, before it writes the plan's first payment.
+            #expect(try await finances.send(.GET, "/paiements").body.string.contains("12\u{00A0}000,00\u{00A0}$"))
             let first = try await run(on: "2026-12-01")
             let csv = try await finances.send(.GET, first + "/export.csv").body.string
             #expect(csv.contains("CA-2026-000001,1,instalment,mun-48028,Acton Vale,paffsr,MTMD-PAFFSR-2627,2026-2027,2026,2026-12-01,12000.00"))
@@ -159,7 +171,10 @@ import VaporTesting
             #expect(try await review(2, accept: true).status == .seeOther)
             #expect(try await submit(3, ["champ_collisions_avant": "4", "champ_collisions_apres": "1", "champ_realisations": "Terminé",
                                          "couts": "82 000,00"]).status == .seeOther)
-            #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 4).first()?.state == "awaiting_report")
+            // The holdback is still the plan's: a report accepted opens the next one; the final one writes the holdback, due.
+            #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 4).first() == nil)
+            #expect(try await Agreements.schedule(of: agreement, on: app.db).payments.last?.state == "awaiting_report")
+            #expect(try await AgreementReportModel.query(on: app.db).sort(\.$sequence).all().map(\.state) == ["accepted", "accepted", "submitted"])
             #expect(try await review(3, accept: true).status == .seeOther)
             #expect(try await AgreementPaymentModel.query(on: app.db).filter(\.$sequence == 4).first()?.state == "due")
             let last = try await run(on: "2027-02-01")
@@ -203,7 +218,7 @@ import VaporTesting
     }
 
     /// A framework agreement with Montréal, signed by both sides.
-    static func frameworkInForce(_ app: Application, title: String, amount: String, months: String, instalments: String)
+    static func frameworkInForce(_ app: Application, title: String, amount: String, months: String, instalments: String, holdback: String = "")
         async throws -> (manager: Browser, montreal: Browser, path: String) {
         app.now = GrantFlowTests.instant("2026-12-01T15:00:00Z")
         app.today = CalendarDate(year: 2026, month: 12, day: 1)!
@@ -213,7 +228,7 @@ import VaporTesting
         try await manager.signIn("programmes@mtmd.test")
         try await montreal.signIn("rse@montreal.test")
         let created = try await post(manager, "/conventions/nouvelle", "/conventions", [
-            "titre": title, "organisation": "mun-66023", "montant": amount, "mois": months, "versements": instalments, "retenue": "",
+            "titre": title, "organisation": "mun-66023", "montant": amount, "mois": months, "versements": instalments, "retenue": holdback,
             "mode": "fixed_dates"])
         #expect(created.status == .seeOther)
         let path = try #require(created.headers.first(name: .location))
@@ -227,7 +242,10 @@ import VaporTesting
             // A framework agreement (Réflexe Montréal), five yearly transfers.
             let (manager, montreal, path) = try await Self.frameworkInForce(app, title: "Entente-cadre Réflexe Montréal", amount: "5 000 000,00",
                                                                              months: "60", instalments: "5")
-            // An amendment below what was paid is refused; a reason is required.
+            // An amendment below what was paid is refused; a reason is required. (The first transfer
+            // becomes a row, as a run would make it, and is marked paid.)
+            let signed = try #require(try await AgreementModel.query(on: app.db).first())
+            try await Agreements.materialize(signed, through: 1, on: app.db)
             try await (app.db as! any SQLDatabase).update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid"))
                 .where("sequence", .equal, SQLBind(1)).run()
             let below = try await Self.post(manager, path, path + "/avenant", ["montant": "500 000,00", "mois": "60", "versements": "4",
@@ -239,10 +257,15 @@ import VaporTesting
             #expect(try await Self.post(manager, path, path + "/avenant", ["montant": "6 000 000,00", "mois": "60", "versements": "4",
                                                                           "retenue": "", "mode": "fixed_dates",
                                                                           "raison": "Ajout du volet Est"]).status == .seeOther)
-            let payments = try await AgreementPaymentModel.query(on: app.db).sort(\.$sequence).all()
-            #expect(payments.first?.state == "paid" && payments.first?.cents == 1_000_000_00)
-            #expect(payments.dropFirst().reduce(0) { $0 + $1.cents } == 5_000_000_00 && payments.count == 5)
+            // What was paid stays; the rest is planned anew from the second payment, from today.
             let agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            let payments = try await Agreements.schedule(of: agreement, on: app.db).payments
+            #expect(payments.first?.state == "paid" && payments.first?.cents == 1_000_000_00)
+            #expect(payments.dropFirst().reduce(0) { $0 + $1.cents } == 5_000_000_00 && payments.map(\.sequence) == [1, 2, 3, 4, 5])
+            #expect(payments[1].dueOn == "2026-12-01" && agreement.nextPlannedOn == "2026-12-01")
+            #expect(try await AgreementPaymentModel.query(on: app.db).count() == 1)
+            let plan = try #require(Agreements.plan(of: agreement))
+            #expect(plan.firstSequence == 2 && plan.terms.totalCents == 5_000_000_00)
             #expect(agreement.revision == 1 && agreement.amountCents == 6_000_000_00)
             let earlier = try await montreal.send(.GET, path + "/revisions/0")
             #expect(earlier.status == .ok && earlier.body.string.contains("5\u{00A0}000\u{00A0}000,00\u{00A0}$"))
@@ -256,8 +279,9 @@ import VaporTesting
                                                 instalments: "2")
             // Two payments of 60 000 $ on 100 000 $ (as a faulty import would leave them): both due by the second run's day.
             let sql = app.db as! any SQLDatabase
-            try await sql.update(AgreementPaymentModel.schema).set("cents", to: SQLBind(Int64(60_000_00))).run()
             let agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            try await Agreements.materialize(agreement, through: 2, on: app.db)
+            try await sql.update(AgreementPaymentModel.schema).set("cents", to: SQLBind(Int64(60_000_00))).run()
             let runs = try await withThrowingTaskGroup(of: Agreements.Prepared.self) { group in
                 for day in ["2026-12-01", "2027-06-01"] {
                     group.addTask {
@@ -278,6 +302,45 @@ import VaporTesting
             #expect(held.count == 1)
             #expect(runs.flatMap(\.refused).count == 1)
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "agreements.payment.refuse").count() == 1)
+        }
+    }
+
+    @Test func aRunWritesThePaymentsOfThePlansThatFallDueAndOnlyThose() async throws {
+        try await withPasserelle { app in
+            // The CMM's green and blue network: two transfers six months apart, 10 % held back until the final report.
+            _ = try await Self.frameworkInForce(app, title: "Trame verte et bleue", amount: "100 000,00", months: "12", instalments: "2",
+                                                holdback: "10")
+            var agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.nextPlannedOn == "2026-12-01" && agreement.schedulePlanJSON == nil)
+            #expect(try await AgreementReportModel.query(on: app.db).all().map(\.isFinal) == [true])
+            #expect(try await AgreementPaymentModel.query(on: app.db).count() == 0)
+            // Before the first day, nothing is due; on it, the first transfer; six months later, both.
+            #expect(try await Agreements.duePlanned(on: CalendarDate(iso: "2026-11-30")!, on: app.db).isEmpty)
+            #expect(try await Agreements.duePlanned(on: CalendarDate(iso: "2026-12-01")!, on: app.db).first?.lines.map(\.sequence) == [1])
+            let both = try await Agreements.duePlanned(on: CalendarDate(iso: "2027-06-01")!, on: app.db)
+            #expect(both.first?.lines.map(\.cents) == [45_000_00, 45_000_00] && both.first?.next == nil)
+
+            let request = Request(application: app, on: app.eventLoopGroup.next())
+            func prepare(_ day: String) async throws -> PaymentRunModel {
+                try await app.write { db in try await Agreements.prepareRun(on: CalendarDate(iso: day)!, request: request, on: db) }.run
+            }
+            let first = try await prepare("2026-12-15")
+            #expect(first.count == 1 && first.totalCents == 45_000_00)
+            agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.nextPlannedOn == "2027-06-01" && agreement.inRunCents == 45_000_00)
+            // A second run the same day finds nothing more: the plan's line is written once.
+            #expect(try await prepare("2026-12-15").count == 0)
+            #expect(try await AgreementPaymentModel.query(on: app.db).count() == 1)
+            let second = try await prepare("2027-06-01")
+            #expect(second.count == 1 && second.totalCents == 45_000_00)
+            agreement = try #require(try await AgreementModel.query(on: app.db).first())
+            #expect(agreement.nextPlannedOn == nil)
+            // The holdback stays the plan's until the final report is accepted; the view counts it to come.
+            let schedule = try await Agreements.schedule(of: agreement, on: app.db)
+            #expect(schedule.payments.map(\.state) == ["in_run", "in_run", "awaiting_report"])
+            #expect(schedule.payments.map(\.kind) == ["instalment", "instalment", "holdback"])
+            let standing = try await AgreementOverviewPages.standing(of: agreement.$organisation.id, on: app.db)
+            #expect(standing.toCome == 100_000_00)
         }
     }
 }

@@ -91,9 +91,7 @@ struct AgreementAPI: Sendable {
     /// One agreement with its schedule and its reports.
     @Sendable func show(_ req: Request) async throws -> Response {
         let agreement = try await AgreementPages.loaded(req)
-        let id = try agreement.requireID()
-        let payments = try await AgreementPaymentModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$sequence).all()
-        let reports = try await AgreementReportModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$sequence).all()
+        let (payments, reports) = try await Agreements.schedule(of: agreement, on: req.db)
         return try IdentityAPI.json(AgreementDTO(agreement, organisation: agreement.organisation.code, payments: payments, reports: reports))
     }
 }
@@ -131,7 +129,7 @@ extension OpenAPIDocument {
         ], required: ["sequence", "genre", "echeance", "montant_cents", "exercice_gouvernemental", "exercice_municipal", "etat"])
         let report = object([
             "sequence": ["type": "integer"], "final": ["type": "boolean"], "echeance": ["type": "string", "format": "date"],
-            "etat": ["type": "string", "enum": ["expected", "submitted", "changes_requested", "accepted"]], "transmis_le": instant,
+            "etat": ["type": "string", "enum": ["planned", "expected", "submitted", "changes_requested", "accepted"]], "transmis_le": instant,
         ], required: ["sequence", "final", "echeance", "etat"])
         return [
             "Agreement": object([

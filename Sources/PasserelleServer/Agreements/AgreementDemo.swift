@@ -24,7 +24,7 @@ struct AgreementDemoGenerator: DemoGenerator {
                 .where("id", .equal, SQLBind(today.year * 10 + 1)).first()?.decode(column: "last", as: Int.self) ?? 0
             var counter = start
             var agreements: [[any Encodable & Sendable]] = [], payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
-            var firstPaid: [UUID] = [], firstReported: [UUID] = []
+            var firstReported: [UUID] = []
             let signedAt = MeetingPages.instant(signed, hour: 10, minute: 0)
             for application in approved {
                 guard let id = application.id, !existing.contains(id), let amount = decisions[id], amount > 0 else { continue }
@@ -38,23 +38,24 @@ struct AgreementDemoGenerator: DemoGenerator {
                                    application.$organisation.id, application.title, "", amount, Agreements.json(terms), "in_force", 0,
                                    "Direction des programmes", signedAt, "Greffe de la municipalité", signedAt, firstCents, Int64(0),
                                    application.language])
-                let rows = Agreements.scheduleRows(agreement: agreementID, organisation: application.$organisation.id, terms: terms, at: signedAt)
-                payments += rows.payments
-                reports += rows.reports
-                firstPaid.append(agreementID)
+                // The first instalment is a row, paid; the first report too; the rest is the plan's.
+                let plan = SchedulePlan(terms: terms, firstSequence: 1, reportBase: 0)
+                if let first = plan.payments.first {
+                    var row = Agreements.paymentRow(first, agreement: agreementID, organisation: application.$organisation.id, state: "paid",
+                                                    at: signedAt)
+                    row[row.count - 1] = .text(signed.iso)
+                    payments.append(row)
+                }
+                reports += Agreements.start(plan, agreement: agreementID, organisation: application.$organisation.id, at: signedAt).reports
                 if submitted { firstReported.append(agreementID) }
             }
             try await bulkInsert(into: AgreementModel.schema, columns: ["id", "created_at", "updated_at", "version", "number", "kind",
                 "application_id", "program_id", "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision",
                 "ministry_signed_by", "ministry_signed_at", "municipality_signed_by", "municipality_signed_at", "paid_cents", "in_run_cents",
                 "language"], rows: agreements, on: tx)
-            try await Agreements.insertSchedule(payments: payments, reports: reports, on: sql)
-            // The first instalment paid; a third of the first reports submitted.
-            for part in stride(from: 0, to: firstPaid.count, by: 500) {
-                try await sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid")).set("paid_on", to: SQLBind(signed.iso))
-                    .where("sequence", .equal, SQLBind(1)).where("agreement_id", .in, SQLBind.group(Array(firstPaid[part..<min(part + 500, firstPaid.count)])))
-                    .run()
-            }
+            try await LiteralRows.insert(into: AgreementPaymentModel.schema, columns: Agreements.paymentColumns, rows: payments, on: sql)
+            try await LiteralRows.insert(into: AgreementReportModel.schema, columns: Agreements.reportColumns, rows: reports, on: sql)
+            // A third of the first reports submitted.
             for part in stride(from: 0, to: firstReported.count, by: 500) {
                 try await sql.update(AgreementReportModel.schema).set("state", to: SQLBind("submitted"))
                     .set("answers", to: SQLBind(#"{"realisations":["Travaux de la première phase terminés"]}"#))

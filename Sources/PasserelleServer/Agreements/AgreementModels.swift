@@ -40,6 +40,12 @@ final class AgreementModel: Model, @unchecked Sendable {
     @Field(key: "in_run_cents") var inRunCents: Int64
     /// The language of the letters and messages: the applicant's.
     @Field(key: "language") var language: String
+    /// What of the schedule is still to be written as rows (see `SchedulePlan`): nil, the terms
+    /// from the first payment; a plan's JSON after an amendment; empty, nothing (every line is a row).
+    @OptionalField(key: "schedule_plan") var schedulePlanJSON: String?
+    /// The day the next payment of the plan released by its date falls due (nil: none); a payment
+    /// run dated on or after it writes that payment first.
+    @OptionalField(key: "next_planned_on") var nextPlannedOn: String?
 
     init() {}
 
@@ -325,5 +331,31 @@ struct IndexPaymentsInRuns: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.drop(index: "grant_payments_in_run").run()
         try await sql.create(index: "grant_payments_run").on(AgreementPaymentModel.schema).column("run_id").run()
+    }
+}
+
+/// Schedules written as rows when they come due (issue 7): an agreement keeps the plan its payments
+/// and reports are computed from, and the day its next dated payment falls due, which a partial
+/// index finds for the payment runs. The agreements signed before keep every row they have: their
+/// plan is marked empty.
+struct AddSchedulePlans: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column a statement: SQLite adds them one at a time.
+        try await database.schema(AgreementModel.schema).field("schedule_plan", .string).update()
+        try await database.schema(AgreementModel.schema).field("next_planned_on", .string).update()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("""
+            UPDATE \(unsafeRaw: AgreementModel.schema) SET schedule_plan = '' WHERE state <> 'awaiting_signatures'
+            """).run()
+        try await sql.raw("""
+            CREATE INDEX grant_agreements_next_planned ON \(unsafeRaw: AgreementModel.schema) (next_planned_on)
+            WHERE next_planned_on IS NOT NULL
+            """).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).drop(index: "grant_agreements_next_planned").run()
+        try await database.schema(AgreementModel.schema).deleteField("next_planned_on").update()
+        try await database.schema(AgreementModel.schema).deleteField("schedule_plan").update()
     }
 }

@@ -30,8 +30,9 @@ struct AgreementOverviewPages: Sendable {
         var toCome: Int64 { byYear.reduce(0) { $0 + $1.toCome } }
     }
 
-    /// Three reads, each served by an index of the organisation (the payments' covers the sums by
-    /// year), with only the columns the page shows: no model is decoded.
+    /// Four reads, each served by an index of the organisation (the payments' covers the sums by
+    /// year), with only the columns the page shows: no model is decoded. The plans of the
+    /// agreements in force add what they have not written yet.
     static func standing(of organisationID: UUID, on db: any Database) async throws -> Standing {
         let sql = db as! any SQLDatabase
         var standing = Standing()
@@ -44,7 +45,7 @@ struct AgreementOverviewPages: Sendable {
                                paidCents: try $0.decode(column: "paid_cents", as: Int64.self),
                                state: try $0.decode(column: "state", as: String.self))
         }
-        standing.byYear = try await sql.raw("""
+        let stored = try await sql.raw("""
             SELECT government_year,
               CAST(COALESCE(SUM(CASE WHEN state = 'paid' THEN cents ELSE 0 END), 0) AS BIGINT) AS paid,
               CAST(COALESCE(SUM(CASE WHEN state NOT IN ('paid', 'cancelled') THEN cents ELSE 0 END), 0) AS BIGINT) AS to_come
@@ -54,6 +55,12 @@ struct AgreementOverviewPages: Sendable {
             (try $0.decode(column: "government_year", as: String.self), try $0.decode(column: "paid", as: Int64.self),
              try $0.decode(column: "to_come", as: Int64.self))
         }
+        // With the payments of the plans not written yet, all to come.
+        var byYear = Dictionary(uniqueKeysWithValues: stored.map { ($0.0, ($0.1, $0.2)) })
+        for (year, cents) in try await Agreements.plannedByYear(of: organisationID, on: db) {
+            byYear[year, default: (0, 0)].1 += cents
+        }
+        standing.byYear = byYear.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }
         standing.reports = try await sql.raw("""
             SELECT a.number, r."final", r.due_on, r.state FROM \(unsafeRaw: AgreementReportModel.schema) r
             JOIN \(unsafeRaw: AgreementModel.schema) a ON a.id = r.agreement_id

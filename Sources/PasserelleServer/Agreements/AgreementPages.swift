@@ -203,9 +203,9 @@ struct AgreementPages: Sendable {
     func showPage(_ req: Request, _ agreement: AgreementModel, errors: AccountViews.Errors, form: [String: String] = [:],
                   status: HTTPResponseStatus) async throws -> Response {
         let id = try agreement.requireID()
+        let schedule = try await Agreements.schedule(of: agreement, on: req.db)
         let data = PageData(
-            payments: try await AgreementPaymentModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$sequence).all(),
-            reports: try await AgreementReportModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$sequence).all(),
+            payments: schedule.payments, reports: schedule.reports,
             revisions: try await AgreementRevisionModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$revision).all())
         return AgreementViews.page(Layout(req), agreement: agreement, data: data, side: Agreements.side(of: req, for: agreement),
                                    ministry: req.accessActor.isMinistry, mayChange: req.accessActor.isMinistry
@@ -270,13 +270,12 @@ struct AgreementPages: Sendable {
             return try await showPage(req, agreement, errors: [("date", l("agreements.error.date"))], form: form, status: .unprocessableEntity)
         }
         guard let sequence = Int(form["versement"] ?? ""),
-              let payment = try await AgreementPaymentModel.query(on: req.db).filter(\.$agreement.$id == agreement.requireID())
-                .filter(\.$sequence == sequence).first() else {
+              try await Agreements.schedule(of: agreement, on: req.db).payments.contains(where: { $0.sequence == sequence }) else {
             return try await showPage(req, agreement, errors: [("versement", l("agreements.error.payment"))], form: form,
                                       status: .unprocessableEntity)
         }
         return try await change(req, agreement, field: "date", form: form, anchor: "#versements") { db in
-            try await Agreements.carryOver(payment, to: day, reason: form["motif"] ?? "", agreement: agreement, request: req, on: db)
+            try await Agreements.carryOver(sequence: sequence, to: day, reason: form["motif"] ?? "", agreement: agreement, request: req, on: db)
         }
     }
 

@@ -135,7 +135,7 @@ enum Agreements {
             agreement.state = "in_force"
             changes["state"] = .init(before: "awaiting_signatures", after: "in_force")
             changes["start"] = .init(before: nil, after: terms.start.iso)
-            try await schedule(agreement, terms: terms, firstSequence: 1, on: db)
+            try await startSchedule(agreement, plan: SchedulePlan(terms: terms, firstSequence: 1, reportBase: 0), on: db)
             try await recordRevision(agreement, reason: "", request: request, on: db)
         }
         try await save(agreement, version: version, on: db)
@@ -153,6 +153,7 @@ enum Agreements {
             .set("ministry_signed_by", to: SQLBind(agreement.ministrySignedBy)).set("ministry_signed_at", to: SQLBind(agreement.ministrySignedAt))
             .set("municipality_signed_by", to: SQLBind(agreement.municipalitySignedBy))
             .set("municipality_signed_at", to: SQLBind(agreement.municipalitySignedAt))
+            .set("schedule_plan", to: SQLBind(agreement.schedulePlanJSON))
             .where("id", .equal, SQLBind(try agreement.requireID())).where("version", .equal, SQLBind(version))
             .returning("id").all()
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
@@ -188,47 +189,6 @@ enum Agreements {
     static let reportColumns = ["id", "created_at", "version", "agreement_id", "organisation_id", "sequence", "final", "due_on", "state",
                                 "answers", "costs_cents", "note", "review_note"]
 
-    /// The rows of a schedule's payments (numbered from `firstSequence`) and of the reports that
-    /// release them (numbered after `reportBase`), in `paymentColumns` and `reportColumns`.
-    static func scheduleRows(agreement id: UUID, organisation: UUID, terms: ScheduleTerms, firstSequence: Int = 1, reportBase: Int = 0,
-                             at now: Date = Date()) -> (payments: [[LiteralRows.Cell]], reports: [[LiteralRows.Cell]]) {
-        let lines = PaymentSchedule.make(terms)
-        let payments: [[LiteralRows.Cell]] = lines.map { line in
-            let release: String
-            switch line.release {
-            case .date: release = "date"
-            case .report(let n): release = "report:\(reportBase + n)"
-            case .finalReport: release = "final"
-            }
-            return [.uuid(.timeOrdered(at: now)), .date(now), .uuid(id), .uuid(organisation), .int(Int64(firstSequence - 1 + line.sequence)),
-                    .text(line.kind.rawValue), .text(line.dueOn.iso), .text(line.dueOn.iso), .int(line.cents),
-                    .text(line.governmentYear.description), .int(Int64(line.municipalYear)), .text(release),
-                    .text(release == "date" ? "planned" : "awaiting_report"), .null, .null]
-        }
-        let reports: [[LiteralRows.Cell]] = reportDates(lines, terms: terms).map { report in
-            [.uuid(.timeOrdered(at: now)), .date(now), .int(1), .uuid(id), .uuid(organisation), .int(Int64(reportBase + report.sequence)),
-             .bool(report.final), .text(report.due.iso), .text("expected"), .text("{}"), .int(0), .text(""), .text("")]
-        }
-        return (payments, reports)
-    }
-
-    /// Writes a schedule's rows (see `scheduleRows`).
-    static func insertSchedule(payments: [[LiteralRows.Cell]], reports: [[LiteralRows.Cell]], on sql: any SQLDatabase) async throws {
-        try await LiteralRows.insert(into: AgreementPaymentModel.schema, columns: paymentColumns, rows: payments, on: sql)
-        try await LiteralRows.insert(into: AgreementReportModel.schema, columns: reportColumns, rows: reports, on: sql)
-    }
-
-    /// Writes the schedule's payments (from `firstSequence`) and the reports that release them.
-    static func schedule(_ agreement: AgreementModel, terms: ScheduleTerms, firstSequence: Int, on db: any Database) async throws {
-        let id = try agreement.requireID()
-        let sql = db as! any SQLDatabase
-        let reportBase = firstSequence == 1 ? 0 : try await AgreementReportModel.query(on: db).filter(\.$agreement.$id == id)
-            .max(\.$sequence) ?? 0
-        let rows = scheduleRows(agreement: id, organisation: agreement.$organisation.id, terms: terms, firstSequence: firstSequence,
-                                reportBase: reportBase)
-        try await insertSchedule(payments: rows.payments, reports: rows.reports, on: sql)
-    }
-
     /// An amendment: a new revision with its reason. The amount cannot fall below what is paid or
     /// held by a run; the payments not yet made and the reports not yet submitted are replaced by
     /// the schedule of what remains, from the amendment's day to the new end.
@@ -255,9 +215,18 @@ enum Agreements {
         try await AgreementPaymentModel.query(on: db).filter(\.$agreement.$id == id)
             .filter(\.$state ~~ ["planned", "awaiting_report", "due", "failed"]).delete()
         try await AgreementReportModel.query(on: db).filter(\.$agreement.$id == id).filter(\.$state ~~ ["expected", "changes_requested"]).delete()
+        // What remains is planned from the next payment, after the reports kept; it becomes rows as
+        // the first schedule does.
         if remaining.totalCents > 0 {
-            let next = (kept.map(\.sequence).max() ?? 0) + 1
-            try await schedule(agreement, terms: remaining, firstSequence: next, on: db)
+            let reportBase = try await AgreementReportModel.query(on: db).filter(\.$agreement.$id == id).max(\.$sequence) ?? 0
+            let plan = SchedulePlan(terms: remaining, firstSequence: (kept.map(\.sequence).max() ?? 0) + 1, reportBase: reportBase)
+            agreement.schedulePlanJSON = json(plan)
+            try await startSchedule(agreement, plan: plan, on: db)
+        } else {
+            agreement.schedulePlanJSON = ""
+            agreement.nextPlannedOn = nil
+            try await (db as! any SQLDatabase).update(AgreementModel.schema).set("next_planned_on", to: SQLBind(String?.none))
+                .where("id", .equal, SQLBind(id)).run()
         }
         terms.totalCents = amountCents
         terms.months = months
@@ -284,11 +253,14 @@ enum Agreements {
     }
 
     /// A payment that slips to another day: its government year follows (the commitment carries
-    /// over to the next year); the day first planned is kept.
-    static func carryOver(_ payment: AgreementPaymentModel, to day: CalendarDate, reason: String, agreement: AgreementModel,
+    /// over to the next year); the day first planned is kept. A payment of the plan becomes a row.
+    static func carryOver(sequence: Int, to day: CalendarDate, reason: String, agreement: AgreementModel,
                           request: Request, on db: any Database) async throws {
-        guard ["planned", "awaiting_report", "due", "failed"].contains(payment.state) else { throw Refusal.wrongState }
         guard !reason.isEmpty else { throw Refusal.reasonRequired }
+        try await materialize(agreement, through: sequence, on: db)
+        guard let payment = try await AgreementPaymentModel.query(on: db).filter(\.$agreement.$id == agreement.requireID())
+            .filter(\.$sequence == sequence).first() else { throw Refusal.wrongState }
+        guard ["planned", "awaiting_report", "due", "failed"].contains(payment.state) else { throw Refusal.wrongState }
         let before = (payment.dueOn, payment.governmentYear)
         payment.dueOn = day.iso
         payment.governmentYear = GovernmentFiscalYear(containing: day).description
@@ -339,14 +311,19 @@ enum Agreements {
         report.reviewNote = note
         report.reviewedAt = request.application.now
         report.reviewedBy = request.currentUser?.displayName
+        let release = report.isFinal ? "final" : "report:\(report.sequence)"
+        // The payment this report releases becomes a row (with those of the plan before it).
+        if accept, let line = plan(of: agreement)?.payments.first(where: { $0.release == release }) {
+            try await materialize(agreement, through: line.sequence, on: db)
+        }
         try await saveReport(report, version: version, on: db)
         var released: [Int] = []
         if accept {
-            let release = report.isFinal ? "final" : "report:\(report.sequence)"
             let rows = try await (db as! any SQLDatabase).update(AgreementPaymentModel.schema).set("state", to: SQLBind("due"))
                 .where("agreement_id", .equal, SQLBind(try agreement.requireID())).where("release", .equal, SQLBind(release))
                 .where("state", .equal, SQLBind("awaiting_report")).returning("sequence").all()
             released = try rows.map { try $0.decode(column: "sequence", as: Int.self) }
+            try await openNextReport(agreement, on: db)
         }
         try await Audit.record(on: db, actor: request.auditActor, action: accept ? "agreements.report.accept" : "agreements.report.send_back",
                                recordType: "agreement", recordID: agreement.number, changes: [

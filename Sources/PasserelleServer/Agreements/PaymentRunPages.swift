@@ -30,7 +30,10 @@ struct PaymentRunPages: Sendable {
             FROM \(unsafeRaw: AgreementPaymentModel.schema) p JOIN \(unsafeRaw: AgreementModel.schema) a ON a.id = p.agreement_id
             WHERE a.state = 'in_force' AND (p.state IN ('due', 'failed') OR (p.state = 'planned' AND p.due_on <= \(bind: day.iso)))
             """).first()
-        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "total", as: Int64.self) ?? 0)
+        // With the dated payments of the plans the run will write.
+        let planned = try await Agreements.duePlanned(on: day, on: db).flatMap(\.lines).filter { $0.release == "date" }
+        return (try (row?.decode(column: "n", as: Int.self) ?? 0) + planned.count,
+                try (row?.decode(column: "total", as: Int64.self) ?? 0) + planned.reduce(0) { $0 + $1.cents })
     }
 
     func listPage(_ req: Request, errors: AccountViews.Errors, form: [String: String], refused: [(agreement: String, cents: Int64, owed: Int64)],

@@ -31,6 +31,8 @@ extension Agreements {
         run.preparedBy = request.currentUser?.displayName ?? ""
         try await run.create(on: db)
         let runID = try run.requireID()
+        // The payments of the plans that fall due by then become rows first.
+        try await materializeDue(on: day, on: db)
         // Every payable payment of an agreement in force, in one statement.
         try await sql.raw("""
             UPDATE \(unsafeRaw: AgreementPaymentModel.schema) SET state = 'in_run', run_id = \(bind: runID)
@@ -175,6 +177,8 @@ extension Agreements {
               AND id IN (SELECT agreement_id FROM \(unsafeRaw: AgreementPaymentModel.schema) WHERE run_id = \(bind: runID))
               AND NOT EXISTS (SELECT 1 FROM \(unsafeRaw: AgreementReportModel.schema) r
                               WHERE r.agreement_id = \(unsafeRaw: AgreementModel.schema).id AND r.state <> 'accepted')
+              AND (schedule_plan = '' OR EXISTS (SELECT 1 FROM \(unsafeRaw: AgreementReportModel.schema) r
+                                                 WHERE r.agreement_id = \(unsafeRaw: AgreementModel.schema).id AND r."final" = TRUE))
             """).run()
         run.state = "closed"
         try await saveRun(run, version: version, on: db)

@@ -72,6 +72,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CreateAgreementTables())
         app.migrations.add(CoverPaymentsByOrganisation())
         app.migrations.add(IndexPaymentsInRuns())
+        app.migrations.add(AddSchedulePlans())
     }
 
     // working days

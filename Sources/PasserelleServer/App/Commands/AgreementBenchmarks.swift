@@ -14,8 +14,11 @@ extension Benchmarks {
             let organisations = try await benchOrganisations(app)
             var samples: [Duration] = []
             for _ in 0..<min(n, 3) {
-                // 50,000 agreements without a schedule, then their schedules and reports, timed.
-                let ids = try await benchAgreements(app, count: 50_000, prefix: "BENCH-S-", organisations: organisations, withPayments: false)
+                // 50,000 agreements of three years, three instalments each released by a report and
+                // 10 % held back, coming into force: their schedules planned and started, timed.
+                let terms = ScheduleTerms(totalCents: 100_000_00, start: app.today, months: 36, instalments: 3, holdbackBasisPoints: 1000,
+                                          mode: .milestones)
+                let ids = try await benchAgreements(app, count: 50_000, prefix: "BENCH-S-", organisations: organisations, terms: terms)
                 let agreements = try await AgreementModel.query(on: app.db).filter(\.$number >= "BENCH-S-").filter(\.$number < "BENCH-S.")
                     .all()
                 let start = ContinuousClock.now
@@ -64,11 +67,13 @@ extension Benchmarks {
         try await OrganisationModel.query(on: app.db).filter(\.$kind == .municipality).filter(\.$active == true).sort(\.$code).all()
     }
 
-    /// Agreements in force, spread over the municipalities; with `withPayments`, ten monthly
-    /// instalments each from January 15, 2026 (only the first of each is due by January 31).
-    static func benchAgreements(_ app: Application, count: Int, prefix: String, organisations: [OrganisationModel], withPayments: Bool)
+    /// Agreements in force, spread over the municipalities: of `terms` without any row of their
+    /// schedule yet; or, without terms, of ten monthly instalments from January 15, 2026 written
+    /// as rows (only the first of each is due by January 31).
+    static func benchAgreements(_ app: Application, count: Int, prefix: String, organisations: [OrganisationModel], terms given: ScheduleTerms? = nil)
         async throws -> [UUID] {
         let start = CalendarDate(year: 2026, month: 1, day: 15)!
+        let withPayments = given == nil
         return try await app.db.transaction { tx -> [UUID] in
             var ids: [UUID] = []
             let sql = tx as! any SQLDatabase
@@ -79,24 +84,27 @@ extension Benchmarks {
                 if agreements.count >= 2_000 || ((force || payments.count >= 2_000) && !agreements.isEmpty) {
                     try await bulkInsert(into: AgreementModel.schema, columns: ["id", "created_at", "updated_at", "version", "number", "kind",
                         "organisation_id", "title", "conditions", "amount_cents", "terms", "state", "revision", "paid_cents", "in_run_cents",
-                        "language"], rows: agreements, on: tx)
+                        "language", "schedule_plan"], rows: agreements, on: tx)
                     agreements.removeAll(keepingCapacity: true)
                 }
                 while payments.count >= 2_000 || (force && !payments.isEmpty) {
                     let part = Array(payments.prefix(2_000))
                     payments.removeFirst(part.count)
-                    try await Agreements.insertSchedule(payments: part, reports: [], on: sql)
+                    try await LiteralRows.insert(into: AgreementPaymentModel.schema, columns: Agreements.paymentColumns, rows: part, on: sql)
                 }
             }
             for i in 0..<count {
                 let id = UUID.timeOrdered(at: now)
                 ids.append(id)
                 let organisation = organisations[i % organisations.count]
-                let terms = ScheduleTerms(totalCents: 100_000_00, start: start, months: 10, instalments: 10)
+                let terms = given ?? ScheduleTerms(totalCents: 100_000_00, start: start, months: 10, instalments: 10)
                 agreements.append([id, now, now, 1, prefix + String(format: "%07d", i), "protocole", try organisation.requireID(),
-                                   "Banc d'essai", "", terms.totalCents, Agreements.json(terms), "in_force", 0, Int64(0), Int64(0), "fr-CA"])
+                                   "Banc d'essai", "", terms.totalCents, Agreements.json(terms), "in_force", 0, Int64(0), Int64(0), "fr-CA",
+                                   withPayments ? "" : String?.none])
                 if withPayments {
-                    payments += Agreements.scheduleRows(agreement: id, organisation: try organisation.requireID(), terms: terms, at: now).payments
+                    for line in SchedulePlan(terms: terms, firstSequence: 1, reportBase: 0).payments {
+                        payments.append(Agreements.paymentRow(line, agreement: id, organisation: try organisation.requireID(), state: "planned", at: now))
+                    }
                 }
                 try await flush(force: false)
             }
@@ -109,20 +117,27 @@ extension Benchmarks {
     static func paymentsFixture(_ app: Application) async throws {
         if try await AgreementModel.query(on: app.db).filter(\.$number == "BENCH-P-0099999").first() != nil { return }
         let organisations = try await benchOrganisations(app)
-        _ = try await benchAgreements(app, count: 100_000, prefix: "BENCH-P-", organisations: organisations, withPayments: true)
+        _ = try await benchAgreements(app, count: 100_000, prefix: "BENCH-P-", organisations: organisations)
     }
 
-    /// The schedules (payments and reports) of agreements that have none, written in bulk.
+    /// What signing does for each agreement, in bulk: its plan from its terms, its first report
+    /// written, the day of its first dated payment recorded.
     static func scheduleAll(_ agreements: [AgreementModel], on sql: any SQLDatabase) async throws {
-        var payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
+        var reports: [[LiteralRows.Cell]] = [], next: [String?: [UUID]] = [:]
+        let now = Date()
         for agreement in agreements {
-            guard let id = agreement.id, var terms = agreement.terms else { continue }
-            (terms.instalments, terms.months, terms.holdbackBasisPoints, terms.mode) = (3, 36, 1000, .milestones)
-            let rows = Agreements.scheduleRows(agreement: id, organisation: agreement.$organisation.id, terms: terms)
-            payments += rows.payments
-            reports += rows.reports
+            guard let id = agreement.id, let plan = Agreements.plan(of: agreement) else { continue }
+            let started = Agreements.start(plan, agreement: id, organisation: agreement.$organisation.id, at: now)
+            reports += started.reports
+            next[started.nextPlannedOn, default: []].append(id)
         }
-        try await Agreements.insertSchedule(payments: payments, reports: reports, on: sql)
+        try await LiteralRows.insert(into: AgreementReportModel.schema, columns: Agreements.reportColumns, rows: reports, on: sql)
+        for (day, ids) in next where day != nil {
+            for part in stride(from: 0, to: ids.count, by: 500) {
+                try await sql.update(AgreementModel.schema).set("next_planned_on", to: SQLBind(day))
+                    .where("id", .in, SQLBind.group(Array(ids[part..<min(part + 500, ids.count)]))).run()
+            }
+        }
     }
 
     static func dropBench(_ app: Application, ids: [UUID]) async throws {
