@@ -50,4 +50,38 @@ import Testing
                                         "agreements.error.holdback", "agreements.error.aligned_day"])
         #expect(PaymentSchedule.make(terms).isEmpty)
     }
+
+    @Test func termsReadBackFromTheirJSONWhateverWroteIt() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let all = [
+            ScheduleTerms(totalCents: 40_000_00, start: december, months: 36, instalments: 3, holdbackBasisPoints: 1000, mode: .milestones),
+            ScheduleTerms(totalCents: 5_000_000_00, start: december, months: 60, instalments: 5, alignWithMunicipalYear: true,
+                          alignedMonth: 1, alignedDay: 31),
+            ScheduleTerms(totalCents: -1, start: CalendarDate(year: 2028, month: 2, day: 29)!, months: 0, instalments: 41),
+        ]
+        for terms in all {
+            let json = String(decoding: try encoder.encode(terms), as: UTF8.self)
+            #expect(ScheduleTerms.scan(json) == terms, "the app's own JSON is read in one pass: \(json)")
+            #expect(ScheduleTerms(json: json) == terms)
+            // Written by another hand (spaces, keys in another order, a fraction): JSONDecoder reads it.
+            let pretty = try JSONEncoder.pretty.encode(terms)
+            #expect(ScheduleTerms.scan(String(decoding: pretty, as: UTF8.self)) == nil)
+            #expect(ScheduleTerms(json: String(decoding: pretty, as: UTF8.self)) == terms)
+        }
+        #expect(ScheduleTerms(json: #"{"totalCents":1,"months":12}"#) == nil)
+        #expect(ScheduleTerms(json: "nonsense") == nil)
+        #expect(ScheduleTerms.scan(#"{"alignWithMunicipalYear":false,"alignedDay":15,"alignedMonth":2,"holdbackBasisPoints":0,"#
+            + #""instalments":1,"mode":"fixed_dates","months":12,"start":"2026-12-01","totalCents":100.5}"#) == nil)
+        #expect(ScheduleTerms(json: #"{"alignWithMunicipalYear":false,"alignedDay":15,"alignedMonth":2,"holdbackBasisPoints":0,"#
+            + #""instalments":1,"mode":"weekly","months":12,"start":"2026-12-01","totalCents":100}"#) == nil)
+    }
+}
+
+private extension JSONEncoder {
+    static var pretty: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        return encoder
+    }
 }

@@ -133,3 +133,83 @@ public enum PaymentSchedule {
         return byYear.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }
+
+extension ScheduleTerms {
+    /// The terms from their JSON. The flat object the app writes is read in one pass over its bytes
+    /// (JSONDecoder takes some 15 µs an object on Linux, which 50,000 schedules feel: issue 7);
+    /// anything else — spaces, escapes, fractions, another key — goes to JSONDecoder.
+    public init?(json: String) {
+        if let scanned = Self.scan(json) {
+            self = scanned
+        } else if let decoded = try? JSONDecoder().decode(ScheduleTerms.self, from: Data(json.utf8)) {
+            self = decoded
+        } else {
+            return nil
+        }
+    }
+
+    static func scan(_ json: String) -> ScheduleTerms? {
+        var text = json
+        return text.withUTF8 { bytes -> ScheduleTerms? in
+            var i = 0
+            func byte(_ b: UInt8) -> Bool {
+                guard i < bytes.count, bytes[i] == b else { return false }
+                i += 1
+                return true
+            }
+            func string() -> Substring? {
+                guard byte(UInt8(ascii: "\"")) else { return nil }
+                let from = i
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                    if bytes[i] == UInt8(ascii: "\\") { return nil }
+                    i += 1
+                }
+                guard i < bytes.count else { return nil }
+                i += 1
+                return Substring(decoding: UnsafeBufferPointer(rebasing: bytes[from..<(i - 1)]), as: UTF8.self)
+            }
+            func integer() -> Int64? {
+                let negative = byte(UInt8(ascii: "-"))
+                var value: Int64 = 0, digits = 0
+                while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]), digits < 18 {
+                    value = value * 10 + Int64(bytes[i] - UInt8(ascii: "0"))
+                    i += 1
+                    digits += 1
+                }
+                guard digits > 0, i < bytes.count, bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "}") else { return nil }
+                return negative ? -value : value
+            }
+            var total: Int64?, start: CalendarDate?, months: Int64?, instalments: Int64?, holdback: Int64?, mode: Mode?
+            var align: Bool?, alignedMonth: Int64?, alignedDay: Int64?
+            guard byte(UInt8(ascii: "{")) else { return nil }
+            repeat {
+                guard let key = string(), byte(UInt8(ascii: ":")) else { return nil }
+                switch key {
+                case "totalCents": total = integer()
+                case "months": months = integer()
+                case "instalments": instalments = integer()
+                case "holdbackBasisPoints": holdback = integer()
+                case "alignedMonth": alignedMonth = integer()
+                case "alignedDay": alignedDay = integer()
+                case "start": start = string().flatMap { CalendarDate(iso: String($0)) }
+                case "mode": mode = string().flatMap { Mode(rawValue: String($0)) }
+                case "alignWithMunicipalYear":
+                    if byte(UInt8(ascii: "t")), byte(UInt8(ascii: "r")), byte(UInt8(ascii: "u")), byte(UInt8(ascii: "e")) {
+                        align = true
+                    } else if byte(UInt8(ascii: "f")), byte(UInt8(ascii: "a")), byte(UInt8(ascii: "l")), byte(UInt8(ascii: "s")),
+                              byte(UInt8(ascii: "e")) {
+                        align = false
+                    } else {
+                        return nil
+                    }
+                default: return nil
+                }
+            } while byte(UInt8(ascii: ","))
+            guard byte(UInt8(ascii: "}")), i == bytes.count, let total, let start, let months, let instalments, let holdback, let mode,
+                  let align, let alignedMonth, let alignedDay else { return nil }
+            return ScheduleTerms(totalCents: total, start: start, months: Int(months), instalments: Int(instalments),
+                                 holdbackBasisPoints: Int(holdback), mode: mode, alignWithMunicipalYear: align,
+                                 alignedMonth: Int(alignedMonth), alignedDay: Int(alignedDay))
+        }
+    }
+}

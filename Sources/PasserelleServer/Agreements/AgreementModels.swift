@@ -49,7 +49,7 @@ final class AgreementModel: Model, @unchecked Sendable {
 
     init() {}
 
-    var terms: ScheduleTerms? { try? JSONDecoder().decode(ScheduleTerms.self, from: Data(termsJSON.utf8)) }
+    var terms: ScheduleTerms? { ScheduleTerms(json: termsJSON) }
     var owedCents: Int64 { amountCents - paidCents - inRunCents }
 }
 
@@ -70,7 +70,7 @@ final class AgreementRevisionModel: Model, @unchecked Sendable {
 
     init() {}
 
-    var terms: ScheduleTerms? { try? JSONDecoder().decode(ScheduleTerms.self, from: Data(termsJSON.utf8)) }
+    var terms: ScheduleTerms? { ScheduleTerms(json: termsJSON) }
 }
 
 /// One payment of an agreement's schedule, with both fiscal years. `planned` until its date (or

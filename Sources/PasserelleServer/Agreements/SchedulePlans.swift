@@ -67,7 +67,7 @@ extension Agreements {
     static func plan(state: String, terms: String, plan: String?) -> SchedulePlan? {
         guard state == "in_force" else { return nil }
         guard let plan else {
-            return (try? JSONDecoder().decode(ScheduleTerms.self, from: Data(terms.utf8))).map { SchedulePlan(terms: $0, firstSequence: 1, reportBase: 0) }
+            return ScheduleTerms(json: terms).map { SchedulePlan(terms: $0, firstSequence: 1, reportBase: 0) }
         }
         return plan.isEmpty ? nil : try? JSONDecoder().decode(SchedulePlan.self, from: Data(plan.utf8))
     }

@@ -125,13 +125,21 @@ extension Benchmarks {
     static func scheduleAll(_ agreements: [AgreementModel], on sql: any SQLDatabase) async throws {
         var reports: [[LiteralRows.Cell]] = [], next: [String?: [UUID]] = [:]
         let now = Date()
+        let clock = ContinuousClock(), began = clock.now
         for agreement in agreements {
             guard let id = agreement.id, let plan = Agreements.plan(of: agreement) else { continue }
             let started = Agreements.start(plan, agreement: id, organisation: agreement.$organisation.id, at: now)
             reports += started.reports
             next[started.nextPlannedOn, default: []].append(id)
         }
+        let planned = clock.now
         try await LiteralRows.insert(into: AgreementReportModel.schema, columns: Agreements.reportColumns, rows: reports, on: sql)
+        let written = clock.now
+        defer {
+            // Where the time goes, for docs/PERFORMANCE.md.
+            FileHandle.standardError.write(Data(("agreements_schedules: plans \(planned - began), reports written \(written - planned), "
+                + "days recorded \(clock.now - written)\n").utf8))
+        }
         for (day, ids) in next where day != nil {
             for part in stride(from: 0, to: ids.count, by: 500) {
                 try await sql.update(AgreementModel.schema).set("next_planned_on", to: SQLBind(day))
