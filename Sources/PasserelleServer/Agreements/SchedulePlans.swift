@@ -35,7 +35,9 @@ struct SchedulePlan: Codable, Sendable, Equatable {
 
     var lines: [ScheduledPayment] { PaymentSchedule.make(terms) }
 
-    var payments: [Payment] {
+    var payments: [Payment] { payments(of: lines) }
+
+    func payments(of lines: [ScheduledPayment]) -> [Payment] {
         lines.map { line in
             let release: String
             switch line.release {
@@ -48,7 +50,9 @@ struct SchedulePlan: Codable, Sendable, Equatable {
         }
     }
 
-    var reports: [Report] {
+    var reports: [Report] { reports(of: lines) }
+
+    func reports(of lines: [ScheduledPayment]) -> [Report] {
         Agreements.reportDates(lines, terms: terms).map { Report(sequence: reportBase + $0.sequence, isFinal: $0.final, dueOn: $0.due) }
     }
 
@@ -89,8 +93,9 @@ extension Agreements {
     /// payment falls due, for the payment runs. The payments wait for a run or a report.
     static func start(_ plan: SchedulePlan, agreement: UUID, organisation: UUID, at now: Date)
         -> (reports: [[LiteralRows.Cell]], nextPlannedOn: String?) {
-        (plan.reports.prefix(1).map { reportRow($0, agreement: agreement, organisation: organisation, at: now) },
-         plan.nextDated(after: plan.firstSequence - 1)?.iso)
+        let lines = plan.lines
+        return (plan.reports(of: lines).prefix(1).map { reportRow($0, agreement: agreement, organisation: organisation, at: now) },
+                plan.payments(of: lines).first { $0.release == "date" }?.dueOn.iso)
     }
 
     /// Starts the schedule of an agreement that just came into force (or was amended): its first
