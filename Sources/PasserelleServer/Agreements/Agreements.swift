@@ -110,8 +110,8 @@ enum Agreements {
         return nil
     }
 
-    /// Records a side's signature; with both, the agreement is in force from that day, and its
-    /// schedule and reports are made.
+    /// Records a side's signature; with both, the agreement is in force from that day, its schedule
+    /// planned from it and its first report opened.
     static func sign(_ agreement: AgreementModel, version: Int, request: Request, on db: any Database) async throws {
         guard version == agreement.version else { throw Refusal.stale(current: agreement.version) }
         guard agreement.state == "awaiting_signatures" else { throw Refusal.wrongState }

@@ -98,18 +98,14 @@ extension Agreements {
                 plan.payments(of: lines).first { $0.release == "date" }?.dueOn.iso)
     }
 
-    /// Starts the schedule of an agreement that just came into force (or was amended): its first
-    /// report, unless one is still open, and the day of its first dated payment.
+    /// Starts the schedule of an agreement that just came into force (or was amended; `plan` is
+    /// already its plan): its first report, unless one is still open, and the day of its first
+    /// dated payment.
     static func startSchedule(_ agreement: AgreementModel, plan: SchedulePlan, on db: any Database) async throws {
-        let id = try agreement.requireID()
-        let sql = db as! any SQLDatabase
-        let started = start(plan, agreement: id, organisation: agreement.$organisation.id, at: Date())
-        let open = try await AgreementReportModel.query(on: db).filter(\.$agreement.$id == id)
-            .filter(\.$state ~~ ["expected", "changes_requested", "submitted"]).count()
-        if open == 0 { try await LiteralRows.insert(into: AgreementReportModel.schema, columns: reportColumns, rows: started.reports, on: sql) }
-        agreement.nextPlannedOn = started.nextPlannedOn
-        try await sql.update(AgreementModel.schema).set("next_planned_on", to: SQLBind(started.nextPlannedOn))
-            .where("id", .equal, SQLBind(id)).run()
+        try await openNextReport(agreement, on: db)
+        agreement.nextPlannedOn = plan.nextDated(after: plan.firstSequence - 1)?.iso
+        try await (db as! any SQLDatabase).update(AgreementModel.schema).set("next_planned_on", to: SQLBind(agreement.nextPlannedOn))
+            .where("id", .equal, SQLBind(try agreement.requireID())).run()
     }
 
     static func storedMax(_ table: String, agreement id: UUID, on db: any Database) async throws -> Int {
@@ -139,7 +135,8 @@ extension Agreements {
             .where("id", .equal, SQLBind(id)).run()
     }
 
-    /// After a report is accepted: the next report of the plan, unless one is still open.
+    /// The next report of the plan, unless one is still open: at signing, after an amendment, and
+    /// after a report is accepted.
     static func openNextReport(_ agreement: AgreementModel, on db: any Database) async throws {
         guard let plan = plan(of: agreement) else { return }
         let id = try agreement.requireID()
