@@ -558,6 +558,57 @@ import VaporTesting
         #expect(RequestSearch.number("DM-2026-12") == nil)
     }
 
+    /// The ministry's search takes the last word as a prefix, on both databases. On PostgreSQL the prefix
+    /// is turned into the indexed words that start with it (the vocabulary its triggers keep, on filing
+    /// and when a text changes); a prefix no word starts with finds nothing, and one that too many
+    /// words start with stays a prefix.
+    @Test func theMinistrysSearchTakesTheLastWordAsAPrefix() async throws {
+        try await withPasserelle { app in
+            try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [(Self.rdl, .contributor(.requests))])
+            try await IdentityFixtures.person("agent.est@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            let clerk = Browser(app)
+            try await clerk.signIn("greffe@rdl.test")
+            let many = (1...70).map { "mot\($0)" }.joined(separator: " ")
+            var numbers: [String] = []
+            for (title, description) in [("Trottoir brisé", "Rue Lafontaine"), ("Trottoirs à refaire", "Rue Fraser"),
+                                         ("Trotteuse du clocher", "Place de l'église"), ("Vocabulaire", many)] {
+                let csrf = try await clerk.csrf(at: "/organisations/\(Self.rdl)/demandes/nouvelle?type=question-programme")
+                let filed = try await clerk.send(.POST, "/organisations/\(Self.rdl)/demandes", form: [
+                    "type": "question-programme", "title": title, "description": description, "_csrf": csrf])
+                #expect(filed.status == .created)
+                numbers.append(try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first))
+            }
+            let agent = Browser(app)
+            try await agent.signIn("agent.est@mtmd.test")
+            func found(_ query: String) async throws -> [Bool] {
+                let page = try await agent.send(.GET, "/demandes?q=\(query)").body.string
+                return numbers.map { page.contains($0) }
+            }
+            #expect(try await found("trottoir") == [true, true, false, false])
+            #expect(try await found("trot") == [true, true, true, false])
+            #expect(try await found("fraser%20TROTTOIR") == [false, true, false, false])
+            #expect(try await found("trottoirz") == [false, false, false, false])
+            #expect(try await found("mot") == [false, false, false, true])
+            #expect(try await found("vocabulaire%20mot7") == [false, false, false, true])
+            #expect(try await found("mot71") == [false, false, false, false])
+
+            // A word added to a request's text later (a message) is found by its prefix.
+            try await (app.db as! any SQLDatabase).raw("""
+                UPDATE requests SET search_text = search_text || ' xylophone' WHERE number = \(bind: numbers[2])
+                """).run()
+            #expect(try await found("xylo") == [false, false, true, false])
+            if isPostgresRun {
+                let sql = app.db as! any SQLDatabase
+                let words = try await sql.raw("SELECT word FROM request_words WHERE word >= 'tro' AND word < 'trp' ORDER BY word")
+                    .all().map { try $0.decode(column: "word", as: String.self) }
+                #expect(words == ["trotteuse", "trottoir", "trottoirs"])
+                #expect(try await RequestSearch.expandedTsQuery(["fraser", "trottoir"], on: sql) == "fraser & ('trottoir' | 'trottoirs')")
+                #expect(try await RequestSearch.expandedTsQuery(["trottoirz"], on: sql) == nil)
+                #expect(try await RequestSearch.expandedTsQuery(["mot"], on: sql) == "mot:*")
+            }
+        }
+    }
+
     /// One question raised by two municipalities becomes one file: the second request is merged into
     /// the first; the ministry's answer on the file reaches the merged request, in its language, and
     /// its followers by mail; neither municipality reads the other's request.

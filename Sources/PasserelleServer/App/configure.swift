@@ -73,6 +73,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(CoverPaymentsByOrganisation())
         app.migrations.add(IndexPaymentsInRuns())
         app.migrations.add(AddSchedulePlans())
+        app.migrations.add(CreateRequestWords())
     }
 
     // working days

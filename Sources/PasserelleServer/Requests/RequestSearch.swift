@@ -77,7 +77,7 @@ enum RequestSearch {
         guard owners == nil, number(query) == nil else {
             return filter(query: query, internalNotes: internalNotes, scoped: owners != nil, dialect: dialect)
         }
-        guard let matches = filter(terms, internalNotes: internalNotes, dialect: dialect) else { return nil }
+        guard var matches = filter(terms, internalNotes: internalNotes, dialect: dialect) else { return nil }
         switch dialect {
         case .sqlite:
             let match = ftsMatch(terms)
@@ -89,8 +89,9 @@ enum RequestSearch {
             let ids = try rows.map { try $0.decode(column: "r", as: Int64.self) }
             return .sql(embed: "\(ident: RequestModel.schema).rowid IN (\(unsafeRaw: ids.isEmpty ? "0" : ids.map(String.init).joined(separator: ", ")))")
         case .postgres:
-            let query = tsQuery(terms)
+            guard let query = try await expandedTsQuery(terms, on: sql) else { return .sql(embed: "1 = 0") }
             let column = internalNotes ? "search_all" : "search_public"
+            matches = .sql(embed: "\(ident: RequestModel.schema).\(ident: column) @@ to_tsquery('simple', \(bind: query))")
             let rows = try await sql.raw("""
                 SELECT id FROM requests WHERE \(ident: column) @@ to_tsquery('simple', \(bind: query)) LIMIT \(literal: fewMatches + 1)
                 """).all()
@@ -110,6 +111,28 @@ enum RequestSearch {
     static func tsQuery(_ terms: [String]) -> String {
         terms.enumerated().map { i, term in term + (i == terms.count - 1 ? ":*" : "") }.joined(separator: " & ")
     }
+
+    /// PostgreSQL's, with the last word's prefix turned into the whole words that start with it, from
+    /// the vocabulary of indexed words (`request_words`): `rimouski & ('trottoir' | 'trottoirs')`. GIN
+    /// gathers every request holding a word with a prefix into a bitmap before it intersects (17.7 ms
+    /// for `trottoir:*` on a million requests), where whole words skip through their lists (0.7 ms).
+    /// A prefix that more than `expansionLimit` words start with stays a prefix. Nil: no indexed word
+    /// starts so, and nothing can match.
+    static func expandedTsQuery(_ terms: [String], on sql: any SQLDatabase) async throws -> String? {
+        guard let last = terms.last else { return nil }
+        let rows = try await sql.raw("""
+            SELECT word FROM request_words WHERE word >= \(bind: last) AND word < \(bind: last + "\u{10FFFF}")
+            ORDER BY word LIMIT \(literal: expansionLimit + 1)
+            """).all()
+        guard !rows.isEmpty else { return nil }
+        guard rows.count <= expansionLimit else { return tsQuery(terms) }
+        let words = try rows.map { "'" + (try $0.decode(column: "word", as: String.self)).replacingOccurrences(of: "'", with: "''") + "'" }
+        let alternatives = words.count == 1 ? words[0] : "(" + words.joined(separator: " | ") + ")"
+        return (terms.dropLast() + [alternatives]).joined(separator: " & ")
+    }
+
+    /// A prefix is turned into at most this many whole words.
+    static let expansionLimit = 64
 
     /// Up to this many matches are read once and passed as a list.
     static let fewMatches = 2_000
@@ -201,6 +224,63 @@ struct CreateRequestSearch: AsyncMigration {
             try await sql.raw("ALTER TABLE requests DROP COLUMN search_public, DROP COLUMN search_all").run()
         }
         try await database.schema(RequestModel.schema).deleteField("search_internal").update()
+    }
+}
+
+/// PostgreSQL's vocabulary of indexed words (`request_words`), which the ministry's search uses to turn
+/// the last word's prefix into whole words (`RequestSearch.expandedTsQuery`). Triggers keep it: the
+/// words of every new request (once per statement: a group commit's batch is one insert) and of every
+/// changed text (a message, a note). Words are never taken out: a word no request holds any more only
+/// adds an alternative that matches nothing. Sorted in byte order (`COLLATE "C"`), so a prefix is a
+/// range of the primary key. SQLite's FTS5 reads prefixes from its own index and needs none.
+struct CreateRequestWords: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard DatabaseDialect(database) == .postgres else { return }
+        let sql = database as! any SQLDatabase
+        for statement in [
+            "CREATE TABLE request_words (word text COLLATE \"C\" PRIMARY KEY)",
+            """
+            CREATE FUNCTION request_words_added() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO request_words (word)
+                    SELECT DISTINCT w FROM added, unnest(tsvector_to_array(added.search_all)) AS w ORDER BY w
+                    ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION request_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO request_words (word)
+                    SELECT w FROM (SELECT unnest(tsvector_to_array(NEW.search_all))
+                                   EXCEPT SELECT unnest(tsvector_to_array(OLD.search_all))) AS t(w) ORDER BY w
+                    ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER request_words_insert AFTER INSERT ON requests REFERENCING NEW TABLE AS added
+                FOR EACH STATEMENT EXECUTE FUNCTION request_words_added()
+            """,
+            """
+            CREATE TRIGGER request_words_update AFTER UPDATE OF search_text, search_internal ON requests
+                FOR EACH ROW WHEN (OLD.search_all IS DISTINCT FROM NEW.search_all) EXECUTE FUNCTION request_words_changed()
+            """,
+            """
+            INSERT INTO request_words (word) SELECT DISTINCT unnest(tsvector_to_array(search_all)) FROM requests
+            """,
+        ] {
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        guard DatabaseDialect(database) == .postgres else { return }
+        let sql = database as! any SQLDatabase
+        for statement in ["DROP TRIGGER request_words_insert ON requests", "DROP TRIGGER request_words_update ON requests",
+                          "DROP FUNCTION request_words_added()", "DROP FUNCTION request_words_changed()", "DROP TABLE request_words"] {
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
     }
 }
 
