@@ -13,6 +13,34 @@ import VaporTesting
         }
     }
 
+    /// Rows read cell by cell by type give what `SQLRow` gives, on both databases, and read the
+    /// driver's own row (not through `SQLRow`, whose decoding is what they avoid).
+    @Test func plainRowsReadTheDriversRowAndAgreeWithSQLRow() async throws {
+        try await withPasserelle { app in
+            let sql = app.db as! any SQLDatabase
+            let organisation = try #require(try await sql.raw("SELECT id, code, name FROM organisations ORDER BY code LIMIT 1").first())
+            let plain = PlainRow(organisation)
+            #expect(plain.isDirect)
+            #expect(try plain.uuid("id") == organisation.decode(column: "id", as: UUID.self))
+            #expect(try plain.string("code") == organisation.decode(column: "code", as: String.self))
+            #expect(try plain.string("name") == organisation.decode(column: "name", as: String.self))
+
+            let literal = try #require(try await sql.raw("""
+                SELECT CAST(42 AS BIGINT) AS i, CAST(46.5 AS DOUBLE PRECISION) AS d, CAST(NULL AS TEXT) AS n,
+                       CAST(NULL AS BIGINT) AS ni, \(bind: "Lévis — «Desjardins»") AS s
+                """).first())
+            let row = PlainRow(literal)
+            #expect(row.isDirect)
+            #expect(try row.int("i") == 42)
+            #expect(try row.optionalDouble("d") == 46.5)
+            #expect(try row.optionalString("n") == nil)
+            #expect(try row.optionalInt("ni") == nil)
+            #expect(try row.string("s") == "Lévis — «Desjardins»")
+            #expect(throws: (any Error).self) { try row.string("n") }
+            #expect(throws: (any Error).self) { try row.uuid("s") }
+        }
+    }
+
     @Test func foreignKeysAreEnforced() async throws {
         try await withPasserelle { app in
             let model = try MunicipalityModel(MunicipalityRecord.sample(code: "00001", region: "99"))

@@ -150,11 +150,12 @@ struct RequestPages: Sendable {
             query = query.filter(search)
         }
         // Counted on `number` (the queue indexes hold it, so the count never reads the table), and
-        // only up to the cap.
-        let total = try await RequestQueues.cappedCount(query, on: req.db)
+        // only up to the cap, while the page's rows are read.
+        let counting = RequestQueues.cappedCountSQL(query)
+        async let total = RequestQueues.count(counting, on: req.db)
         let rows = try await RequestQueues.rows(query.sort(\.$expectedOn).sort(\.$number)
             .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)), types: types, on: req.db)
-        return (rows, total)
+        return (rows, try await total)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
