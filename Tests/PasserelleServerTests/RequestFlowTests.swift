@@ -609,6 +609,22 @@ import VaporTesting
         }
     }
 
+    /// The search text folded byte by byte is the text Foundation folds: every character from the
+    /// space to U+017F, French punctuation, decomposed accents and letters Foundation alone folds.
+    @Test func searchTextIsFoldedAsFoundationFoldsIt() {
+        var samples = ["Panneau d'arrêt — 12, RUE Lafontaine", "Côte-Sainte-Catherine", "«Œuvre» Ærø straße", "e\u{301}cole",
+                       "naïve  façade\u{A0}: 50 km/h", "L’ÉCOLE « Saint-Jean »\u{202F}!", "", "  ", "ÀÉÎÕÜÇŸ àéîõüçÿ"]
+        let scalars = Array(0x20...0x17F) + [0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x202F, 0x2060, 0x1F600]
+        for v in scalars {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            samples.append("ab\(Character(scalar))cd \(Character(scalar)) x\(Character(scalar))")
+        }
+        for sample in samples {
+            #expect(Requests.searchable([sample, "Fin"]) == Requests.searchableByFoundation([sample, "Fin"]), "\(sample)")
+            #expect(Requests.searchable(["", sample]) == Requests.searchableByFoundation(["", sample]), "\(sample)")
+        }
+    }
+
     /// One question raised by two municipalities becomes one file: the second request is merged into
     /// the first; the ministry's answer on the file reaches the merged request, in its language, and
     /// its followers by mail; neither municipality reads the other's request.

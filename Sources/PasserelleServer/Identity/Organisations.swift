@@ -27,8 +27,9 @@ enum OrganisationQueries {
         let organisations: [Entry]
     }
 
-    /// The organisation with this code, read with SQL: Fluent's decoding reflects on the model each
-    /// time, and this runs for every request to an organisation's routes. The model is marked as
+    /// The organisation with this code, read with SQL (each cell by its type, `PlainRow`): Fluent's
+    /// decoding reflects on the model each time, and this runs for every request to an organisation's
+    /// routes. The model is marked as
     /// stored, so it can be updated like one Fluent read.
     static func find(code: String, on db: any Database) async throws -> OrganisationModel? {
         // Written out rather than built: SQLKit's builder escapes each identifier anew on every call,
@@ -36,18 +37,18 @@ enum OrganisationQueries {
         guard let row = try await (db as! any SQLDatabase).raw("""
             SELECT id, created_at, version, territory_code, code, kind, name, language, active
             FROM organisations WHERE code = \(bind: code) LIMIT 1
-            """).first() else { return nil }
+            """).first().map(PlainRow.init) else { return nil }
         let model = OrganisationModel()
-        model.id = try row.decode(column: "id", as: UUID.self)
+        model.id = try row.uuid("id")
         model.$id.exists = true
-        model.createdAt = try row.decode(column: "created_at", as: Date?.self)
-        model.version = try row.decode(column: "version", as: Int.self)
-        model.territoryCode = try row.decode(column: "territory_code", as: String?.self)
-        model.code = try row.decode(column: "code", as: String.self)
-        model.kind = OrganisationKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .partner
-        model.name = try row.decode(column: "name", as: String.self)
-        model.language = try row.decode(column: "language", as: String.self)
-        model.active = try row.decode(column: "active", as: Bool.self)
+        model.createdAt = try row.optionalDate("created_at")
+        model.version = try row.int("version")
+        model.territoryCode = try row.optionalString("territory_code")
+        model.code = try row.string("code")
+        model.kind = OrganisationKind(rawValue: try row.string("kind")) ?? .partner
+        model.name = try row.string("name")
+        model.language = try row.string("language")
+        model.active = try row.bool("active")
         return model
     }
 
@@ -56,10 +57,10 @@ enum OrganisationQueries {
         try await (db as! any SQLDatabase).raw("""
             SELECT id, code, name FROM organisations WHERE kind = \(bind: OrganisationKind.ministryUnit.rawValue) ORDER BY name
             """).all()
-            .map { row in
-                let unit = OrganisationModel(code: try row.decode(column: "code", as: String.self), kind: .ministryUnit,
-                                             name: try row.decode(column: "name", as: String.self))
-                unit.id = try row.decode(column: "id", as: UUID.self)
+            .map { sqlRow in
+                let row = PlainRow(sqlRow)
+                let unit = OrganisationModel(code: try row.string("code"), kind: .ministryUnit, name: try row.string("name"))
+                unit.id = try row.uuid("id")
                 return unit
             }
     }

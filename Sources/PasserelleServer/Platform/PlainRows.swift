@@ -53,21 +53,11 @@ struct PlainRow {
     }
 
     func optionalString(_ column: String) throws -> String? {
-        switch storage {
-        case .postgres(let row):
-            let cell = row[column]
-            guard let bytes = cell.bytes else { return nil }
-            // Fluent's enumerations are user-defined types whose values are their names.
-            if cell.dataType.isUserDefined { return String(buffer: bytes) }
-            return try cell.decode(String.self)
-        case .sqlite(let row):
-            guard let data = row.column(column) else { throw Unreadable(column: column, type: "String") }
-            if data == .null { return nil }
-            guard let value = String(sqliteData: data) else { throw Unreadable(column: column, type: "String") }
-            return value
-        case .other(let row):
-            return try row.decode(column: column, as: String?.self)
+        // Fluent's enumerations are user-defined types on PostgreSQL, whose values are their names.
+        if case .postgres(let row) = storage, case let cell = row[column], cell.dataType.isUserDefined {
+            return cell.bytes.map { String(buffer: $0) }
         }
+        return try value(column, as: String.self)
     }
 
     func uuid(_ column: String) throws -> UUID {
@@ -102,33 +92,30 @@ struct PlainRow {
         return value
     }
 
-    func optionalInt(_ column: String) throws -> Int? {
-        switch storage {
-        case .postgres(let row):
-            let cell = row[column]
-            return cell.bytes == nil ? nil : try cell.decode(Int.self)
-        case .sqlite(let row):
-            guard let data = row.column(column) else { throw Unreadable(column: column, type: "Int") }
-            if data == .null { return nil }
-            guard let value = Int(sqliteData: data) else { throw Unreadable(column: column, type: "Int") }
-            return value
-        case .other(let row):
-            return try row.decode(column: column, as: Int?.self)
-        }
+    func optionalInt(_ column: String) throws -> Int? { try value(column, as: Int.self) }
+
+    func optionalDouble(_ column: String) throws -> Double? { try value(column, as: Double.self) }
+
+    func bool(_ column: String) throws -> Bool {
+        guard let value = try value(column, as: Bool.self) else { throw Unreadable(column: column, type: "Bool") }
+        return value
     }
 
-    func optionalDouble(_ column: String) throws -> Double? {
+    func optionalDate(_ column: String) throws -> Date? { try value(column, as: Date.self) }
+
+    /// A value of a type both drivers decode.
+    private func value<T: PostgresDecodable & SQLiteDataConvertible & Decodable>(_ column: String, as type: T.Type) throws -> T? {
         switch storage {
         case .postgres(let row):
             let cell = row[column]
-            return cell.bytes == nil ? nil : try cell.decode(Double.self)
+            return cell.bytes == nil ? nil : try cell.decode(T.self)
         case .sqlite(let row):
-            guard let data = row.column(column) else { throw Unreadable(column: column, type: "Double") }
+            guard let data = row.column(column) else { throw Unreadable(column: column, type: "\(T.self)") }
             if data == .null { return nil }
-            guard let value = Double(sqliteData: data) else { throw Unreadable(column: column, type: "Double") }
+            guard let value = T(sqliteData: data) else { throw Unreadable(column: column, type: "\(T.self)") }
             return value
         case .other(let row):
-            return try row.decode(column: column, as: Double?.self)
+            return try row.decode(column: column, as: T?.self)
         }
     }
 }

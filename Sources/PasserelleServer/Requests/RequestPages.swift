@@ -750,11 +750,14 @@ struct RequestPages: Sendable {
 
     @Sendable func apiFile(_ req: Request) async throws -> Response {
         let organisation = try req.requireOrganisation()
+        // One database handle for the whole filing: `req.db` makes a new one at each use.
+        let db = req.db
         let form: FilingForm
         do {
             // JSON, the API's own type, read straight from the body (Vapor's content negotiation
-            // looks its decoder up for each request); anything else the usual way.
-            if req.headers.contentType == .json, let body = req.body.data {
+            // looks its decoder up for each request, and parses the media type); anything else the
+            // usual way.
+            if IdentityAPI.isJSON(req.headers), let body = req.body.data {
                 form = try JSONDecoder().decode(FilingForm.self, from: body)
             } else {
                 form = try req.content.decode(FilingForm.self)
@@ -762,14 +765,14 @@ struct RequestPages: Sendable {
         } catch {
             throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
         }
-        let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
+        let types = try await req.application.requestTypes.all(on: db).filter(\.active)
         let (filing, errors) = Self.validate(form, types: types, filer: organisation.kind)
         guard let filing else {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
                           fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
         }
         let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
-                                           on: req.db)
+                                           on: db)
         let model = try await req.write { db in
             try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
         }
