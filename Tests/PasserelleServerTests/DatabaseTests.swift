@@ -38,6 +38,8 @@ import VaporTesting
             #expect(try row.string("s") == "Lévis — «Desjardins»")
             #expect(throws: (any Error).self) { try row.string("n") }
             #expect(throws: (any Error).self) { try row.uuid("s") }
+            #expect(throws: (any Error).self) { try row.optionalString("absent") }
+            #expect(throws: (any Error).self) { try row.optionalInt("absent") }
         }
     }
 

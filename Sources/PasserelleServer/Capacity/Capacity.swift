@@ -65,7 +65,7 @@ enum Capacity {
         if let filter { query = query.where(SQLIdentifier(filter.0), .equal, SQLBind(filter.1)) }
         if let ids { query = query.where("id", .in, SQLBind.group(ids)) }
         var result: [UUID: String] = [:]
-        for row in try await query.all() { result[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "label", as: String.self) }
+        for row in try await query.all().map(PlainRow.init) { result[try row.uuid("id")] = try row.string("label") }
         return result
     }
 
@@ -98,10 +98,11 @@ enum Capacity {
         if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         for column in columns { query = query.groupBy(SQLIdentifier(column)) }
         query = query.groupBy(SQLIdentifier("value"))
-        return try await query.all().map { row in
+        // Each cell read by its type (`PlainRow`): the figures of all units are thousands of sums.
+        return try await query.all().map(PlainRow.init).map { row in
             var keys: [String: UUID] = [:]
-            for column in columns { keys[column] = try row.decode(column: column, as: UUID.self) }
-            return (keys, try row.decode(column: "value", as: Int.self), try row.decode(column: "n", as: Int.self))
+            for column in columns { keys[column] = try row.uuid(column) }
+            return (keys, try row.int("value"), try row.int("n"))
         }
     }
 
@@ -132,9 +133,9 @@ enum Capacity {
             .where("period", .lessThanOrEqual, SQLBind(to.iso))
         if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         var result: [String: Int] = [:]
-        for row in try await query.groupBy(SQLIdentifier("period")).all() {
-            guard let day = CalendarDate(iso: try row.decode(column: "period", as: String.self)) else { continue }
-            result[(byMonth ? day : RequestStats.week(of: day)).iso, default: 0] += try row.decode(column: "n", as: Int.self)
+        for row in try await query.groupBy(SQLIdentifier("period")).all().map(PlainRow.init) {
+            guard let day = CalendarDate(iso: try row.string("period")) else { continue }
+            result[(byMonth ? day : RequestStats.week(of: day)).iso, default: 0] += try row.int("n")
         }
         return result
     }
@@ -220,10 +221,10 @@ enum Capacity {
             .from(RequestStats.schema).where("metric", .equal, SQLBind(RequestStats.Metric.pending.rawValue))
         if let unit { query = query.where("unit_id", .equal, SQLBind(unit)) }
         var counts = [0, 0, 0, 0]
-        for row in try await query.groupBy(SQLIdentifier("period")).all() {
-            guard let day = CalendarDate(iso: try row.decode(column: "period", as: String.self)) else { continue }
+        for row in try await query.groupBy(SQLIdentifier("period")).all().map(PlainRow.init) {
+            guard let day = CalendarDate(iso: try row.string("period")) else { continue }
             let age = today.dayNumber - day.dayNumber
-            counts[bands.firstIndex { age < $0 } ?? bands.count] += try row.decode(column: "n", as: Int.self)
+            counts[bands.firstIndex { age < $0 } ?? bands.count] += try row.int("n")
         }
         return counts
     }

@@ -230,22 +230,23 @@ struct Open311: Sendable {
                   on: SQLColumn("unit_id", table: "r"), .equal, SQLColumn("id", table: "u"))
             .join(SQLAlias(SQLIdentifier(OrganisationModel.schema), as: SQLIdentifier("o")), method: SQLJoinMethod.inner,
                   on: SQLColumn("organisation_id", table: "r"), .equal, SQLColumn("id", table: "o"))
-        return try await build(select).limit(limit).all().map { row in
-            Row(number: try row.decode(column: "number", as: String.self),
-                serviceCode: try row.decode(column: "type_code", as: String.self),
-                serviceName: try row.decode(column: "type_name", as: String.self),
-                status: RequestStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .received,
-                title: try row.decode(column: "title", as: String.self),
-                details: try row.decode(column: "description", as: String.self),
-                unit: try row.decode(column: "unit_name", as: String.self),
-                organisation: try row.decode(column: "organisation_name", as: String.self),
-                created: try row.decode(column: "created_at", as: Date?.self) ?? Date(timeIntervalSince1970: 0),
-                updated: try row.decode(column: "updated_at", as: Date?.self),
-                expectedOn: try row.decode(column: "expected_on", as: String.self),
-                latitude: try row.decode(column: "latitude", as: Double?.self),
-                longitude: try row.decode(column: "longitude", as: Double?.self),
-                transferReason: try row.decode(column: "transfer_reason", as: String?.self),
-                mergedInto: try row.decode(column: "merged_into", as: String?.self))
+        // Each cell read by its type (`PlainRow`): a list is up to a thousand rows of fifteen cells.
+        return try await build(select).limit(limit).all().map(PlainRow.init).map { row in
+            Row(number: try row.string("number"),
+                serviceCode: try row.string("type_code"),
+                serviceName: try row.string("type_name"),
+                status: RequestStatus(rawValue: try row.string("status")) ?? .received,
+                title: try row.string("title"),
+                details: try row.string("description"),
+                unit: try row.string("unit_name"),
+                organisation: try row.string("organisation_name"),
+                created: try row.optionalDate("created_at") ?? Date(timeIntervalSince1970: 0),
+                updated: try row.optionalDate("updated_at"),
+                expectedOn: try row.string("expected_on"),
+                latitude: try row.optionalDouble("latitude"),
+                longitude: try row.optionalDouble("longitude"),
+                transferReason: try row.optionalString("transfer_reason"),
+                mergedInto: try row.optionalString("merged_into"))
         }
     }
 
@@ -353,14 +354,14 @@ struct Open311: Sendable {
             .where(SQLColumn("created_at", table: "s"), .lessThanOrEqual, SQLBind(end))
         if let owner = Self.owner(req) { query = query.where(SQLColumn("organisation_id", table: "r"), .equal, SQLBind(owner)) }
         let rows = try await query.orderBy(SQLColumn("created_at", table: "s")).limit(1_000).all()
-        return .array(item: "request_update", try rows.map { row in
-            let status = RequestStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .received
+        return .array(item: "request_update", try rows.map(PlainRow.init).map { row in
+            let status = RequestStatus(rawValue: try row.string("status")) ?? .received
             let closed = [.answered, .closed, .transferred, .merged].contains(status)
             return .object([
-                ("update_id", .string(try row.decode(column: "id", as: UUID.self).uuidString)),
-                ("service_request_id", .string(try row.decode(column: "number", as: String.self))),
+                ("update_id", .string(try row.uuid("id").uuidString)),
+                ("service_request_id", .string(try row.string("number"))),
                 ("status", .string(closed ? "closed" : "open")),
-                ("updated_datetime", .string(Self.datetime(try row.decode(column: "created_at", as: Date?.self) ?? now))),
+                ("updated_datetime", .string(Self.datetime(try row.optionalDate("created_at") ?? now))),
                 ("description", .string(l("request.status.\(status.rawValue)"))),
                 ("media_url", .null),
             ])

@@ -42,6 +42,12 @@ struct PlainRow {
         storage = .other(row)
     }
 
+    /// PostgresNIO stops the process on a column the row does not have; this throws instead.
+    private static func cell(_ row: PostgresRandomAccessRow, _ column: String, _ type: String) throws -> PostgresCell {
+        guard row.contains(column) else { throw Unreadable(column: column, type: type) }
+        return row[column]
+    }
+
     /// Whether the driver's row is read directly (rather than through `SQLRow`).
     var isDirect: Bool {
         if case .other = storage { false } else { true }
@@ -54,7 +60,7 @@ struct PlainRow {
 
     func optionalString(_ column: String) throws -> String? {
         // Fluent's enumerations are user-defined types on PostgreSQL, whose values are their names.
-        if case .postgres(let row) = storage, case let cell = row[column], cell.dataType.isUserDefined {
+        if case .postgres(let row) = storage, case let cell = try Self.cell(row, column, "String"), cell.dataType.isUserDefined {
             return cell.bytes.map { String(buffer: $0) }
         }
         return try value(column, as: String.self)
@@ -68,7 +74,7 @@ struct PlainRow {
     func optionalUUID(_ column: String) throws -> UUID? {
         switch storage {
         case .postgres(let row):
-            let cell = row[column]
+            let cell = try Self.cell(row, column, "UUID")
             return cell.bytes == nil ? nil : try cell.decode(UUID.self)
         case .sqlite(let row):
             switch row.column(column) {
@@ -107,7 +113,7 @@ struct PlainRow {
     private func value<T: PostgresDecodable & SQLiteDataConvertible & Decodable>(_ column: String, as type: T.Type) throws -> T? {
         switch storage {
         case .postgres(let row):
-            let cell = row[column]
+            let cell = try Self.cell(row, column, "\(T.self)")
             return cell.bytes == nil ? nil : try cell.decode(T.self)
         case .sqlite(let row):
             guard let data = row.column(column) else { throw Unreadable(column: column, type: "\(T.self)") }
