@@ -29,8 +29,7 @@ enum OrganisationQueries {
 
     /// The organisation with this code, read with SQL (each cell by its type, `PlainRow`): Fluent's
     /// decoding reflects on the model each time, and this runs for every request to an organisation's
-    /// routes. The model is marked as
-    /// stored, so it can be updated like one Fluent read.
+    /// routes. The model is marked as stored, so it can be updated like one Fluent read.
     static func find(code: String, on db: any Database) async throws -> OrganisationModel? {
         // Written out rather than built: SQLKit's builder escapes each identifier anew on every call,
         // and this runs on every request to an organisation's routes (a filing reads it twice).
@@ -57,8 +56,7 @@ enum OrganisationQueries {
         try await (db as! any SQLDatabase).raw("""
             SELECT id, code, name FROM organisations WHERE kind = \(bind: OrganisationKind.ministryUnit.rawValue) ORDER BY name
             """).all()
-            .map { sqlRow in
-                let row = PlainRow(sqlRow)
+            .map(PlainRow.init).map { row in
                 let unit = OrganisationModel(code: try row.string("code"), kind: .ministryUnit, name: try row.string("name"))
                 unit.id = try row.uuid("id")
                 return unit

@@ -37,8 +37,7 @@ enum RequestQueues {
 
     /// A page of requests read straight into models, with their type, organisation and unit: Fluent's
     /// decoding reflects on every model, which costs more than the query itself, and each cell is read
-    /// by its type (`PlainRow`). `query` carries the
-    /// filters, the order and the range.
+    /// by its type (`PlainRow`). `query` carries the filters, the order and the range.
     static func rows(_ query: QueryBuilder<RequestModel>, types: [RequestTypeModel], on db: any Database) async throws -> [RequestModel] {
         let columns = ["id", "number", "title", "description", "status", "priority", "filed_on", "expected_on", "language",
                        "resolution_number", "resolution_date", "latitude", "longitude", "version", "type_id", "organisation_id",
@@ -53,8 +52,7 @@ enum RequestQueues {
         models.reserveCapacity(rows.count)
         // Fluent names the columns it selects `requests_<column>`.
         let c = { (name: String) in "\(RequestModel.schema)_\(name)" }
-        for sqlRow in rows {
-            let row = PlainRow(sqlRow)
+        for row in rows.map(PlainRow.init) {
             let m = RequestModel()
             m.id = try row.uuid(c("id"))
             m.number = try row.string(c("number"))

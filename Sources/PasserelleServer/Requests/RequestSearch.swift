@@ -77,9 +77,10 @@ enum RequestSearch {
         guard owners == nil, number(query) == nil else {
             return filter(query: query, internalNotes: internalNotes, scoped: owners != nil, dialect: dialect)
         }
-        guard var matches = filter(terms, internalNotes: internalNotes, dialect: dialect) else { return nil }
+        guard !terms.isEmpty else { return nil }
         switch dialect {
         case .sqlite:
+            guard let matches = filter(terms, internalNotes: internalNotes, dialect: dialect) else { return nil }
             let match = ftsMatch(terms)
             let column = internalNotes ? "requests_fts" : "search_text"
             let rows = try await sql.raw("""
@@ -91,7 +92,7 @@ enum RequestSearch {
         case .postgres:
             guard let query = try await expandedTsQuery(terms, on: sql) else { return .sql(embed: "1 = 0") }
             let column = internalNotes ? "search_all" : "search_public"
-            matches = .sql(embed: "\(ident: RequestModel.schema).\(ident: column) @@ to_tsquery('simple', \(bind: query))")
+            let matches = tsMatch(query, internalNotes: internalNotes)
             let rows = try await sql.raw("""
                 SELECT id FROM requests WHERE \(ident: column) @@ to_tsquery('simple', \(bind: query)) LIMIT \(literal: fewMatches + 1)
                 """).all()
@@ -148,12 +149,14 @@ enum RequestSearch {
                 \(ident: RequestModel.schema).rowid IN (SELECT rowid FROM requests_fts WHERE \(ident: column) MATCH \(bind: match))
                 """)
         case .postgres:
-            let query = tsQuery(terms)
-            let column = internalNotes ? "search_all" : "search_public"
-            return .sql(embed: """
-                \(ident: RequestModel.schema).\(ident: column) @@ to_tsquery('simple', \(bind: query))
-                """)
+            return tsMatch(tsQuery(terms), internalNotes: internalNotes)
         }
+    }
+
+    /// PostgreSQL: the requests whose text matches a `tsquery`.
+    static func tsMatch(_ query: String, internalNotes: Bool) -> DatabaseQuery.Filter {
+        let column = internalNotes ? "search_all" : "search_public"
+        return .sql(embed: "\(ident: RequestModel.schema).\(ident: column) @@ to_tsquery('simple', \(bind: query))")
     }
 }
 
