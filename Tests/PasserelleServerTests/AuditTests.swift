@@ -177,6 +177,38 @@ import VaporTesting
         }
     }
 
+    /// A batch whose writes fail at its commit (here a row appended for the commit whose key is
+    /// taken): none of its changes stand, its caller gets the error, and the writer goes on (on
+    /// PostgreSQL, where the batch's statements and its commit are sent at once, the transaction
+    /// they aborted is ended before the connection is used again).
+    @Test func aBatchThatFailsAtItsCommitLeavesNothingAndTheWriterGoesOn() async throws {
+        try await withPasserelle(onDisk: true) { app in
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("CREATE TABLE flush_probe (id INTEGER PRIMARY KEY)").run()
+            try await sql.raw("INSERT INTO flush_probe (id) VALUES (1)").run()
+            await #expect(throws: (any Error).self) {
+                try await app.write { db in
+                    try await Audit.record(on: db, actor: .system("probe"), action: "test.flush", recordType: "probe", recordID: "1")
+                    _ = try await Writes.next(RequestCounterModel.schema, key: 1999, on: db)
+                    try await Writes.insert(into: "flush_probe", columns: ["id"], values: [SQLBind(1)], on: db)
+                }
+            }
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$recordType == "probe").count() == 0)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM request_counters").first()?.decode(column: "n", as: Int.self) == 0)
+            let number = try await app.write { db in
+                try await Audit.record(on: db, actor: .system("probe"), action: "test.flush.after", recordType: "probe", recordID: "2")
+                try await Writes.insert(into: "flush_probe", columns: ["id"], values: [SQLBind(2)], on: db)
+                return try await Writes.next(RequestCounterModel.schema, key: 1999, on: db)
+            }
+            // The failed batch took its count back with it: the first number of the year is still 1.
+            #expect(number == 1)
+            let ids = try await sql.raw("SELECT id FROM flush_probe ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+            #expect(ids == [1, 2])
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$recordType == "probe").count() == 1)
+            #expect(try await Audit.verify(on: app.db) == .success(3))
+        }
+    }
+
     /// The journal's changes are written by hand: the same text as JSONEncoder with sorted keys, and
     /// they read back as they were given.
     @Test func canonicalChangesMatchTheJSONEncoder() throws {

@@ -29,10 +29,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
             app.threadPool = NIOThreadPool(numberOfThreads: 8)
         }
         try app.configureDatabase(settings.database, poolTimeout: settings.poolTimeoutSeconds)
-        if let writer = app.sqliteWriterDatabase {
-            app.writes = WriteQueue(grouped: true, database: writer)
+        let writer = app.writerDatabase ?? { [unowned app] in app.db }
+        if case .postgres = settings.database {
+            app.writes = WriteQueue(grouped: true, releasesSavepoints: true, pipelined: true, database: writer)
         } else {
-            app.writes = WriteQueue(grouped: true, releasesSavepoints: true) { [unowned app] in app.db }
+            app.writes = WriteQueue(grouped: true, database: writer)
         }
     }
 

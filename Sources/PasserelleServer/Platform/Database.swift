@@ -65,6 +65,13 @@ extension Application {
             databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: timeout,
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .debug),
                           as: .psql)
+            // The writer's own connection: a batch never waits for a reader's to come free (a
+            // filing's reads took every pooled one, and the writer waited 5 ms for its turn).
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 1, connectionPoolTimeout: timeout,
+                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .debug),
+                          as: .psqlWriter, isDefault: false)
+            let loop = eventLoopGroup.next()
+            writerDatabase = { [unowned self] in self.databases.database(.psqlWriter, logger: self.logger, on: loop)! }
         }
     }
 
@@ -75,15 +82,15 @@ extension Application {
         databases.use(.sqlite(.init(storage: storage), connectionPoolTimeout: timeout, sqlLogLevel: .debug), as: .sqliteWriter,
                       isDefault: false)
         let loop = eventLoopGroup.next()
-        sqliteWriterDatabase = { [unowned self] in self.databases.database(.sqliteWriter, logger: self.logger, on: loop)! }
+        writerDatabase = { [unowned self] in self.databases.database(.sqliteWriter, logger: self.logger, on: loop)! }
     }
 
-    private struct SQLiteWriterKey: StorageKey { typealias Value = @Sendable () -> any Database }
+    private struct WriterKey: StorageKey { typealias Value = @Sendable () -> any Database }
 
-    /// The writer's connection (SQLite only).
-    var sqliteWriterDatabase: (@Sendable () -> any Database)? {
-        get { storage[SQLiteWriterKey.self] }
-        set { storage[SQLiteWriterKey.self] = newValue }
+    /// The connection of the one writer (`WriteQueue`), on one event loop.
+    var writerDatabase: (@Sendable () -> any Database)? {
+        get { storage[WriterKey.self] }
+        set { storage[WriterKey.self] = newValue }
     }
 
     /// Applies the SQLite pragmas to every pooled connection (one per event loop) and the writer's
@@ -91,7 +98,7 @@ extension Application {
     func prepareSQLiteConnections() async throws {
         guard DatabaseDialect(db) == .sqlite else { return }
         var connections = eventLoopGroup.makeIterator().map { databases.database(logger: logger, on: $0)! }
-        if let writer = sqliteWriterDatabase { connections.append(writer()) }
+        if let writer = writerDatabase { connections.append(writer()) }
         for database in connections {
             for pragma in DatabaseDialect.sqlitePragmas(busyTimeout: settings.sqliteBusyTimeoutMilliseconds,
                                                                     mmapBytes: settings.sqliteMmapBytes) {
@@ -135,6 +142,8 @@ extension Application {
 extension DatabaseID {
     /// The SQLite connection of the one writer (`WriteQueue`).
     static let sqliteWriter = DatabaseID(string: "sqlite-writer")
+    /// The PostgreSQL connection of the one writer (`WriteQueue`).
+    static let psqlWriter = DatabaseID(string: "psql-writer")
 }
 
 /// Inserts many rows in few statements, without Fluent's per-model reflection (measured: two thirds

@@ -42,10 +42,14 @@ final class WriteQueue: Sendable {
     /// PostgreSQL keeps at most 64 open subtransactions per session in shared memory; past that
     /// every snapshot of every session slows down. There each change's savepoint is released.
     let releasesSavepoints: Bool
+    /// PostgreSQL: a batch's statements are sent without waiting for each answer (`runPipelined`).
+    let pipelined: Bool
 
-    init(grouped: Bool, releasesSavepoints: Bool = false, database: @escaping @Sendable () -> any Database) {
+    init(grouped: Bool, releasesSavepoints: Bool = false, pipelined: Bool = false,
+         database: @escaping @Sendable () -> any Database) {
         self.grouped = grouped
         self.releasesSavepoints = releasesSavepoints
+        self.pipelined = pipelined
         self.database = database
     }
 
@@ -107,33 +111,12 @@ final class WriteQueue: Sendable {
     }
 
     private func run(_ jobs: [Job]) async {
+        if pipelined { return await runPipelined(jobs) }
         let outcomes: [Result<any Sendable, any Error>]
         do {
             outcomes = try await database().transaction { db in
-                let sql = db as! any SQLDatabase
                 let audit = try await WriteBatch.open(on: db)
-                var outcomes: [Result<any Sendable, any Error>] = []
-                outcomes.reserveCapacity(jobs.count)
-                for job in jobs {
-                    // A savepoint per change, taken when it first runs a statement (a change that only
-                    // appends rows and events runs none): one that fails is undone alone.
-                    let change = SavepointDatabase(db)
-                    let mark = audit.mark
-                    do {
-                        let value = try await WriteBatch.$current.withValue(audit) {
-                            try await Self.$inside.withValue(change) { try await job.work(change) }
-                        }
-                        if self.releasesSavepoints && change.taken { try await sql.raw("RELEASE SAVEPOINT change").run() }
-                        outcomes.append(.success(value))
-                    } catch {
-                        if change.taken {
-                            try await sql.raw("ROLLBACK TO SAVEPOINT change").run()
-                            if self.releasesSavepoints { try await sql.raw("RELEASE SAVEPOINT change").run() }
-                        }
-                        audit.restore(mark)
-                        outcomes.append(.failure(error))
-                    }
-                }
+                let outcomes = try await self.perform(jobs, in: audit, on: db)
                 try await audit.flush()
                 return outcomes
             }
@@ -143,6 +126,64 @@ final class WriteQueue: Sendable {
             return
         }
         for (job, outcome) in zip(jobs, outcomes) { job.done.resume(with: outcome) }
+    }
+
+    /// A batch on PostgreSQL, in as few round trips as its changes allow. The connection runs what
+    /// it is sent in the order sent, so the writer sends without waiting for each answer: the
+    /// transaction's start, the chain head's lock and the counters go as one round trip, and every
+    /// write of the batch with the commit as one more. Each wait for an answer is a trip through
+    /// the event loop and back to a thread of the task pool, a few milliseconds when 64 filers keep
+    /// both busy (measured: 12 round trips made a batch last 55 ms, its statements 9 ms).
+    private func runPipelined(_ jobs: [Job]) async {
+        let outcomes: [Result<any Sendable, any Error>]
+        do {
+            outcomes = try await database().withConnection { db in
+                do {
+                    let audit = try await WriteBatch.open(on: db, beginning: true)
+                    let outcomes = try await self.perform(jobs, in: audit, on: db)
+                    try await audit.flush(committing: true)
+                    return outcomes
+                } catch {
+                    // A statement that failed aborts the transaction (and a commit sent after it
+                    // rolls back): end it before the connection goes back to the pool.
+                    _ = try? await (db as! any SQLDatabase).raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        } catch {
+            // The transaction itself failed (the commit, the disk): none of its changes stand.
+            for job in jobs { job.done.resume(throwing: error) }
+            return
+        }
+        for (job, outcome) in zip(jobs, outcomes) { job.done.resume(with: outcome) }
+    }
+
+    /// Runs each change of a batch, each under its own savepoint, taken when it first runs a
+    /// statement (a change that only appends rows and events runs none): one that fails is undone
+    /// alone.
+    private func perform(_ jobs: [Job], in audit: WriteBatch, on db: any Database) async throws -> [Result<any Sendable, any Error>] {
+        let sql = db as! any SQLDatabase
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(jobs.count)
+        for job in jobs {
+            let change = SavepointDatabase(db)
+            let mark = audit.mark
+            do {
+                let value = try await WriteBatch.$current.withValue(audit) {
+                    try await Self.$inside.withValue(change) { try await job.work(change) }
+                }
+                if releasesSavepoints && change.taken { try await sql.raw("RELEASE SAVEPOINT change").run() }
+                outcomes.append(.success(value))
+            } catch {
+                if change.taken {
+                    try await sql.raw("ROLLBACK TO SAVEPOINT change").run()
+                    if releasesSavepoints { try await sql.raw("RELEASE SAVEPOINT change").run() }
+                }
+                audit.restore(mark)
+                outcomes.append(.failure(error))
+            }
+        }
+        return outcomes
     }
 }
 
@@ -229,6 +270,8 @@ final class WriteBatch: @unchecked Sendable {
     private var rows: [(table: String, columns: [String], values: [any SQLExpression])] = []
     private var counters: [String: Int] = [:]
     private var countersRead: [String: Int] = [:]
+    /// The counter tables were read whole when the batch opened: a key not read has no row yet.
+    private var counterTablesRead = false
     /// Sums added to counter rows (`Writes.add`), by table and key, in the order first added.
     private var sums: [String: Sum] = [:]
     private var sumOrder: [String] = []
@@ -250,14 +293,52 @@ final class WriteBatch: @unchecked Sendable {
     /// Takes the write lock with a first statement that writes (on SQLite a deferred transaction
     /// that read first could not upgrade its lock once another writer committed; on PostgreSQL the
     /// head row's lock orders the batches of every instance) and reads the head.
-    static func open(on db: any Database) async throws -> WriteBatch {
-        guard let head = try await (db as! any SQLDatabase).raw("""
-            UPDATE audit_chain_head SET sequence = sequence WHERE id = 1 RETURNING sequence, hash
-            """).first() else {
-            throw Abort(.internalServerError, reason: "the audit chain head is missing")
+    ///
+    /// `beginning`: also starts the transaction, and reads every counter row (`counterTables`,
+    /// a row a year) under the head's lock, all in one round trip (PostgreSQL, `runPipelined`).
+    static func open(on db: any Database, beginning: Bool = false) async throws -> WriteBatch {
+        let sql = db as! any SQLDatabase
+        let head: any SQLRow
+        var known: [String: Int] = [:]
+        if beginning {
+            let begin = send(SQLRaw("BEGIN"), on: sql)
+            let locked = send(SQLRaw(headLock), on: sql)
+            let counters = send(SQLRaw(counterTables.map { "SELECT '\($0)' AS counter, id, last FROM \($0)" }
+                                    .joined(separator: " UNION ALL ")), on: sql)
+            let (_, (heads, rows)) = try await begin.and(locked.and(counters)).get()
+            guard let first = heads.first else { throw Abort(.internalServerError, reason: "the audit chain head is missing") }
+            head = first
+            for row in rows {
+                known["\(try row.decode(column: "counter", as: String.self))|\(try row.decode(column: "id", as: Int.self))"] =
+                    try row.decode(column: "last", as: Int.self)
+            }
+        } else {
+            guard let first = try await sql.raw(SQLQueryString(headLock)).first() else {
+                throw Abort(.internalServerError, reason: "the audit chain head is missing")
+            }
+            head = first
         }
-        return WriteBatch(database: db, sequence: try head.decode(column: "sequence", as: Int.self),
-                          hash: try head.decode(column: "hash", as: String.self))
+        let batch = WriteBatch(database: db, sequence: try head.decode(column: "sequence", as: Int.self),
+                               hash: try head.decode(column: "hash", as: String.self))
+        if beginning {
+            batch.counterTablesRead = true
+            batch.counters = known
+            batch.countersRead = known
+        }
+        return batch
+    }
+
+    private static let headLock = "UPDATE audit_chain_head SET sequence = sequence WHERE id = 1 RETURNING sequence, hash"
+
+    /// The tables of counters (`Writes.next`), read whole when a pipelined batch opens: a row a year.
+    static let counterTables = [RequestCounterModel.schema, GrantCounterModel.schema, AgreementCounterModel.schema]
+
+    /// Sends a statement without waiting for its answer (the connection runs statements in the
+    /// order sent); its rows come with the future.
+    static func send(_ query: any SQLExpression, on sql: any SQLDatabase) -> EventLoopFuture<[any SQLRow]> {
+        let rows = NIOLockedValueBox<[any SQLRow]>([])
+        return sql.execute(sql: query) { row in rows.withLockedValue { $0.append(row) } }
+            .map { rows.withLockedValue { $0 } }
     }
 
     struct Mark {
@@ -294,18 +375,23 @@ final class WriteBatch: @unchecked Sendable {
     }
 
     /// Adds each sum to its row, creating it at need: one statement per table and bind limit.
-    static func upsert(_ sums: [Sum], on sql: any SQLDatabase) async throws {
-        guard let first = sums.first else { return }
+    static func upserts(_ sums: [Sum], on sql: any SQLDatabase) -> [any SQLExpression] {
+        guard let first = sums.first else { return [] }
         let columns = first.key + [first.column]
         let perStatement = max(1, bindLimit / columns.count)
-        for start in stride(from: 0, to: sums.count, by: perStatement) {
+        return stride(from: 0, to: sums.count, by: perStatement).map { start in
             var insert = sql.insert(into: first.table).columns(columns)
             for sum in sums[start..<min(start + perStatement, sums.count)] { insert = insert.values(sum.values + [SQLBind(sum.delta)]) }
-            try await insert.onConflict(with: first.key.map { SQLIdentifier($0) }) { conflict in
+            return insert.onConflict(with: first.key.map { SQLIdentifier($0) }) { conflict in
                 conflict.set(first.column, to: SQLBinaryExpression(SQLColumn(first.column, table: first.table), .add,
                                                                    SQLColumn(first.column, table: "excluded")) as any SQLExpression)
-            }.run()
+            }.query
         }
+    }
+
+    /// Adds each sum to its row at once.
+    static func upsert(_ sums: [Sum], on sql: any SQLDatabase) async throws {
+        for statement in upserts(sums, on: sql) { try await sql.execute(sql: statement) { _ in } }
     }
 
     /// Chains an event after the last one; it is written by `flush`.
@@ -329,6 +415,11 @@ final class WriteBatch: @unchecked Sendable {
             counters[name] = last + 1
             return last + 1
         }
+        if counterTablesRead && Self.counterTables.contains(table) {
+            countersRead[name] = 0
+            counters[name] = 1
+            return 1
+        }
         let row = try await (database as! any SQLDatabase).raw("SELECT last FROM \(unsafeRaw: table) WHERE id = \(bind: key)").first()
         let last = try row?.decode(column: "last", as: Int.self) ?? 0
         countersRead[name] = last
@@ -336,9 +427,23 @@ final class WriteBatch: @unchecked Sendable {
         return last + 1
     }
 
-    func flush() async throws {
+    /// Writes what the batch gathered. `committing` (PostgreSQL, `runPipelined`): every statement
+    /// and the commit are sent at once, and answered in one round trip.
+    func flush(committing: Bool = false) async throws {
         let sql = database as! any SQLDatabase
-        // Rows, table by table, parents first; as few statements as the bind limit allows.
+        let statements = self.statements(on: sql)
+        if committing {
+            let sent = (statements + [SQLRaw("COMMIT")]).map { Self.send($0, on: sql) }
+            try await EventLoopFuture.andAllSucceed(sent, on: sql.eventLoop).get()
+        } else {
+            for statement in statements { try await sql.execute(sql: statement) { _ in } }
+        }
+    }
+
+    /// The statements that write the batch: its rows, table by table, parents first, in as few
+    /// statements as the bind limit allows; its counters; its sums; its events and the new head.
+    private func statements(on sql: any SQLDatabase) -> [any SQLExpression] {
+        var statements: [any SQLExpression] = []
         if !rows.isEmpty {
             var groups: [(key: String, table: String, columns: [String], values: [[any SQLExpression]])] = []
             var index: [String: Int] = [:]
@@ -361,38 +466,39 @@ final class WriteBatch: @unchecked Sendable {
                     for values in group.values[start..<min(start + perStatement, group.values.count)] {
                         insert = insert.values(values)
                     }
-                    try await insert.run()
+                    statements.append(insert.query)
                 }
             }
             rows.removeAll()
         }
         for (name, last) in counters where countersRead[name] != last {
             let parts = name.split(separator: "|")
-            try await sql.raw("""
+            statements.append(SQLQueryString("""
                 INSERT INTO \(unsafeRaw: String(parts[0])) (id, last) VALUES (\(bind: Int(parts[1])!), \(bind: last))
                 ON CONFLICT (id) DO UPDATE SET last = excluded.last
-                """).run()
+                """))
         }
         countersRead = counters
         if !sumOrder.isEmpty {
             let ordered = sumOrder.compactMap { sums[$0] }
             for (_, group) in Dictionary(grouping: ordered, by: { $0.table + "|" + $0.key.joined(separator: ",") }) {
-                try await Self.upsert(group, on: sql)
+                statements += Self.upserts(group, on: sql)
             }
             sums.removeAll()
             sumOrder.removeAll()
         }
-        guard !events.isEmpty else { return }
+        guard !events.isEmpty else { return statements }
         let perStatement = Self.bindLimit / AuditEventModel.columns.count
         for start in stride(from: 0, to: events.count, by: perStatement) {
             var insert = sql.insert(into: AuditEventModel.schema).columns(AuditEventModel.columns)
             for event in events[start..<min(start + perStatement, events.count)] { insert = insert.values(event.bindings) }
-            try await insert.run()
+            statements.append(insert.query)
         }
-        try await sql.update(AuditChainHeadModel.schema)
+        statements.append(sql.update(AuditChainHeadModel.schema)
             .set("sequence", to: SQLBind(sequence)).set("hash", to: SQLBind(hash))
-            .where("id", .equal, SQLBind(1)).run()
+            .where("id", .equal, SQLBind(1)).query)
         events.removeAll()
+        return statements
     }
 }
 
