@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 @testable import PasserelleCore
 @testable import PasserelleServer
 import Testing
@@ -78,6 +79,24 @@ enum IdentityFixtures {
             #expect(try await OrganisationModel.query(on: app.db).filter(\.$code == "mun-48099").first() != nil)
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "organisation.deactivate").count() == 1)
             #expect(try await Audit.verify(on: app.db).map { $0 > 0 } == .success(true))
+        }
+    }
+
+    /// The routes' organisations are kept a second: each caller gets a model of its own (changing
+    /// one changes no other), an unknown code is not kept, and forgetting them (as
+    /// `import-territory` does) reads the database again.
+    @Test func keptOrganisationsAreCopiesAndAreForgottenOnImport() async throws {
+        try await withPasserelle { app in
+            let cache = app.organisationCache
+            let first = try #require(try await cache.find(code: "mun-12072", on: app.db))
+            #expect(first.name == "Rivière-du-Loup" && first.kind == .municipality && first.$id.exists)
+            first.name = "Changé ici"
+            let second = try #require(try await cache.find(code: "mun-12072", on: app.db))
+            #expect(second.name == "Rivière-du-Loup" && second.id == first.id && second.territoryCode == first.territoryCode)
+            #expect(try await cache.find(code: "mun-00000", on: app.db) == nil)
+            try await (app.db as! any SQLDatabase).raw("UPDATE organisations SET name = 'Renommée' WHERE code = 'mun-12072'").run()
+            cache.removeAll()
+            #expect(try await cache.find(code: "mun-12072", on: app.db)?.name == "Renommée")
         }
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import PasserelleCore
 import SQLKit
 import Vapor
@@ -137,6 +138,82 @@ enum OrganisationQueries {
             try await Audit.record(on: db, actor: actor, action: "organisation.deactivate", recordType: "organisation",
                                    recordID: organisation.code, changes: ["active": AuditChange(before: "true", after: "false")])
         }
+    }
+}
+
+/// Organisations by code as the routes read them, each kept a second (as credentials are,
+/// `CredentialCache`): every request to an organisation's routes reads its organisation, and a
+/// filing reads its unit as well, a query each. Organisations change only when the territory is
+/// imported; `import-territory` forgets them all on its instance, the others within a second.
+final class OrganisationCache: @unchecked Sendable {
+    static let lifetime: Duration = .seconds(1)
+
+    private struct Entry {
+        let id: UUID
+        let createdAt: Date?
+        let version: Int
+        let territoryCode: String?
+        let code: String
+        let kind: OrganisationKind
+        let name: String
+        let language: String
+        let active: Bool
+        let until: ContinuousClock.Instant
+
+        /// A model of its own for each caller, marked as stored like the one `find` reads.
+        var model: OrganisationModel {
+            let model = OrganisationModel()
+            model.id = id
+            model.$id.exists = true
+            model.createdAt = createdAt
+            model.version = version
+            model.territoryCode = territoryCode
+            model.code = code
+            model.kind = kind
+            model.name = name
+            model.language = language
+            model.active = active
+            return model
+        }
+    }
+
+    private let lock = NIOLock()
+    private var entries: [String: Entry] = [:]
+    private var generation = 0
+
+    func find(code: String, on db: any Database) async throws -> OrganisationModel? {
+        let now = ContinuousClock.now
+        if let entry = lock.withLock({ entries[code].flatMap { $0.until > now ? $0 : nil } }) { return entry.model }
+        let seen = lock.withLock { generation }
+        guard let model = try await OrganisationQueries.find(code: code, on: db), let id = model.id else { return nil }
+        lock.withLock {
+            // Forgotten while this read was under way: what was read may be older than the change.
+            guard generation == seen else { return }
+            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[code] = Entry(id: id, createdAt: model.createdAt, version: model.version, territoryCode: model.territoryCode,
+                                  code: model.code, kind: model.kind, name: model.name, language: model.language,
+                                  active: model.active, until: now + Self.lifetime)
+        }
+        return model
+    }
+
+    func removeAll() {
+        lock.withLock {
+            entries.removeAll()
+            generation += 1
+        }
+    }
+}
+
+extension Application {
+    private struct OrganisationCacheKey: StorageKey { typealias Value = OrganisationCache }
+
+    /// Organisations by code, each kept a second (`OrganisationCache`).
+    var organisationCache: OrganisationCache {
+        if let cache = storage[OrganisationCacheKey.self] { return cache }
+        let cache = OrganisationCache()
+        storage[OrganisationCacheKey.self] = cache
+        return cache
     }
 }
 

@@ -422,7 +422,7 @@ struct Open311: Sendable {
             throw Failure(status: .badRequest, description: text)
         }
         let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
-                                           on: req.db)
+                                           organisations: req.application.organisationCache, on: req.db)
         let model = try await req.write { db in
             try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
         }

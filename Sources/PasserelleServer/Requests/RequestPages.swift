@@ -772,7 +772,7 @@ struct RequestPages: Sendable {
                           fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
         }
         let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
-                                           on: db)
+                                           organisations: req.application.organisationCache, on: db)
         let model = try await req.write { db in
             try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
         }

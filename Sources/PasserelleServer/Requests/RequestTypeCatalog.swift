@@ -208,24 +208,50 @@ struct RequestFieldsMigration: AsyncMigration {
 }
 
 /// The type catalog as every filing and list reads it: decoded once and kept while the catalog's
-/// stamp (how many types, the sum of their versions) stays the same, so an administrator's save is
-/// seen at once, by every instance.
+/// stamp (how many types, the sum of their versions) stays the same. The stamp is read again at
+/// most once a second (a filing read it each time: a query of its own), so a save is seen at once
+/// by the instance that made it (`forget`) and within a second by every other.
 final class RequestTypeCache: @unchecked Sendable {
+    static let recheck: Duration = .seconds(1)
     private let lock = NIOLock()
     private var stamp: String?
+    private var checkedAt: ContinuousClock.Instant?
+    private var generation = 0
     private var types: [RequestTypeModel] = []
 
     /// Every type, in catalog order.
     func all(on db: any Database) async throws -> [RequestTypeModel] {
+        let now = ContinuousClock.now
+        if let cached = lock.withLock({ () -> [RequestTypeModel]? in
+            guard stamp != nil, let checkedAt, now - checkedAt < Self.recheck else { return nil }
+            return types
+        }) { return cached }
+        let seen = lock.withLock { generation }
         let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v FROM request_types").first()
         let current = "\(try row?.decode(column: "n", as: Int.self) ?? 0)/\(try row?.decode(column: "v", as: Int.self) ?? 0)"
-        if let cached = lock.withLock({ stamp == current ? types : nil }) { return cached }
+        if let cached = lock.withLock({ () -> [RequestTypeModel]? in
+            guard stamp == current else { return nil }
+            if generation == seen { checkedAt = now }
+            return types
+        }) { return cached }
         let fresh = try await RequestTypeModel.query(on: db).sort(\.$position).all()
         lock.withLock {
+            // A save made here while this read was under way: what was read may be older than it.
+            guard generation == seen else { return }
             stamp = current
+            checkedAt = now
             types = fresh
         }
         return fresh
+    }
+
+    /// Reads the catalog again at its next use (after a save on this instance).
+    func forget() {
+        lock.withLock {
+            stamp = nil
+            checkedAt = nil
+            generation += 1
+        }
     }
 }
 

@@ -205,6 +205,7 @@ struct RequestTypePages: Sendable {
                                    recordID: type.code, changes: journaled)
             return false
         }
+        req.application.requestTypes.forget()
         if stale {
             return RequestTypeViews.edit(Layout(req), type: type, form: form, errors: [("version", l("type.error.stale"))], csrf: csrf)
                 .page(status: .conflict)

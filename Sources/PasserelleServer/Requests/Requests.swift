@@ -112,14 +112,14 @@ enum Requests {
     /// The unit that receives a new request: the BCAM, or the directorate covering the
     /// municipality's region when the type says so.
     static func unit(for type: RequestTypeModel, organisation: OrganisationModel, territory: TerritoryDirectory,
-                     on db: any Database) async throws -> OrganisationModel {
+                     organisations: OrganisationCache, on db: any Database) async throws -> OrganisationModel {
         var code = "unite-bcam"
         if type.routing == "directorate", let region = region(of: organisation, in: territory),
            let directorate = try OrganisationQueries.configuredCached().first(where: { $0.kind == .ministryUnit
                && $0.code.hasPrefix("unite-dgt") && $0.regions.contains(region) }) {
             code = directorate.code
         }
-        guard let unit = try await OrganisationQueries.find(code: code, on: db) else {
+        guard let unit = try await organisations.find(code: code, on: db) else {
             throw Abort(.internalServerError, reason: "unit \(code) is missing")
         }
         return unit
@@ -153,7 +153,8 @@ enum Requests {
         let today = day ?? app.today
         let unit: OrganisationModel
         if let known { unit = known } else {
-            unit = try await Self.unit(for: filing.type, organisation: organisation, territory: app.territory.current, on: db)
+            unit = try await Self.unit(for: filing.type, organisation: organisation, territory: app.territory.current,
+                                       organisations: app.organisationCache, on: db)
         }
         let model = RequestModel()
         model.number = try await nextNumber(year: today.year, on: db)

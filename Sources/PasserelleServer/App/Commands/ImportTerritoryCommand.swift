@@ -46,6 +46,7 @@ struct ImportTerritoryCommand: AsyncCommand {
             }
             bar?.succeed()
             try await app.territory.refresh(from: app.db)
+            app.organisationCache.removeAll()
             console.print(summary(report, l))
             for line in details(report, l) { console.print(line) }
         } catch {

@@ -86,7 +86,7 @@ enum RouteGuard {
         case .organisation(let action, let service, let parameter):
             guard request.currentUser != nil else { throw SignInRequired() }
             guard let code = request.parameters.get(parameter),
-                  let organisation = try await OrganisationQueries.find(code: code, on: request.db)
+                  let organisation = try await request.application.organisationCache.find(code: code, on: request.db)
             else { throw Problem.notFound() }
             request.organisation = organisation
             request.actingOrganisationID = organisation.id
