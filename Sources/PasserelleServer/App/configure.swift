@@ -108,10 +108,11 @@ public func prepare(_ app: Application, migrate: Bool = true) async throws {
 
 extension Application {
     var databasePoolSize: Int {
+        // The readers' pools, and the writer's own connection.
         let loops = eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
         switch settings.database {
-        case .postgres: return loops * 4
-        default: return loops
+        case .postgres: return loops * 4 + 1
+        default: return loops + 1
         }
     }
 

@@ -72,6 +72,34 @@ final class WriteQueue: Sendable {
     }
 
     private func drain() async {
+        guard pipelined else {
+            // A batch that failed as a whole leaves its connection as it was: go on with the next.
+            while await drainBatches({ await self.run($0) }) {}
+            return
+        }
+        // One connection for as long as batches keep coming (taking it is a trip through the pool
+        // and a new task, each batch); a batch that failed as a whole may have lost it: take another.
+        while true {
+            let database = database()
+            let failed: Bool
+            do {
+                failed = try await database.withConnection { db in await self.drainBatches { await self.runPipelined($0, on: db) } }
+            } catch {
+                // No connection to be had: the changes waiting fail with the error, later ones try anew.
+                let waiting = state.withLockedValue { state -> [Job] in
+                    defer { state.pending.removeAll(); state.draining = false }
+                    return state.pending
+                }
+                for job in waiting { job.done.resume(throwing: error) }
+                return
+            }
+            if !failed { return }
+        }
+    }
+
+    /// Runs batches until no change waits (and returns false), or until one fails as a whole (and
+    /// returns true, the queue still draining).
+    private func drainBatches(_ run: @Sendable ([Job]) async -> Bool) async -> Bool {
         while true {
             // Callers whose change just committed are about to queue their next one: let them, so
             // that the next batch carries them all rather than the first that came back.
@@ -82,8 +110,8 @@ final class WriteQueue: Sendable {
                 if batch.isEmpty { state.draining = false }
                 return batch
             }
-            if batch.isEmpty { return }
-            await run(batch)
+            if batch.isEmpty { return false }
+            if await !run(batch) { return true }
             if state.withLockedValue({ due in defer { due.checkpointDue = false }; return due.checkpointDue }) {
                 await checkpoint()
             }
@@ -110,8 +138,8 @@ final class WriteQueue: Sendable {
         }
     }
 
-    private func run(_ jobs: [Job]) async {
-        if pipelined { return await runPipelined(jobs) }
+    /// A batch in one transaction; false when the transaction itself failed.
+    private func run(_ jobs: [Job]) async -> Bool {
         let outcomes: [Result<any Sendable, any Error>]
         do {
             outcomes = try await database().transaction { db in
@@ -123,39 +151,34 @@ final class WriteQueue: Sendable {
         } catch {
             // The transaction itself failed (the commit, the disk): none of its changes stand.
             for job in jobs { job.done.resume(throwing: error) }
-            return
+            return false
         }
         for (job, outcome) in zip(jobs, outcomes) { job.done.resume(with: outcome) }
+        return true
     }
 
-    /// A batch on PostgreSQL, in as few round trips as its changes allow. The connection runs what
-    /// it is sent in the order sent, so the writer sends without waiting for each answer: the
-    /// transaction's start, the chain head's lock and the counters go as one round trip, and every
-    /// write of the batch with the commit as one more. Each wait for an answer is a trip through
-    /// the event loop and back to a thread of the task pool, a few milliseconds when 64 filers keep
-    /// both busy (measured: 12 round trips made a batch last 55 ms, its statements 9 ms).
-    private func runPipelined(_ jobs: [Job]) async {
+    /// A batch on PostgreSQL, in as few waits as its changes allow. The connection runs what it is
+    /// sent in the order sent, so the writer sends without waiting for each answer: the
+    /// transaction's start, the chain head's lock and the counters go at once, and the changes run
+    /// while they travel (an event is chained at the commit, a counter waits for them); every write
+    /// of the batch then goes with the commit. Each wait for an answer is a trip through the event
+    /// loop and back to a thread of the task pool, a few milliseconds when 64 filers keep both busy
+    /// (measured: 12 round trips made a batch last 55 ms, its statements 9 ms).
+    private func runPipelined(_ jobs: [Job], on db: any Database) async -> Bool {
         let outcomes: [Result<any Sendable, any Error>]
         do {
-            outcomes = try await database().withConnection { db in
-                do {
-                    let audit = try await WriteBatch.open(on: db, beginning: true)
-                    let outcomes = try await self.perform(jobs, in: audit, on: db)
-                    try await audit.flush(committing: true)
-                    return outcomes
-                } catch {
-                    // A statement that failed aborts the transaction (and a commit sent after it
-                    // rolls back): end it before the connection goes back to the pool.
-                    _ = try? await (db as! any SQLDatabase).raw("ROLLBACK").run()
-                    throw error
-                }
-            }
+            let audit = WriteBatch.begin(on: db)
+            outcomes = try await perform(jobs, in: audit, on: db)
+            try await audit.flush(committing: true)
         } catch {
-            // The transaction itself failed (the commit, the disk): none of its changes stand.
+            // A statement that failed aborts the transaction (and a commit sent after it rolls
+            // back): end it before the connection is used again. None of the changes stand.
+            _ = try? await (db as! any SQLDatabase).raw("ROLLBACK").run()
             for job in jobs { job.done.resume(throwing: error) }
-            return
+            return false
         }
         for (job, outcome) in zip(jobs, outcomes) { job.done.resume(with: outcome) }
+        return true
     }
 
     /// Runs each change of a batch, each under its own savepoint, taken when it first runs a
@@ -264,8 +287,11 @@ final class WriteBatch: @unchecked Sendable {
 
     let database: any Database
     // Touched only by the batch's own task, one change after the other.
-    private var sequence: Int
-    private var hash: String
+    /// The chain's head when the batch took it; its events are chained onto it at the commit.
+    private var head: (sequence: Int, hash: String)?
+    /// What the batch's opening statements answer (`begin`): set on the event loop when it comes.
+    private let opening: EventLoopFuture<Opened>?
+    private let arrived = NIOLockedValueBox<Result<Opened, any Error>?>(nil)
     private var events: [AuditEventModel] = []
     private var rows: [(table: String, columns: [String], values: [any SQLExpression])] = []
     private var counters: [String: Int] = [:]
@@ -284,48 +310,63 @@ final class WriteBatch: @unchecked Sendable {
         var delta: Int
     }
 
-    private init(database: any Database, sequence: Int, hash: String) {
+    private init(database: any Database, head: (sequence: Int, hash: String)?, opening: EventLoopFuture<Opened>?) {
         self.database = database
-        self.sequence = sequence
-        self.hash = hash
+        self.head = head
+        self.opening = opening
+        opening?.whenComplete { [arrived] result in arrived.withLockedValue { $0 = result } }
+    }
+
+    struct Opened: Sendable {
+        let sequence: Int
+        let hash: String
+        let counters: [String: Int]
     }
 
     /// Takes the write lock with a first statement that writes (on SQLite a deferred transaction
     /// that read first could not upgrade its lock once another writer committed; on PostgreSQL the
     /// head row's lock orders the batches of every instance) and reads the head.
-    ///
-    /// `beginning`: also starts the transaction, and reads every counter row (`counterTables`,
-    /// a row a year) under the head's lock, all in one round trip (PostgreSQL, `runPipelined`).
-    static func open(on db: any Database, beginning: Bool = false) async throws -> WriteBatch {
+    static func open(on db: any Database) async throws -> WriteBatch {
+        guard let head = try await (db as! any SQLDatabase).raw(SQLQueryString(headLock)).first() else {
+            throw Abort(.internalServerError, reason: "the audit chain head is missing")
+        }
+        return WriteBatch(database: db, head: (try head.decode(column: "sequence", as: Int.self),
+                                               try head.decode(column: "hash", as: String.self)), opening: nil)
+    }
+
+    /// Starts the transaction, takes the head's lock and reads every counter row (`counterTables`,
+    /// a row a year) under it, without waiting for the answer (PostgreSQL, `runPipelined`): the
+    /// batch's changes run meanwhile. A statement a change runs goes after these on the connection,
+    /// so inside the transaction; a counter (`next`) and the commit (`flush`) wait for the answer.
+    static func begin(on db: any Database) -> WriteBatch {
         let sql = db as! any SQLDatabase
-        let head: any SQLRow
-        var known: [String: Int] = [:]
-        if beginning {
-            let begin = send(SQLRaw("BEGIN"), on: sql)
-            let locked = send(SQLRaw(headLock), on: sql)
-            let counters = send(SQLRaw(counterTables.map { "SELECT '\($0)' AS counter, id, last FROM \($0)" }
-                                    .joined(separator: " UNION ALL ")), on: sql)
-            let (_, (heads, rows)) = try await begin.and(locked.and(counters)).get()
-            guard let first = heads.first else { throw Abort(.internalServerError, reason: "the audit chain head is missing") }
-            head = first
+        let begin = send(SQLRaw("BEGIN"), on: sql)
+        let locked = send(SQLRaw(headLock), on: sql)
+        let counters = send(SQLRaw(counterTables.map { "SELECT '\($0)' AS counter, id, last FROM \($0)" }
+                                .joined(separator: " UNION ALL ")), on: sql)
+        let opening = begin.and(locked.and(counters)).flatMapThrowing { _, answers -> Opened in
+            let (heads, rows) = answers
+            guard let head = heads.first else { throw Abort(.internalServerError, reason: "the audit chain head is missing") }
+            var known: [String: Int] = [:]
             for row in rows {
                 known["\(try row.decode(column: "counter", as: String.self))|\(try row.decode(column: "id", as: Int.self))"] =
                     try row.decode(column: "last", as: Int.self)
             }
-        } else {
-            guard let first = try await sql.raw(SQLQueryString(headLock)).first() else {
-                throw Abort(.internalServerError, reason: "the audit chain head is missing")
-            }
-            head = first
+            return Opened(sequence: try head.decode(column: "sequence", as: Int.self),
+                          hash: try head.decode(column: "hash", as: String.self), counters: known)
         }
-        let batch = WriteBatch(database: db, sequence: try head.decode(column: "sequence", as: Int.self),
-                               hash: try head.decode(column: "hash", as: String.self))
-        if beginning {
-            batch.counterTablesRead = true
-            batch.counters = known
-            batch.countersRead = known
-        }
-        return batch
+        return WriteBatch(database: db, head: nil, opening: opening)
+    }
+
+    /// Waits for the opening statements' answer, once (not at all when it has come already).
+    private func opened() async throws {
+        guard head == nil, let opening else { return }
+        let answer: Opened
+        if let arrived = arrived.withLockedValue({ $0 }) { answer = try arrived.get() } else { answer = try await opening.get() }
+        head = (answer.sequence, answer.hash)
+        counterTablesRead = true
+        counters = answer.counters
+        countersRead = answer.counters
     }
 
     private static let headLock = "UPDATE audit_chain_head SET sequence = sequence WHERE id = 1 RETURNING sequence, hash"
@@ -342,8 +383,6 @@ final class WriteBatch: @unchecked Sendable {
     }
 
     struct Mark {
-        fileprivate let sequence: Int
-        fileprivate let hash: String
         fileprivate let events: Int
         fileprivate let rows: Int
         fileprivate let counters: [String: Int]
@@ -353,13 +392,10 @@ final class WriteBatch: @unchecked Sendable {
 
     /// Where the batch stands, to undo a change that failed.
     var mark: Mark {
-        Mark(sequence: sequence, hash: hash, events: events.count, rows: rows.count, counters: counters, sums: sums,
-             sumOrder: sumOrder.count)
+        Mark(events: events.count, rows: rows.count, counters: counters, sums: sums, sumOrder: sumOrder.count)
     }
 
     func restore(_ mark: Mark) {
-        sequence = mark.sequence
-        hash = mark.hash
         events.removeLast(events.count - mark.events)
         rows.removeLast(rows.count - mark.rows)
         counters = mark.counters
@@ -394,13 +430,8 @@ final class WriteBatch: @unchecked Sendable {
         for statement in upserts(sums, on: sql) { try await sql.execute(sql: statement) { _ in } }
     }
 
-    /// Chains an event after the last one; it is written by `flush`.
+    /// An event of the batch: chained after the last one, and written, by `flush`.
     func append(_ event: AuditEventModel) {
-        sequence += 1
-        event.sequence = sequence
-        event.previousHash = hash
-        event.hash = event.computedHash()
-        hash = event.hash
         events.append(event)
     }
 
@@ -410,6 +441,7 @@ final class WriteBatch: @unchecked Sendable {
 
     /// The next value of a counter row (`table.id = key`, its count in `last`), read once a batch.
     func next(_ table: String, key: Int) async throws -> Int {
+        try await opened()
         let name = "\(table)|\(key)"
         if let last = counters[name] {
             counters[name] = last + 1
@@ -430,8 +462,9 @@ final class WriteBatch: @unchecked Sendable {
     /// Writes what the batch gathered. `committing` (PostgreSQL, `runPipelined`): every statement
     /// and the commit are sent at once, and answered in one round trip.
     func flush(committing: Bool = false) async throws {
+        try await opened()
         let sql = database as! any SQLDatabase
-        let statements = self.statements(on: sql)
+        let statements = try self.statements(on: sql)
         if committing {
             let sent = (statements + [SQLRaw("COMMIT")]).map { Self.send($0, on: sql) }
             try await EventLoopFuture.andAllSucceed(sent, on: sql.eventLoop).get()
@@ -442,7 +475,7 @@ final class WriteBatch: @unchecked Sendable {
 
     /// The statements that write the batch: its rows, table by table, parents first, in as few
     /// statements as the bind limit allows; its counters; its sums; its events and the new head.
-    private func statements(on sql: any SQLDatabase) -> [any SQLExpression] {
+    private func statements(on sql: any SQLDatabase) throws -> [any SQLExpression] {
         var statements: [any SQLExpression] = []
         if !rows.isEmpty {
             var groups: [(key: String, table: String, columns: [String], values: [[any SQLExpression]])] = []
@@ -488,6 +521,14 @@ final class WriteBatch: @unchecked Sendable {
             sumOrder.removeAll()
         }
         guard !events.isEmpty else { return statements }
+        guard var (sequence, hash) = head else { throw Abort(.internalServerError, reason: "the batch has no chain head") }
+        for event in events {
+            sequence += 1
+            event.sequence = sequence
+            event.previousHash = hash
+            event.hash = event.computedHash()
+            hash = event.hash
+        }
         let perStatement = Self.bindLimit / AuditEventModel.columns.count
         for start in stride(from: 0, to: events.count, by: perStatement) {
             var insert = sql.insert(into: AuditEventModel.schema).columns(AuditEventModel.columns)
