@@ -72,18 +72,12 @@ final class WriteQueue: Sendable {
     }
 
     private func drain() async {
-        guard pipelined else {
-            // A batch that failed as a whole leaves its connection as it was: go on with the next.
-            while await drainBatches({ await self.run($0) }) {}
-            return
-        }
         // One connection for as long as batches keep coming (taking it is a trip through the pool
         // and a new task, each batch); a batch that failed as a whole may have lost it: take another.
         while true {
-            let database = database()
             let failed: Bool
             do {
-                failed = try await database.withConnection { db in await self.drainBatches { await self.runPipelined($0, on: db) } }
+                failed = try await database().withConnection { db in await self.drainBatches(on: db) }
             } catch {
                 // No connection to be had: the changes waiting fail with the error, later ones try anew.
                 let waiting = state.withLockedValue { state -> [Job] in
@@ -99,7 +93,7 @@ final class WriteQueue: Sendable {
 
     /// Runs batches until no change waits (and returns false), or until one fails as a whole (and
     /// returns true, the queue still draining).
-    private func drainBatches(_ run: @Sendable ([Job]) async -> Bool) async -> Bool {
+    private func drainBatches(on db: any Database) async -> Bool {
         while true {
             // Callers whose change just committed are about to queue their next one: let them, so
             // that the next batch carries them all rather than the first that came back.
@@ -111,9 +105,10 @@ final class WriteQueue: Sendable {
                 return batch
             }
             if batch.isEmpty { return false }
-            if await !run(batch) { return true }
+            let committed = pipelined ? await runPipelined(batch, on: db) : await run(batch, on: db)
+            if !committed { return true }
             if state.withLockedValue({ due in defer { due.checkpointDue = false }; return due.checkpointDue }) {
-                await checkpoint()
+                await checkpoint(on: db)
             }
         }
     }
@@ -130,19 +125,19 @@ final class WriteQueue: Sendable {
         state.withLockedValue { $0.checkpointDue = true }
     }
 
-    private func checkpoint() async {
+    private func checkpoint(on db: any Database) async {
         do {
-            try await (database() as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+            try await (db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
         } catch {
-            database().logger.warning("SQLite checkpoint failed: \(error)")
+            db.logger.warning("SQLite checkpoint failed: \(error)")
         }
     }
 
     /// A batch in one transaction; false when the transaction itself failed.
-    private func run(_ jobs: [Job]) async -> Bool {
+    private func run(_ jobs: [Job], on connection: any Database) async -> Bool {
         let outcomes: [Result<any Sendable, any Error>]
         do {
-            outcomes = try await database().transaction { db in
+            outcomes = try await connection.transaction { db in
                 let audit = try await WriteBatch.open(on: db)
                 let outcomes = try await self.perform(jobs, in: audit, on: db)
                 try await audit.flush()
