@@ -267,8 +267,8 @@ final class SavepointDatabase: Database, SQLDatabase, @unchecked Sendable {
 }
 
 /// What one group-commit batch writes at its commit rather than statement by statement: its audit
-/// events (the chain's head read once when the batch takes the write lock, each event hashed in
-/// memory), the rows its changes append (`Writes.insert`) and the counters they count up
+/// events (the chain's head read once when the batch takes the write lock, the events chained onto
+/// it in memory at the commit), the rows its changes append (`Writes.insert`) and the counters they count up
 /// (`Writes.next`). A change that fails takes its rows, events and counts back with it.
 final class WriteBatch: @unchecked Sendable {
     @TaskLocal static var current: WriteBatch?
