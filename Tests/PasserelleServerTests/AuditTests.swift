@@ -124,7 +124,7 @@ import VaporTesting
             struct Failure: Error {}
             let sql = app.db as! any SQLDatabase
             try await sql.raw("CREATE TABLE write_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)").run()
-            try await sql.raw("CREATE TABLE write_probe_rows (id INTEGER PRIMARY KEY, number INTEGER NOT NULL)").run()
+            try await sql.raw("CREATE TABLE write_probe_rows (id INTEGER PRIMARY KEY, number INTEGER NOT NULL, year_number INTEGER NOT NULL)").run()
             try await sql.raw("CREATE TABLE write_probe_counter (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)").run()
             let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<60 {
@@ -143,8 +143,10 @@ import VaporTesting
                                 // Rows written at the commit and a counter counted in memory: a change
                                 // that fails takes both back.
                                 let number = try await Writes.next("write_probe_counter", key: 7, on: db)
-                                try await Writes.insert(into: "write_probe_rows", columns: ["id", "number"],
-                                                        values: [SQLBind(index), SQLBind(number)], on: db)
+                                // A counter of the tables a PostgreSQL batch reads whole when it opens.
+                                let year = try await Writes.next(RequestCounterModel.schema, key: 1998, on: db)
+                                try await Writes.insert(into: "write_probe_rows", columns: ["id", "number", "year_number"],
+                                                        values: [SQLBind(index), SQLBind(number), SQLBind(year)], on: db)
                                 if index % 3 == 0 { throw Failure() }
                                 return index
                             }
@@ -164,16 +166,44 @@ import VaporTesting
             #expect(outcomes.filter { !$0 }.count == 20)
             let rows = try await sql.raw("SELECT id FROM write_probe ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
             #expect(rows == (0..<60).filter { $0 % 3 != 0 })
-            let appended = try await sql.raw("SELECT id, number FROM write_probe_rows ORDER BY id").all()
+            let appended = try await sql.raw("SELECT id, number, year_number FROM write_probe_rows ORDER BY id").all()
             #expect(try appended.map { try $0.decode(column: "id", as: Int.self) } == rows)
             // Every change that stood got its own number, with no gap left by those that failed.
             #expect(try Set(appended.map { try $0.decode(column: "number", as: Int.self) }) == Set(1...40))
             let last = try await sql.raw("SELECT last FROM write_probe_counter WHERE id = 7").first()?.decode(column: "last", as: Int.self)
             #expect(last == 40)
+            #expect(try Set(appended.map { try $0.decode(column: "year_number", as: Int.self) }) == Set(1...40))
+            let year = try await sql.raw("SELECT last FROM request_counters WHERE id = 1998").first()?.decode(column: "last", as: Int.self)
+            #expect(year == 40)
             let events = try await AuditEventModel.query(on: app.db).filter(\.$recordType == "probe").all()
             #expect(events.count == 80)
             #expect(Set(events.map(\.recordID)) == Set(rows.map(String.init)))
             #expect(try await Audit.verify(on: app.db) == .success(2 + 80 + 5))
+        }
+    }
+
+    /// A change of a batch that counted and then failed gives back its count and no more: the next
+    /// change gets the number after the one in the database (here the first change of the batch, on
+    /// PostgreSQL before the counters read when the batch opened had come).
+    @Test func aFailedChangeGivesBackItsNumberOnly() async throws {
+        try await withPasserelle(onDisk: true) { app in
+            try await (app.db as! any SQLDatabase).raw("INSERT INTO request_counters (id, last) VALUES (1997, 5)").run()
+            try await app.db.withConnection { db in
+                let sql = db as! any SQLDatabase
+                let batch: WriteBatch
+                if DatabaseDialect(db) == .postgres {
+                    batch = WriteBatch.begin(on: db)
+                } else {
+                    try await sql.raw("BEGIN").run()
+                    batch = try await WriteBatch.open(on: db)
+                }
+                let before = batch.mark
+                #expect(try await batch.next(RequestCounterModel.schema, key: 1997) == 6)
+                batch.restore(before)
+                #expect(try await batch.next(RequestCounterModel.schema, key: 1997) == 6)
+                #expect(try await batch.next(RequestCounterModel.schema, key: 1997) == 7)
+                try await sql.raw("ROLLBACK").run()
+            }
         }
     }
 

@@ -442,10 +442,12 @@ final class WriteBatch: @unchecked Sendable {
             counters[name] = last + 1
             return last + 1
         }
-        if counterTablesRead && Self.counterTables.contains(table) {
-            countersRead[name] = 0
-            counters[name] = 1
-            return 1
+        // Read whole when the batch opened, or by an earlier change: a change that failed took
+        // back its own counting (`restore`), not what was read.
+        if let last = countersRead[name] ?? (counterTablesRead && Self.counterTables.contains(table) ? 0 : nil) {
+            countersRead[name] = last
+            counters[name] = last + 1
+            return last + 1
         }
         let row = try await (database as! any SQLDatabase).raw("SELECT last FROM \(unsafeRaw: table) WHERE id = \(bind: key)").first()
         let last = try row?.decode(column: "last", as: Int.self) ?? 0
