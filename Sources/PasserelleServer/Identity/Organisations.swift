@@ -32,24 +32,49 @@ enum OrganisationQueries {
     /// decoding reflects on the model each time, and this runs for every request to an organisation's
     /// routes. The model is marked as stored, so it can be updated like one Fluent read.
     static func find(code: String, on db: any Database) async throws -> OrganisationModel? {
+        try await stored(code: code, on: db)?.model
+    }
+
+    /// An organisation's stored columns, as `find` reads them: a value that can be kept and shared
+    /// (`OrganisationCache`), each caller getting a model of its own.
+    struct Stored: Sendable {
+        let id: UUID
+        let createdAt: Date?
+        let version: Int
+        let territoryCode: String?
+        let code: String
+        let kind: OrganisationKind
+        let name: String
+        let language: String
+        let active: Bool
+
+        var model: OrganisationModel {
+            let model = OrganisationModel()
+            model.id = id
+            model.$id.exists = true
+            model.createdAt = createdAt
+            model.version = version
+            model.territoryCode = territoryCode
+            model.code = code
+            model.kind = kind
+            model.name = name
+            model.language = language
+            model.active = active
+            return model
+        }
+    }
+
+    static func stored(code: String, on db: any Database) async throws -> Stored? {
         // Written out rather than built: SQLKit's builder escapes each identifier anew on every call,
         // and this runs on every request to an organisation's routes (a filing reads it twice).
         guard let row = try await (db as! any SQLDatabase).raw("""
             SELECT id, created_at, version, territory_code, code, kind, name, language, active
             FROM organisations WHERE code = \(bind: code) LIMIT 1
             """).first().map(PlainRow.init) else { return nil }
-        let model = OrganisationModel()
-        model.id = try row.uuid("id")
-        model.$id.exists = true
-        model.createdAt = try row.optionalDate("created_at")
-        model.version = try row.int("version")
-        model.territoryCode = try row.optionalString("territory_code")
-        model.code = try row.string("code")
-        model.kind = OrganisationKind(rawValue: try row.string("kind")) ?? .partner
-        model.name = try row.string("name")
-        model.language = try row.string("language")
-        model.active = try row.bool("active")
-        return model
+        return Stored(id: try row.uuid("id"), createdAt: try row.optionalDate("created_at"), version: try row.int("version"),
+                      territoryCode: try row.optionalString("territory_code"), code: try row.string("code"),
+                      kind: OrganisationKind(rawValue: try row.string("kind")) ?? .partner, name: try row.string("name"),
+                      language: try row.string("language"), active: try row.bool("active"))
     }
 
     /// The ministry's units by name (a queue's filter), read with SQL: their id, code and name.
@@ -149,32 +174,8 @@ final class OrganisationCache: @unchecked Sendable {
     static let lifetime: Duration = .seconds(1)
 
     private struct Entry {
-        let id: UUID
-        let createdAt: Date?
-        let version: Int
-        let territoryCode: String?
-        let code: String
-        let kind: OrganisationKind
-        let name: String
-        let language: String
-        let active: Bool
+        let organisation: OrganisationQueries.Stored
         let until: ContinuousClock.Instant
-
-        /// A model of its own for each caller, marked as stored like the one `find` reads.
-        var model: OrganisationModel {
-            let model = OrganisationModel()
-            model.id = id
-            model.$id.exists = true
-            model.createdAt = createdAt
-            model.version = version
-            model.territoryCode = territoryCode
-            model.code = code
-            model.kind = kind
-            model.name = name
-            model.language = language
-            model.active = active
-            return model
-        }
     }
 
     private let lock = NIOLock()
@@ -183,18 +184,16 @@ final class OrganisationCache: @unchecked Sendable {
 
     func find(code: String, on db: any Database) async throws -> OrganisationModel? {
         let now = ContinuousClock.now
-        if let entry = lock.withLock({ entries[code].flatMap { $0.until > now ? $0 : nil } }) { return entry.model }
+        if let entry = lock.withLock({ entries[code].flatMap { $0.until > now ? $0 : nil } }) { return entry.organisation.model }
         let seen = lock.withLock { generation }
-        guard let model = try await OrganisationQueries.find(code: code, on: db), let id = model.id else { return nil }
+        guard let organisation = try await OrganisationQueries.stored(code: code, on: db) else { return nil }
         lock.withLock {
             // Forgotten while this read was under way: what was read may be older than the change.
             guard generation == seen else { return }
             if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[code] = Entry(id: id, createdAt: model.createdAt, version: model.version, territoryCode: model.territoryCode,
-                                  code: model.code, kind: model.kind, name: model.name, language: model.language,
-                                  active: model.active, until: now + Self.lifetime)
+            entries[code] = Entry(organisation: organisation, until: now + Self.lifetime)
         }
-        return model
+        return organisation.model
     }
 
     func removeAll() {
