@@ -535,6 +535,7 @@ final class WriteBatch: @unchecked Sendable {
         statements.append(sql.update(AuditChainHeadModel.schema)
             .set("sequence", to: SQLBind(sequence)).set("hash", to: SQLBind(hash))
             .where("id", .equal, SQLBind(1)).query)
+        head = (sequence, hash)
         events.removeAll()
         return statements
     }
