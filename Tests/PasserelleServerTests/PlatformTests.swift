@@ -1,10 +1,30 @@
 import Foundation
+import NIOConcurrencyHelpers
 @testable import PasserelleCore
 @testable import PasserelleServer
 import Testing
 import VaporTesting
 
 @Suite struct PlatformTests {
+    /// The application's shutdown waits for a repeated job's run under way (the outbox, the SQLite
+    /// checkpoint), so no run uses a database being closed; and no run starts after it.
+    @Test func shutdownWaitsForTheRepeatedJobUnderWay() async throws {
+        let app = try await Application.make(.testing)
+        let runs = NIOLockedValueBox((started: 0, finished: 0))
+        app.repeatEvery(.milliseconds(10), after: .milliseconds(1)) {
+            runs.withLockedValue { $0.started += 1 }
+            try? await Task.sleep(for: .milliseconds(300))
+            runs.withLockedValue { $0.finished += 1 }
+        }
+        while runs.withLockedValue({ $0.started }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        try await app.asyncShutdown()
+        let atShutdown = runs.withLockedValue { $0 }
+        #expect(atShutdown.started >= 1)
+        #expect(atShutdown.finished == atShutdown.started)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(runs.withLockedValue { $0.started } == atShutdown.started)
+    }
+
     @Test func healthAndReadiness() async throws {
         try await withPasserelle { app in
             try await app.testing().test(.GET, "/healthz") { res async throws in

@@ -46,12 +46,8 @@ enum ReportReminders {
 
     /// Looks for reminders every hour while the server runs (a report is recalled at most once a week).
     static func start(_ app: Application) {
-        let loop = app.eventLoopGroup.any()
-        let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(30), delay: .hours(1)) { _ in
-            loop.makeFutureWithTask {
-                do { try await run(today: app.today, app: app) } catch { app.logger.warning("report reminders failed: \(error)") }
-            }
+        app.repeatEvery(.hours(1), after: .seconds(30)) {
+            do { try await run(today: app.today, app: app) } catch { app.logger.warning("report reminders failed: \(error)") }
         }
-        app.lifecycle.use(RepeatedTaskCanceller(task: task))
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import NIOCore
 import PasserelleCore
 import Vapor
@@ -121,23 +122,60 @@ extension Application {
     func startTerritoryRefresh() {
         let seconds = Int64(settings.territoryRefreshSeconds)
         let app = self
-        let loop = eventLoopGroup.any()
-        let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(seconds), delay: .seconds(seconds)) { _ in
-            loop.makeFutureWithTask {
-                do {
-                    if try await app.territory.refresh(from: app.db) {
-                        app.logger.info("territory directory reloaded", metadata: ["revision": "\(app.territory.current.revision)"])
-                    }
-                } catch {
-                    app.logger.warning("territory refresh failed: \(error)")
+        repeatEvery(.seconds(seconds), after: .seconds(seconds)) {
+            do {
+                if try await app.territory.refresh(from: app.db) {
+                    app.logger.info("territory directory reloaded", metadata: ["revision": "\(app.territory.current.revision)"])
                 }
+            } catch {
+                app.logger.warning("territory refresh failed: \(error)")
             }
         }
-        lifecycle.use(RepeatedTaskCanceller(task: task))
     }
 }
 
-struct RepeatedTaskCanceller: LifecycleHandler {
-    let task: RepeatedTask
-    func shutdown(_ application: Application) { task.cancel() }
+extension Application {
+    /// Runs `work` every `delay` while the application lives (`RepeatedJob`).
+    func repeatEvery(_ delay: TimeAmount, after initialDelay: TimeAmount, _ work: @escaping @Sendable () async -> Void) {
+        let loop = eventLoopGroup.any()
+        let job = RepeatedJob()
+        job.started(loop.scheduleRepeatedAsyncTask(initialDelay: initialDelay, delay: delay) { _ in job.run(on: loop, work) })
+        lifecycle.use(job)
+    }
+}
+
+/// A job run every so often while the application lives (the outbox, checkpoints, refreshes). Its
+/// shutdown stops the next runs and waits for the one under way: NIO's cancellation does not, and
+/// a run that began just before went on while the databases closed (a SQLite connection it opened
+/// then was never closed, which stops a debug build).
+final class RepeatedJob: LifecycleHandler, Sendable {
+    private struct State {
+        var task: RepeatedTask?
+        var running: EventLoopFuture<Void>?
+        var stopped = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func started(_ task: RepeatedTask) {
+        state.withLockedValue { $0.task = task }
+    }
+
+    func run(on loop: any EventLoop, _ work: @escaping @Sendable () async -> Void) -> EventLoopFuture<Void> {
+        state.withLockedValue { state in
+            guard !state.stopped else { return loop.makeSucceededVoidFuture() }
+            let run = loop.makeFutureWithTask(work)
+            state.running = run
+            return run
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let (task, running) = state.withLockedValue { state in
+            state.stopped = true
+            return (state.task, state.running)
+        }
+        task?.cancel()
+        try? await running?.get()
+    }
 }

@@ -95,18 +95,14 @@ struct OutboxSender: Sendable {
     static func start(_ app: Application) {
         guard let sender = app.outboxSender else { return }
         let seconds = Int64(app.settings.mailIntervalSeconds)
-        let loop = app.eventLoopGroup.any()
-        let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(seconds)) { _ in
-            loop.makeFutureWithTask {
-                do {
-                    // Keep going while there is a full batch waiting.
-                    while try await sender.runOnce(app) == 50 {}
-                } catch {
-                    app.logger.warning("outbox run failed: \(error)")
-                }
+        app.repeatEvery(.seconds(seconds), after: .seconds(1)) {
+            do {
+                // Keep going while there is a full batch waiting.
+                while try await sender.runOnce(app) == 50 {}
+            } catch {
+                app.logger.warning("outbox run failed: \(error)")
             }
         }
-        app.lifecycle.use(RepeatedTaskCanceller(task: task))
     }
 }
 

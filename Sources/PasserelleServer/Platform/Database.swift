@@ -118,24 +118,18 @@ extension Application {
     func startSQLiteCheckpoints() {
         guard case .sqliteFile = settings.database else { return }
         let app = self
-        let loop = eventLoopGroup.any()
-        let task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            loop.makeFutureWithTask {
-                // The task may fire while the application shuts down: no database then, nothing to do.
-                guard !app.didShutdown, let database = app.databases.database(logger: app.logger, on: loop) else { return }
-                do {
-                    let row = try await (database as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").first()
-                    // busy, frames in the log, frames copied.
-                    if let frames = try row?.decode(column: "log", as: Int.self),
-                       frames > Application.walFramesBeforeWriterCheckpoint {
-                        app.writes.requestCheckpoint()
-                    }
-                } catch {
-                    app.logger.warning("SQLite checkpoint failed: \(error)")
+        repeatEvery(.seconds(1), after: .seconds(1)) {
+            do {
+                let row = try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").first()
+                // busy, frames in the log, frames copied.
+                if let frames = try row?.decode(column: "log", as: Int.self),
+                   frames > Application.walFramesBeforeWriterCheckpoint {
+                    app.writes.requestCheckpoint()
                 }
+            } catch {
+                app.logger.warning("SQLite checkpoint failed: \(error)")
             }
         }
-        lifecycle.use(RepeatedTaskCanceller(task: task))
     }
 }
 
