@@ -246,7 +246,7 @@ import VaporTesting
             // becomes a row, as a run would make it, and is marked paid.)
             let signed = try #require(try await AgreementModel.query(on: app.db).first())
             try await Agreements.materialize(signed, through: 1, on: app.db)
-            try await (app.db as! any SQLDatabase).update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid"))
+            try await app.db.sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("paid"))
                 .where("sequence", .equal, SQLBind(1)).run()
             let below = try await Self.post(manager, path, path + "/avenant", ["montant": "500 000,00", "mois": "60", "versements": "4",
                                                                               "retenue": "", "mode": "fixed_dates", "raison": "Réduction"])
@@ -278,7 +278,7 @@ import VaporTesting
             _ = try await Self.frameworkInForce(app, title: "Cartographie des zones inondables", amount: "100 000,00", months: "12",
                                                 instalments: "2")
             // Two payments of 60 000 $ on 100 000 $ (as a faulty import would leave them): both due by the second run's day.
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let agreement = try #require(try await AgreementModel.query(on: app.db).first())
             try await Agreements.materialize(agreement, through: 2, on: app.db)
             try await sql.update(AgreementPaymentModel.schema).set("cents", to: SQLBind(Int64(60_000_00))).run()

@@ -20,7 +20,7 @@ import VaporTesting
         try await withPasserelle { app in
             try await Self.write(5, on: app.db)
             #expect(try await Audit.verify(on: app.db) == .success(7)) // territory and organisations loaded, then five
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("UPDATE audit_events SET record_id = 'forged' WHERE sequence = 3").run()
             let third = try #require(try await AuditEventModel.query(on: app.db).filter(\.$sequence == 3).first())
             guard case .failure(let broken) = try await Audit.verify(on: app.db) else {
@@ -36,7 +36,7 @@ import VaporTesting
     @Test func removedOrAppendedEventsBreakTheChain() async throws {
         try await withPasserelle { app in
             try await Self.write(4, on: app.db)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("DELETE FROM audit_events WHERE sequence = 5").run()
             guard case .failure(let broken) = try await Audit.verify(on: app.db) else {
                 Issue.record("a removed last event went unnoticed")
@@ -46,7 +46,7 @@ import VaporTesting
         }
         try await withPasserelle { app in
             try await Self.write(3, on: app.db)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("DELETE FROM audit_events WHERE sequence = 2").run()
             guard case .failure(let broken) = try await Audit.verify(on: app.db) else {
                 Issue.record("a removed event went unnoticed")
@@ -96,12 +96,12 @@ import VaporTesting
     @Test func theWriterStartsTheLogOverWhenAsked() async throws {
         try await withPasserelle(onDisk: true) { app in
             guard DatabaseDialect(app.db) == .sqlite else { return }
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("CREATE TABLE wal_probe (id INTEGER PRIMARY KEY, filler TEXT NOT NULL)").run()
             let filler = String(repeating: "x", count: 3_000)
             func write(_ index: Int) async throws {
                 try await app.write { db in
-                    try await (db as! any SQLDatabase).raw("INSERT INTO wal_probe (id, filler) VALUES (\(bind: index), \(bind: filler))").run()
+                    try await db.sql.raw("INSERT INTO wal_probe (id, filler) VALUES (\(bind: index), \(bind: filler))").run()
                 }
             }
             for index in 0..<100 { try await write(index) }
@@ -122,7 +122,7 @@ import VaporTesting
     @Test func writeQueueCommitsEachChangeWithItsEventsOrNothing() async throws {
         try await withPasserelle(onDisk: true) { app in
             struct Failure: Error {}
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("CREATE TABLE write_probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL)").run()
             try await sql.raw("CREATE TABLE write_probe_rows (id INTEGER PRIMARY KEY, number INTEGER NOT NULL, year_number INTEGER NOT NULL)").run()
             try await sql.raw("CREATE TABLE write_probe_counter (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)").run()
@@ -131,7 +131,7 @@ import VaporTesting
                     group.addTask {
                         do {
                             let echoed = try await app.write { db -> Int in
-                                let sql = db as! any SQLDatabase
+                                let sql = db.sql
                                 try await sql.raw("INSERT INTO write_probe (id, label) VALUES (\(bind: index), 'ok')").run()
                                 try await Audit.record(on: db, actor: .system("probe"), action: "test.probe",
                                                        recordType: "probe", recordID: "\(index)")
@@ -187,15 +187,15 @@ import VaporTesting
     /// PostgreSQL before the counters read when the batch opened had come).
     @Test func aFailedChangeGivesBackItsNumberOnly() async throws {
         try await withPasserelle(onDisk: true) { app in
-            try await (app.db as! any SQLDatabase).raw("INSERT INTO request_counters (id, last) VALUES (1997, 5)").run()
+            try await app.db.sql.raw("INSERT INTO request_counters (id, last) VALUES (1997, 5)").run()
             try await app.db.withConnection { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 let batch: WriteBatch
                 if DatabaseDialect(db) == .postgres {
-                    batch = WriteBatch.begin(on: db)
+                    batch = WriteBatch.begin(on: db, tables: app.writes.tables)
                 } else {
                     try await sql.raw("BEGIN").run()
-                    batch = try await WriteBatch.open(on: db)
+                    batch = try await WriteBatch.open(on: db, tables: app.writes.tables)
                 }
                 let before = batch.mark
                 #expect(try await batch.next(RequestCounterModel.schema, key: 1997) == 6)
@@ -213,7 +213,7 @@ import VaporTesting
     /// they aborted is ended before the connection is used again).
     @Test func aBatchThatFailsAtItsCommitLeavesNothingAndTheWriterGoesOn() async throws {
         try await withPasserelle(onDisk: true) { app in
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("CREATE TABLE flush_probe (id INTEGER PRIMARY KEY)").run()
             try await sql.raw("INSERT INTO flush_probe (id) VALUES (1)").run()
             await #expect(throws: (any Error).self) {

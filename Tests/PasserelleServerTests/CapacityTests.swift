@@ -20,7 +20,7 @@ import VaporTesting
             let days = app.workingDays
 
             // Independently: each demo request has its filing step and at most one later step.
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let rows = try await sql.raw("""
                 SELECT r.filed_on, r.expected_on, r.rating, s.status, s.on_date FROM requests r
                 LEFT JOIN request_steps s ON s.request_id = r.id AND s.event = 'demo'

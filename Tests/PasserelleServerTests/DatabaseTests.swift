@@ -17,7 +17,7 @@ import VaporTesting
     /// driver's own row (not through `SQLRow`, whose decoding is what they avoid).
     @Test func plainRowsReadTheDriversRowAndAgreeWithSQLRow() async throws {
         try await withPasserelle { app in
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let organisation = try #require(try await sql.raw("SELECT id, code, name FROM organisations ORDER BY code LIMIT 1").first())
             let plain = PlainRow(organisation)
             #expect(plain.isDirect)
@@ -60,7 +60,7 @@ import VaporTesting
                 try await configure(app, settings: Settings(database: .sqliteFile(path)))
                 try await prepare(app)
                 #expect(FileManager.default.fileExists(atPath: path))
-                let mode = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+                let mode = try await app.db.sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
                 #expect(mode == "wal")
                 #expect(app.territory.current.municipalities.count == 1281)
             } catch {
@@ -106,7 +106,7 @@ final class LiteralProbe: Model, @unchecked Sendable {
             try await LiteralRows.insert(into: LiteralProbe.schema, columns: ["id", "at", "flag", "note", "n", "other"], rows: [
                 [.uuid(a), .date(at), .bool(true), .text("l'avis d'« aménagement »; DROP TABLE x; --"), .int(-9_000_000_000), .uuid(b)],
                 [.uuid(b), .null, .bool(false), .text(""), .int(0), .null],
-            ], on: app.db as! any SQLDatabase)
+            ], on: app.db.sql)
             let first = try #require(try await LiteralProbe.find(a, on: app.db))
             #expect(first.at == at)
             #expect(first.flag == true && first.n == -9_000_000_000 && first.other == b)

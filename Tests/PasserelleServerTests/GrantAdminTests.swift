@@ -128,7 +128,7 @@ import VaporTesting
 
             // The grid cannot change while scored applications await a decision.
             let scored = try await Self.file(acton, GrantFlowTests.acton, title: "Afficheurs", submit: true)
-            try await (app.db as! any SQLDatabase).update(GrantApplicationModel.schema).set("score_parts", to: SQLBind("[1,2,3,4,5]"))
+            try await app.db.sql.update(GrantApplicationModel.schema).set("score_parts", to: SQLBind("[1,2,3,4,5]"))
                 .where("number", .equal, SQLBind(scored)).run()
             var regrid = GrantProgramEditor.Form(ProgramSnapshot(updated), version: updated.version)
             regrid.grid = (regrid.grid ?? "").replacingOccurrences(of: "| 30 | 10", with: "| 30 | 20")

@@ -94,7 +94,7 @@ enum IdentityFixtures {
             let second = try #require(try await cache.find(code: "mun-12072", on: app.db))
             #expect(second.name == "Rivière-du-Loup" && second.id == first.id && second.territoryCode == first.territoryCode)
             #expect(try await cache.find(code: "mun-00000", on: app.db) == nil)
-            try await (app.db as! any SQLDatabase).raw("UPDATE organisations SET name = 'Renommée' WHERE code = 'mun-12072'").run()
+            try await app.db.sql.raw("UPDATE organisations SET name = 'Renommée' WHERE code = 'mun-12072'").run()
             cache.removeAll()
             #expect(try await cache.find(code: "mun-12072", on: app.db)?.name == "Renommée")
         }

@@ -79,7 +79,7 @@ import VaporTesting
         var actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates)
         if let scopes = persona.tokenScopes {
             let organisationCode = persona.roles.first?.0 ?? own
-            let secret = "psr_" + Sessions.randomToken()
+            let secret = "psr_" + RandomToken.make()
             let token = APITokenModel()
             token.$person.id = personID
             token.$organisation.id = try await organisationID(organisationCode, app)
@@ -98,11 +98,11 @@ import VaporTesting
 
     /// A fresh session for each request: some routes close sessions.
     static func session(for personID: UUID, app: Application) async throws -> (token: String, csrf: String) {
-        let token = Sessions.randomToken()
+        let token = RandomToken.make()
         let session = SessionModel()
         session.$person.id = personID
         session.tokenHash = Sessions.hash(token)
-        session.csrfToken = Sessions.randomToken()
+        session.csrfToken = RandomToken.make()
         session.lastSeenAt = Date()
         session.expiresAt = Date().addingTimeInterval(3600)
         try await session.create(on: app.db)

@@ -279,7 +279,7 @@ import VaporTesting
                 numbers.append(try #require(AccessibilityCheck.matches(#"(DM-\d{4}-\d{6})"#, in: filed.body.string).first))
             }
             // One is overdue (its expected date moved back in the database), one already closed elsewhere.
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("UPDATE requests SET expected_on = '2020-01-06' WHERE number = \(bind: numbers[0])").run()
             try await sql.raw("UPDATE requests SET status = 'closed' WHERE number = \(bind: numbers[2])").run()
 
@@ -353,7 +353,7 @@ import VaporTesting
             try await neighbour.signIn("greffe@abercorn.test")
             let theirs = try await file(neighbour, "mun-46005", "Ponceau chemin Gendron")
             let agent = try #require(try await PersonModel.query(on: app.db).filter(\.$email == "agent.est@mtmd.test").first())
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("UPDATE requests SET status = 'awaitingMunicipality' WHERE number = \(bind: waiting)").run()
             try await sql.raw("UPDATE requests SET status = 'closed' WHERE number = \(bind: closed)").run()
             try await sql.raw("""
@@ -474,7 +474,7 @@ import VaporTesting
 
             // A kind only MRCs may file is neither offered to a municipality nor accepted from it.
             // (Saved by another instance: this one sees it within a second, here at once.)
-            try await (app.db as! any SQLDatabase).raw("UPDATE request_types SET filers = 'mrc', version = version + 1 WHERE code = 'autre'").run()
+            try await app.db.sql.raw("UPDATE request_types SET filers = 'mrc', version = version + 1 WHERE code = 'autre'").run()
             app.requestTypes.forget()
             #expect(!(try await clerk.send(.GET, "/organisations/\(Self.rdl)/demandes/nouvelle").body.string.contains(#"value="autre""#)))
             let refused = try await clerk.send(.POST, path, form: [
@@ -595,12 +595,12 @@ import VaporTesting
             #expect(try await found("mot71") == [false, false, false, false])
 
             // A word added to a request's text later (a message) is found by its prefix.
-            try await (app.db as! any SQLDatabase).raw("""
+            try await app.db.sql.raw("""
                 UPDATE requests SET search_text = search_text || ' xylophone' WHERE number = \(bind: numbers[2])
                 """).run()
             #expect(try await found("xylo") == [false, false, true, false])
             if isPostgresRun {
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 let words = try await sql.raw("SELECT word FROM request_words WHERE word >= 'tro' AND word < 'trp' ORDER BY word")
                     .all().map { try $0.decode(column: "word", as: String.self) }
                 #expect(words == ["trotteuse", "trottoir", "trottoirs"])
@@ -647,7 +647,7 @@ import VaporTesting
             let abercorn = Browser(app)
             try await abercorn.signIn("greffe@abercorn.test")
             let joined = try await fileOne(abercorn, "mun-46005", "Sidewalks and PAFFSR")
-            try await (app.db as! any SQLDatabase).raw("UPDATE requests SET language = 'en-CA' WHERE number = \(bind: joined)").run()
+            try await app.db.sql.raw("UPDATE requests SET language = 'en-CA' WHERE number = \(bind: joined)").run()
 
             let coordination = Browser(app)
             try await coordination.signIn("coordination@mtmd.test")

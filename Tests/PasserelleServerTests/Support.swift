@@ -36,7 +36,7 @@ func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> 
         patient.attachmentsPath = files.path
         try await configure(app, settings: patient)
         if let schema {
-            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
+            try await app.db.sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
         }
         try await prepare(app)
         try await test(app)
@@ -51,7 +51,7 @@ func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> 
 
 private func cleanUp(_ app: Application, schema: String?) async {
     if let schema {
-        try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
+        try? await app.db.sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
     }
     try? await app.asyncShutdown()
 }

@@ -7,10 +7,6 @@ import Vapor
 /// what was paid and what is to come (each payment with both fiscal years), and the reports owed.
 /// The same rules as the pages: an organisation sees its own agreements only.
 struct AgreementAPI: Sendable {
-    func register(_ api: any RoutesBuilder) {
-        api.get("conventions", use: list).policy(.signedIn)
-        api.get("conventions", ":numero", use: show).policy(RoutePolicy.record(.read, .grants, owner: AgreementPages.owner))
-    }
 
     struct PaymentDTO: Content {
         let sequence: Int
@@ -83,7 +79,7 @@ struct AgreementAPI: Sendable {
     /// The agreements the caller may read, newest first, 50 a page (`etat` filters), as the page lists them.
     @Sendable func list(_ req: Request) async throws -> Response {
         let found = try await AgreementPages.listed(req)
-        let response = try IdentityAPI.json(found.rows.map { AgreementDTO($0, organisation: $0.organisation.code) })
+        let response = try JSONResponse.json(found.rows.map { AgreementDTO($0, organisation: $0.organisation.code) })
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
         return response
     }
@@ -92,7 +88,7 @@ struct AgreementAPI: Sendable {
     @Sendable func show(_ req: Request) async throws -> Response {
         let agreement = try await AgreementPages.loaded(req)
         let (payments, reports) = try await Agreements.schedule(of: agreement, on: req.db)
-        return try IdentityAPI.json(AgreementDTO(agreement, organisation: agreement.organisation.code, payments: payments, reports: reports))
+        return try JSONResponse.json(AgreementDTO(agreement, organisation: agreement.organisation.code, payments: payments, reports: reports))
     }
 }
 

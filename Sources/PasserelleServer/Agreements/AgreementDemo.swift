@@ -15,7 +15,7 @@ struct AgreementDemoGenerator: DemoGenerator {
         let today = app.today
         let signed = today.adding(days: -300)
         let made = try await app.db.transaction { tx -> Int in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let approved = try await GrantApplicationModel.query(on: tx).filter(\.$phase == "approved").sort(\.$number).all()
             let existing = Set(try await AgreementModel.query(on: tx).all().compactMap { $0.$application.id })
             let decisions = Dictionary(try await GrantDecisionModel.query(on: tx).filter(\.$kind == "approve").filter(\.$state == "final").all()

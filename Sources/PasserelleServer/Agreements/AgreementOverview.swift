@@ -10,10 +10,6 @@ import Vapor
 /// and the reports it owes — for the organisation and for the ministry; and the same rolled up by
 /// region, then by MRC.
 struct AgreementOverviewPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("organisations", ":code", "aide-financiere", use: organisation).policy(.organisation(.read, .grants))
-        routes.get("aide", "vue", use: rollUp).policy(.ministry(.read))
-    }
 
     struct Standing: Sendable {
         struct Agreement: Sendable {
@@ -34,7 +30,7 @@ struct AgreementOverviewPages: Sendable {
     /// year), with only the columns the page shows: no model is decoded. The plans of the
     /// agreements in force add what they have not written yet.
     static func standing(of organisationID: UUID, on db: any Database) async throws -> Standing {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var standing = Standing()
         standing.agreements = try await sql.raw("""
             SELECT number, title, amount_cents, paid_cents, state FROM \(unsafeRaw: AgreementModel.schema)
@@ -91,7 +87,7 @@ struct AgreementOverviewPages: Sendable {
 
     /// Agreements in force or closed, added up by region (or, within a region, by MRC).
     static func rollUp(region: String?, territory: TerritoryDirectory, on db: any Database) async throws -> [Line] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT o.territory_code AS territory, COUNT(*) AS n, CAST(SUM(a.amount_cents) AS BIGINT) AS committed,
               CAST(SUM(a.paid_cents) AS BIGINT) AS paid
             FROM \(unsafeRaw: AgreementModel.schema) a JOIN \(unsafeRaw: OrganisationModel.schema) o ON o.id = a.organisation_id

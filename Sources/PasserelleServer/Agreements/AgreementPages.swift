@@ -19,25 +19,6 @@ extension Request {
 /// sides, amended into revisions; their schedule in both fiscal calendars, their commitments by
 /// government year, their reports; and the payment runs.
 struct AgreementPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let read = RoutePolicy.record(.read, .grants, owner: Self.owner)
-        let update = RoutePolicy.record(.update, .grants, owner: Self.owner)
-        routes.get("aide", ":numero", "convention", use: fromApplication).policy(.ministry(.create, .grants))
-        routes.post("aide", ":numero", "convention", use: createFromApplication).policy(.ministry(.create, .grants))
-        routes.get("conventions", use: list).policy(.signedIn)
-        routes.get("conventions", "nouvelle", use: newFramework).policy(.ministry(.create, .grants))
-        routes.post("conventions", use: createFramework).policy(.ministry(.create, .grants))
-        routes.get("conventions", ":numero", use: show).policy(read)
-        routes.post("conventions", ":numero", "signature", use: sign).policy(update)
-        routes.post("conventions", ":numero", "avenant", use: amend).policy(.ministry(.update, .grants))
-        routes.post("conventions", ":numero", "report", use: carryOver).policy(.ministry(.update, .grants))
-        routes.get("conventions", ":numero", "revisions", ":revision", use: revision).policy(read)
-        routes.post("conventions", ":numero", "rapports", ":sequence", use: submitReport).policy(update)
-        routes.post("conventions", ":numero", "rapports", ":sequence", "revue", use: reviewReport).policy(.ministry(.update, .grants))
-        PaymentRunPages().register(routes)
-        AgreementOverviewPages().register(routes)
-        OpenData360().register(routes)
-    }
 
     static let owner: @Sendable (Request) async throws -> UUID? = { req in
         guard let number = req.parameters.get("numero"),
@@ -83,8 +64,8 @@ struct AgreementPages: Sendable {
     // MARK: terms
 
     /// The schedule's terms as typed, or what is wrong field by field.
-    static func terms(_ form: [String: String], amount: Int64?, start: CalendarDate, _ l: Localizer) -> (ScheduleTerms?, AccountViews.Errors) {
-        var errors: AccountViews.Errors = []
+    static func terms(_ form: [String: String], amount: Int64?, start: CalendarDate, _ l: Localizer) -> (ScheduleTerms?, FormInput.Errors) {
+        var errors: FormInput.Errors = []
         let months = Int(form["mois"] ?? "")
         if months.map({ (1...120).contains($0) }) != true { errors.append(("mois", l("agreements.error.months"))) }
         let instalments = Int(form["versements"] ?? "")
@@ -122,7 +103,7 @@ struct AgreementPages: Sendable {
         let l = req.localizer
         let form = GrantPages.fields(req, Self.termFields)
         let (terms, errors) = Self.terms(form, amount: application.requestedCents, start: req.application.today, l)
-        let page = { (errors: AccountViews.Errors, status: HTTPResponseStatus) in
+        let page = { (errors: FormInput.Errors, status: HTTPResponseStatus) in
             AgreementViews.newAgreement(Layout(req), application: application, programs: [], form: form, errors: errors,
                                         csrf: GrantPages.csrfOf(req)).page(status: status)
         }
@@ -143,7 +124,7 @@ struct AgreementPages: Sendable {
         try await frameworkPage(req, form: ["mois": "60", "versements": "5", "retenue": "", "mode": "fixed_dates"], errors: [], status: .ok)
     }
 
-    func frameworkPage(_ req: Request, form: [String: String], errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func frameworkPage(_ req: Request, form: [String: String], errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let programs = try await GrantProgramModel.query(on: req.db).sort(\.$nameFr).all()
         return AgreementViews.newAgreement(Layout(req), application: nil, programs: programs, form: form, errors: errors,
                                            csrf: GrantPages.csrfOf(req)).page(status: status)
@@ -200,7 +181,7 @@ struct AgreementPages: Sendable {
         var revisions: [AgreementRevisionModel]
     }
 
-    func showPage(_ req: Request, _ agreement: AgreementModel, errors: AccountViews.Errors, form: [String: String] = [:],
+    func showPage(_ req: Request, _ agreement: AgreementModel, errors: FormInput.Errors, form: [String: String] = [:],
                   status: HTTPResponseStatus) async throws -> Response {
         let id = try agreement.requireID()
         let schedule = try await Agreements.schedule(of: agreement, on: req.db)
@@ -300,9 +281,9 @@ struct AgreementPages: Sendable {
         let report = try await report(req, agreement)
         let l = req.localizer
         let indicators = agreement.program?.indicators ?? []
-        let (typed, _) = RequestPages.answers(req, fields: indicators)
+        let (typed, _) = FormInput.answers(req, fields: indicators)
         let checked = RequestFieldCheck.check(indicators, answers: typed)
-        var errors: AccountViews.Errors = checked.failures.map { failure in ("champ_" + failure.field, l(failure.key)) }
+        var errors: FormInput.Errors = checked.failures.map { failure in ("champ_" + failure.field, l(failure.key)) }
         let form = GrantPages.fields(req, ["couts", "note"])
         let costs = Money(parsing: form["couts"] ?? "")
         if costs.map({ $0.cents >= 0 }) != true { errors.append(("couts", l("agreements.error.costs"))) }

@@ -145,7 +145,7 @@ enum Agreements {
 
     /// Saves an agreement taken with its version.
     static func save(_ agreement: AgreementModel, version: Int, on db: any Database) async throws {
-        let updated = try await (db as! any SQLDatabase).update(AgreementModel.schema)
+        let updated = try await db.sql.update(AgreementModel.schema)
             .set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
             .set("title", to: SQLBind(agreement.title)).set("conditions", to: SQLBind(agreement.conditions))
             .set("amount_cents", to: SQLBind(agreement.amountCents)).set("terms", to: SQLBind(agreement.termsJSON))
@@ -225,7 +225,7 @@ enum Agreements {
         } else {
             agreement.schedulePlanJSON = ""
             agreement.nextPlannedOn = nil
-            try await (db as! any SQLDatabase).update(AgreementModel.schema).set("next_planned_on", to: SQLBind(String?.none))
+            try await db.sql.update(AgreementModel.schema).set("next_planned_on", to: SQLBind(String?.none))
                 .where("id", .equal, SQLBind(id)).run()
         }
         terms.totalCents = amountCents
@@ -319,7 +319,7 @@ enum Agreements {
         try await saveReport(report, version: version, on: db)
         var released: [Int] = []
         if accept {
-            let rows = try await (db as! any SQLDatabase).update(AgreementPaymentModel.schema).set("state", to: SQLBind("due"))
+            let rows = try await db.sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("due"))
                 .where("agreement_id", .equal, SQLBind(try agreement.requireID())).where("release", .equal, SQLBind(release))
                 .where("state", .equal, SQLBind("awaiting_report")).returning("sequence").all()
             released = try rows.map { try $0.decode(column: "sequence", as: Int.self) }
@@ -334,7 +334,7 @@ enum Agreements {
     }
 
     static func saveReport(_ report: AgreementReportModel, version: Int, on db: any Database) async throws {
-        let updated = try await (db as! any SQLDatabase).update(AgreementReportModel.schema)
+        let updated = try await db.sql.update(AgreementReportModel.schema)
             .set("version", to: SQLBind(version + 1)).set("state", to: SQLBind(report.state))
             .set("answers", to: SQLBind(report.answersJSON)).set("costs_cents", to: SQLBind(report.costsCents))
             .set("note", to: SQLBind(report.note)).set("submitted_at", to: SQLBind(report.submittedAt))

@@ -13,11 +13,6 @@ struct OpenData360: Sendable {
     static let funderID = "CA-QC-MTMD"
     static let funderName = "Ministère des Transports et de la Mobilité durable du Québec"
 
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("donnees", "aide-financiere.json", use: json).policy(.open)
-        routes.get("donnees", "aide-financiere.csv", use: csv).policy(.open)
-    }
-
     struct Award: Sendable {
         var number: String
         var title: String

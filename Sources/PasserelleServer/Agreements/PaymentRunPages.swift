@@ -8,14 +8,6 @@ import Vapor
 /// `/paiements`: payment runs prepared for a day, approved within spending authority, exported
 /// for the government's accounting system, and confirmed.
 struct PaymentRunPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("paiements", use: list).policy(.ministry(.read))
-        routes.post("paiements", "lots", use: prepare).policy(.ministry(.create, .grants))
-        routes.get("paiements", "lots", ":lot", use: show).policy(.ministry(.read))
-        routes.post("paiements", "lots", ":lot", "approbation", use: approve).policy(.ministry(.update, .grants))
-        routes.get("paiements", "lots", ":lot", "export.csv", use: export).policy(.ministry(.read))
-        routes.post("paiements", "lots", ":lot", "confirmation", use: confirm).policy(.ministry(.update, .grants))
-    }
 
     static func run(_ req: Request) async throws -> PaymentRunModel {
         guard let number = req.parameters.get("lot"),
@@ -25,7 +17,7 @@ struct PaymentRunPages: Sendable {
 
     /// What a run of today would take: its count and total.
     static func due(on day: CalendarDate, on db: any Database) async throws -> (count: Int, cents: Int64) {
-        let row = try await (db as! any SQLDatabase).raw("""
+        let row = try await db.sql.raw("""
             SELECT COUNT(*) AS n, CAST(COALESCE(SUM(p.cents), 0) AS BIGINT) AS total
             FROM \(unsafeRaw: AgreementPaymentModel.schema) p JOIN \(unsafeRaw: AgreementModel.schema) a ON a.id = p.agreement_id
             WHERE a.state = 'in_force' AND (p.state IN ('due', 'failed') OR (p.state = 'planned' AND p.due_on <= \(bind: day.iso)))
@@ -36,7 +28,7 @@ struct PaymentRunPages: Sendable {
                 try (row?.decode(column: "total", as: Int64.self) ?? 0) + planned.reduce(0) { $0 + $1.cents })
     }
 
-    func listPage(_ req: Request, errors: AccountViews.Errors, form: [String: String], refused: [(agreement: String, cents: Int64, owed: Int64)],
+    func listPage(_ req: Request, errors: FormInput.Errors, form: [String: String], refused: [(agreement: String, cents: Int64, owed: Int64)],
                   status: HTTPResponseStatus) async throws -> Response {
         let runs = try await PaymentRunModel.query(on: req.db).sort(\.$createdAt, .descending).limit(100).all()
         let due = try await Self.due(on: req.application.today, on: req.db)
@@ -62,7 +54,7 @@ struct PaymentRunPages: Sendable {
 
     static let pageSize = 200
 
-    func showPage(_ req: Request, _ run: PaymentRunModel, errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func showPage(_ req: Request, _ run: PaymentRunModel, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let lines = try await Self.lines(run, range: ((page - 1) * Self.pageSize)..<(page * Self.pageSize), on: req.db)
         // The payments its preparation left out, as the journal has them.
@@ -98,7 +90,7 @@ struct PaymentRunPages: Sendable {
     }
 
     static func lines(_ run: PaymentRunModel, range: Range<Int>? = nil, on db: any Database) async throws -> [Line] {
-        let query = (db as! any SQLDatabase).select()
+        let query = db.sql.select()
             .column(SQLColumn("id", table: "p")).column(SQLColumn("sequence", table: "p")).column(SQLColumn("kind", table: "p"))
             .column(SQLColumn("due_on", table: "p")).column(SQLColumn("government_year", table: "p"))
             .column(SQLColumn("municipal_year", table: "p")).column(SQLColumn("cents", table: "p")).column(SQLColumn("state", table: "p"))

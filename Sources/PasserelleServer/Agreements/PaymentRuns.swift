@@ -19,7 +19,7 @@ extension Agreements {
     }
 
     static func prepareRun(on day: CalendarDate, request: Request, on db: any Database) async throws -> Prepared {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let run = PaymentRunModel()
         run.id = UUID()
         run.version = 1
@@ -101,7 +101,7 @@ extension Agreements {
     }
 
     static func saveRun(_ run: PaymentRunModel, version: Int, on db: any Database) async throws {
-        let updated = try await (db as! any SQLDatabase).update(PaymentRunModel.schema)
+        let updated = try await db.sql.update(PaymentRunModel.schema)
             .set("version", to: SQLBind(version + 1)).set("state", to: SQLBind(run.state))
             .set("approved_by_id", to: SQLBind(run.approvedByID)).set("approved_by", to: SQLBind(run.approvedBy))
             .set("second_by", to: SQLBind(run.secondBy))
@@ -149,7 +149,7 @@ extension Agreements {
                            on db: any Database) async throws {
         guard version == run.version else { throw Refusal.stale(current: run.version) }
         guard run.state == "approved" else { throw Refusal.wrongState }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let runID = try run.requireID()
         let today = request.application.today.iso
         for (ids, state) in [(failed, "failed"), (cancelled, "cancelled")] where !ids.isEmpty {

@@ -34,7 +34,7 @@ enum ReportReminders {
                         "link": Outbox.link(app, "/conventions/\(report.agreement.number)#rapports"),
                     ])
                 }
-                try await (db as! any SQLDatabase).update(AgreementReportModel.schema).set("reminded_on", to: SQLBind(today.iso))
+                try await db.sql.update(AgreementReportModel.schema).set("reminded_on", to: SQLBind(today.iso))
                     .where("id", .equal, SQLBind(try report.requireID())).run()
             }
             try await Audit.record(on: db, actor: .system("agreements.reminders"), action: "agreements.report.remind", recordType: "agreement",

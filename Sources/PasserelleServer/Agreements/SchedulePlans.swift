@@ -104,12 +104,12 @@ extension Agreements {
     static func startSchedule(_ agreement: AgreementModel, plan: SchedulePlan, on db: any Database) async throws {
         try await openNextReport(agreement, on: db)
         agreement.nextPlannedOn = plan.nextDated(after: plan.firstSequence - 1)?.iso
-        try await (db as! any SQLDatabase).update(AgreementModel.schema).set("next_planned_on", to: SQLBind(agreement.nextPlannedOn))
+        try await db.sql.update(AgreementModel.schema).set("next_planned_on", to: SQLBind(agreement.nextPlannedOn))
             .where("id", .equal, SQLBind(try agreement.requireID())).run()
     }
 
     static func storedMax(_ table: String, agreement id: UUID, on db: any Database) async throws -> Int {
-        try await (db as! any SQLDatabase).select().column(SQLAlias(SQLFunction("MAX", args: SQLIdentifier("sequence")), as: SQLIdentifier("m")))
+        try await db.sql.select().column(SQLAlias(SQLFunction("MAX", args: SQLIdentifier("sequence")), as: SQLIdentifier("m")))
             .from(table).where("agreement_id", .equal, SQLBind(id)).first()?.decode(column: "m", as: Int?.self) ?? 0
     }
 
@@ -128,10 +128,10 @@ extension Agreements {
             paymentRow(line, agreement: id, organisation: agreement.$organisation.id,
                        state: line.release == "date" ? "planned" : released.contains(line.release) ? "due" : "awaiting_report", at: now)
         }
-        try await LiteralRows.insert(into: AgreementPaymentModel.schema, columns: paymentColumns, rows: rows, on: db as! any SQLDatabase)
+        try await LiteralRows.insert(into: AgreementPaymentModel.schema, columns: paymentColumns, rows: rows, on: db.sql)
         let last = lines.map(\.sequence).max() ?? sequence
         agreement.nextPlannedOn = plan.nextDated(after: last)?.iso
-        try await (db as! any SQLDatabase).update(AgreementModel.schema).set("next_planned_on", to: SQLBind(agreement.nextPlannedOn))
+        try await db.sql.update(AgreementModel.schema).set("next_planned_on", to: SQLBind(agreement.nextPlannedOn))
             .where("id", .equal, SQLBind(id)).run()
     }
 
@@ -147,7 +147,7 @@ extension Agreements {
         guard let next = plan.reports.first(where: { $0.sequence > stored }) else { return }
         try await LiteralRows.insert(into: AgreementReportModel.schema, columns: reportColumns,
                                      rows: [reportRow(next, agreement: id, organisation: agreement.$organisation.id, at: Date())],
-                                     on: db as! any SQLDatabase)
+                                     on: db.sql)
     }
 
     /// The dated payments of the plans that fall due by `day` and are not rows yet, by agreement
@@ -160,7 +160,7 @@ extension Agreements {
     }
 
     static func duePlanned(on day: CalendarDate, on db: any Database) async throws -> [DuePlanned] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT a.id, a.organisation_id, a.terms, a.schedule_plan,
               (SELECT MAX(p.sequence) FROM \(unsafeRaw: AgreementPaymentModel.schema) p WHERE p.agreement_id = a.id) AS stored
             FROM \(unsafeRaw: AgreementModel.schema) a
@@ -182,7 +182,7 @@ extension Agreements {
     static func materializeDue(on day: CalendarDate, on db: any Database) async throws {
         let due = try await duePlanned(on: day, on: db)
         guard !due.isEmpty else { return }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let now = Date()
         var rows: [[LiteralRows.Cell]] = []
         for plan in due {
@@ -236,7 +236,7 @@ extension Agreements {
 
     /// What the plans still to write add to an organisation's payments, by government year.
     static func plannedByYear(of organisationID: UUID, on db: any Database) async throws -> [String: Int64] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT a.terms, a.schedule_plan,
               (SELECT MAX(p.sequence) FROM \(unsafeRaw: AgreementPaymentModel.schema) p WHERE p.agreement_id = a.id) AS stored
             FROM \(unsafeRaw: AgreementModel.schema) a

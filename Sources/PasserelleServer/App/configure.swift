@@ -8,6 +8,17 @@ import Vapor
 public func configure(_ app: Application, settings: Settings) async throws {
     app.settings = settings
 
+    // what each module gives the platform: counter tables, row order, error formats, demo data
+    do {
+        app.modules = ModuleRegistry(
+            writeTables: WriteTables(
+                counters: [RequestCounterModel.schema, GrantCounterModel.schema, AgreementCounterModel.schema],
+                order: [RequestModel.schema, RequestStepModel.schema, RequestFollowerModel.schema, AttachmentModel.schema]),
+            demoGenerators: [TerritoryDemoGenerator(), PeopleDemoGenerator(), RequestDemoGenerator(),
+                             GrantDemoGenerator(), AgreementDemoGenerator()],
+            errorRenderers: [ErrorRenderer(pathPrefix: "/open311/", render: Open311.errorResponse)])
+    }
+
     // server
     do {
         app.http.server.configuration.hostname = settings.hostname
@@ -32,9 +43,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
         try app.configureDatabase(settings.database, poolTimeout: settings.poolTimeoutSeconds)
         let writer = app.writerDatabase ?? { [unowned app] in app.db }
         if case .postgres = settings.database {
-            app.writes = WriteQueue(grouped: true, releasesSavepoints: true, pipelined: true, database: writer)
+            app.writes = WriteQueue(grouped: true, releasesSavepoints: true, pipelined: true, tables: app.modules.writeTables,
+                                    database: writer)
         } else {
-            app.writes = WriteQueue(grouped: true, database: writer)
+            app.writes = WriteQueue(grouped: true, tables: app.modules.writeTables, database: writer)
         }
     }
 
@@ -42,7 +54,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // the session cookie
     do {
         app.middleware = .init()
-        app.middleware.use(PlatformMiddleware(metrics: app.httpMetrics, behindTLS: settings.behindTLS))
+        app.middleware.use(PlatformMiddleware(metrics: app.httpMetrics, behindTLS: settings.behindTLS, authenticate: Sessions.attach))
     }
 
     // migrations, in order

@@ -60,7 +60,7 @@ enum Capacity {
     /// Names by id, read with SQL (Fluent's decoding of hundreds of people cost more than the figures).
     static func names(_ table: String, column: String, where filter: (String, String)? = nil, ids: [UUID]? = nil,
                       on db: any Database) async throws -> [UUID: String] {
-        var query = (db as! any SQLDatabase).select().column("id").column(SQLAlias(SQLIdentifier(column), as: SQLIdentifier("label")))
+        var query = db.sql.select().column("id").column(SQLAlias(SQLIdentifier(column), as: SQLIdentifier("label")))
             .from(table)
         if let filter { query = query.where(SQLIdentifier(filter.0), .equal, SQLBind(filter.1)) }
         if let ids { query = query.where("id", .in, SQLBind.group(ids)) }
@@ -86,7 +86,7 @@ enum Capacity {
     /// One metric's counters in a range of periods, grouped by the given columns (and the value).
     static func rows(_ metric: RequestStats.Metric, periods: (CalendarDate, CalendarDate), unit: UUID?, by columns: [String],
                      on db: any Database) async throws -> [(keys: [String: UUID], value: Int, count: Int)] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var query = sql.select()
         for column in columns { query = query.column(SQLIdentifier(column)) }
         query = query.column(SQLIdentifier("value"))
@@ -123,7 +123,7 @@ enum Capacity {
     /// A daily metric per period: by week (its Monday) from the days, or by month from the twins.
     static func flow(_ metric: RequestStats.Metric, from: CalendarDate, to: CalendarDate, unit: UUID?, byMonth: Bool,
                      on db: any Database) async throws -> [String: Int] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let stored = byMonth ? (metric.monthly ?? metric) : metric
         var query = sql.select().column(SQLIdentifier("period"))
             .column(SQLAlias(SQLRaw("CAST(SUM(count) AS BIGINT)"), as: SQLIdentifier("n")))
@@ -215,7 +215,7 @@ enum Capacity {
 
     /// Requests awaiting the ministry's answer, by age band: the pending counters of each filing day.
     static func backlog(unit: UUID?, today: CalendarDate, on db: any Database) async throws -> [Int] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var query = sql.select().column(SQLIdentifier("period"))
             .column(SQLAlias(SQLRaw("CAST(SUM(count) AS BIGINT)"), as: SQLIdentifier("n")))
             .from(RequestStats.schema).where("metric", .equal, SQLBind(RequestStats.Metric.pending.rawValue))

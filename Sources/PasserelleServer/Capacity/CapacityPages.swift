@@ -8,18 +8,13 @@ import Vapor
 /// satisfaction — as charts with their data tables, and in CSV. `/capacite/bilan`: the yearly
 /// report for any twelve months, with the twelve before.
 struct CapacityPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("capacite", use: dashboard).policy(.ministry(.read))
-        routes.get("capacite.csv", use: csv).policy(.ministry(.read))
-        routes.get("capacite", "bilan", use: report).policy(.ministry(.read))
-    }
 
     struct Scope {
         var unit: OrganisationModel?
         var from: CalendarDate
         var to: CalendarDate
         var units: [OrganisationModel]
-        var errors: AccountViews.Errors
+        var errors: FormInput.Errors
     }
 
     /// The unit (`unite`, a code) and the period (`du`, `au`; by default the twelve weeks to today).
@@ -29,7 +24,7 @@ struct CapacityPages: Sendable {
         let units = try await OrganisationModel.query(on: req.db).filter(\.$kind == .ministryUnit).filter(\.$active == true)
             .sort(\.$name).all()
             .filter { $0.code == "unite-bcam" || $0.code.hasPrefix("unite-dgt") || $0.code == "unite-srm" }
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         var unit: OrganisationModel?
         if let code = req.query[String.self, at: "unite"], !code.isEmpty {
             unit = units.first { $0.code == code }

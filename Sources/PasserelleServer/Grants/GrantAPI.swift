@@ -6,20 +6,6 @@ import Vapor
 /// The SGAF's JSON API under `/api/v1`: what the pages do, a system can do. Amounts are integer
 /// cents; keys are French like the rest of the API.
 struct GrantAPI: Sendable {
-    func register(_ api: any RoutesBuilder, read: RoutePolicy, update: RoutePolicy) {
-        api.get("programmes", use: programs).policy(.open)
-        api.get("programmes", ":programme", use: program).policy(.open)
-        api.get("appels", ":appel", use: call).policy(.open)
-        api.get("appels", ":appel", "classement", use: ranking).policy(.ministry(.read))
-        api.post("organisations", ":code", "demandes-aide", use: create).policy(.organisation(.create, .grants))
-        api.get("demandes-aide", use: list).policy(.signedIn)
-        api.get("demandes-aide", ":numero", use: show).policy(read)
-        api.post("demandes-aide", ":numero", "depot", use: submit).policy(update)
-        api.post("demandes-aide", ":numero", "evaluateurs", use: assign).policy(.ministry(.update, .grants))
-        api.post("demandes-aide", ":numero", "evaluation", use: score).policy(.ministry(.update, .grants))
-        api.post("demandes-aide", ":numero", "decision", use: decide).policy(.ministry(.update, .grants))
-        api.post("demandes-aide", ":numero", "approbation", use: approve).policy(.ministry(.update, .grants))
-    }
 
     struct ProgramDTO: Content {
         let code: String
@@ -132,7 +118,7 @@ struct GrantAPI: Sendable {
         var programme: String?
         var titre: String?
         var resume: String?
-        var reponses: [String: RequestPages.AnswerValue]?
+        var reponses: [String: FormInput.AnswerValue]?
         var couts: [LineInput]?
         var financements: [LineInput]?
         var montant_demande_cents: Int64?
@@ -173,16 +159,16 @@ struct GrantAPI: Sendable {
 
     @Sendable func programs(_ req: Request) async throws -> Response {
         let programs = try await GrantProgramModel.query(on: req.db).filter(\.$active == true).sort(\.$code).all()
-        return try IdentityAPI.json(programs.map { ProgramDTO($0, req.localizer.language) })
+        return try JSONResponse.json(programs.map { ProgramDTO($0, req.localizer.language) })
     }
 
     @Sendable func program(_ req: Request) async throws -> Response {
-        try IdentityAPI.json(ProgramDTO(try await GrantPages.program(req), req.localizer.language))
+        try JSONResponse.json(ProgramDTO(try await GrantPages.program(req), req.localizer.language))
     }
 
     @Sendable func call(_ req: Request) async throws -> Response {
         let call = try await GrantPages.call(req)
-        return try IdentityAPI.json(CallDTO(code: call.code, programme: call.program.code, titre: call.title(req.localizer.language),
+        return try JSONResponse.json(CallDTO(code: call.code, programme: call.program.code, titre: call.title(req.localizer.language),
                                             ouverture: call.opensAt, fermeture: call.closesAt, ouvert: call.isOpen(at: req.application.now),
                                             exercice: call.envelope.fiscalYear))
     }
@@ -273,7 +259,7 @@ struct GrantAPI: Sendable {
                           fields: missing.map { Problem.Field(name: "documents", key: "grants.eligibility.document",
                                                               arguments: ["document": $0.name(req.localizer.language)]) })
         }
-        let response = try IdentityAPI.json(ApplicationDTO(model, callCode: call?.code, l: req.localizer))
+        let response = try JSONResponse.json(ApplicationDTO(model, callCode: call?.code, l: req.localizer))
         response.status = .created
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes-aide/\(model.number)")
         return response
@@ -281,16 +267,16 @@ struct GrantAPI: Sendable {
 
     @Sendable func list(_ req: Request) async throws -> Response {
         let filter = GrantPages.listFilter(req)
-        guard let found = try await GrantPages.query(req, filter) else { return try IdentityAPI.json([ApplicationDTO]()) }
+        guard let found = try await GrantPages.query(req, filter) else { return try JSONResponse.json([ApplicationDTO]()) }
         var calls: [UUID: String] = [:]
         for call in try await GrantCallModel.query(on: req.db).all() { calls[call.id!] = call.code }
-        let response = try IdentityAPI.json(found.rows.map { ApplicationDTO($0, callCode: $0.$call.id.flatMap { calls[$0] }, l: req.localizer) })
+        let response = try JSONResponse.json(found.rows.map { ApplicationDTO($0, callCode: $0.$call.id.flatMap { calls[$0] }, l: req.localizer) })
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
         return response
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        try IdentityAPI.json(try await dto(req, try GrantPages.loaded(req)))
+        try JSONResponse.json(try await dto(req, try GrantPages.loaded(req)))
     }
 
     @Sendable func submit(_ req: Request) async throws -> Response {
@@ -305,7 +291,7 @@ struct GrantAPI: Sendable {
         } catch let refusal as Grants.Refusal {
             throw Self.problem(refusal)
         }
-        return try IdentityAPI.json(try await dto(req, model))
+        return try JSONResponse.json(try await dto(req, model))
     }
 
     @Sendable func assign(_ req: Request) async throws -> Response {
@@ -318,7 +304,7 @@ struct GrantAPI: Sendable {
         do {
             try await req.write { db in try await Grants.assign(model, evaluator: person, request: req, on: db) }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
-        return try IdentityAPI.json(try await dto(req, model))
+        return try JSONResponse.json(try await dto(req, model))
     }
 
     struct ScoreInput: Content {
@@ -345,7 +331,7 @@ struct GrantAPI: Sendable {
         do {
             try await req.write { db in try await Grants.score(model, scores: given, request: req, on: db) }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
-        return try IdentityAPI.json(try await dto(req, model))
+        return try JSONResponse.json(try await dto(req, model))
     }
 
     struct DecisionInput: Content {
@@ -366,7 +352,7 @@ struct GrantAPI: Sendable {
                                         version: input.version, request: req, on: db)
             }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
-        return try IdentityAPI.json(try await dto(req, model))
+        return try JSONResponse.json(try await dto(req, model))
     }
 
     @Sendable func approve(_ req: Request) async throws -> Response {
@@ -375,7 +361,7 @@ struct GrantAPI: Sendable {
         do {
             try await req.write { db in try await Grants.approveSecond(model, version: version, request: req, on: db) }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
-        return try IdentityAPI.json(try await dto(req, model))
+        return try JSONResponse.json(try await dto(req, model))
     }
 
     struct RankedDTO: Content {
@@ -403,7 +389,7 @@ struct GrantAPI: Sendable {
         let ranking = try await Grants.ranking(call, on: req.db)
         let rows = try await Grants.details(ranking, 0..<ranking.ranked.count, call: call, territory: req.application.territory.current,
                                             on: req.db)
-        return try IdentityAPI.json(RankingDTO(appel: call.code, exercice: ranking.envelope.fiscalYear, disponible_cents: ranking.availableCents,
+        return try JSONResponse.json(RankingDTO(appel: call.code, exercice: ranking.envelope.fiscalYear, disponible_cents: ranking.availableCents,
                                                classement: rows.map { r in
             RankedDTO(rang: r.ranked.rank, numero: r.ranked.entry.number, organisation: r.organisation, titre: r.title,
                       note: Grants.formatScore(r.ranked.entry.score), montant_cents: r.ranked.entry.requestedCents,

@@ -10,10 +10,6 @@ import Vapor
 /// mandate for or declared a conflict with one of the file's organisations. One transaction; one
 /// journal event per assignment; one message per evaluator listing their new files.
 struct GrantAssignmentPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("appels", ":appel", "evaluateurs", use: page).policy(.ministry(.update, .grants))
-        routes.post("appels", ":appel", "evaluateurs", use: assign).policy(.ministry(.update, .grants))
-    }
 
     struct Candidate: Sendable {
         var person: PersonModel
@@ -93,7 +89,7 @@ struct GrantAssignmentPages: Sendable {
         let perText = ((try? req.content.get(String.self, at: "par_dossier")) ?? "").trimmingCharacters(in: .whitespaces)
         let before = try await Self.overview(call, on: req.db)
         let known = Set(before.candidates.map { $0.person.id! })
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         if chosen.isEmpty || !chosen.isSubset(of: known) { errors.append(("evaluateurs", l("grants.assign.error.evaluators"))) }
         let perFile = Int(perText)
         if perFile.map({ (1...5).contains($0) }) != true {
@@ -115,7 +111,7 @@ struct GrantAssignmentPages: Sendable {
             var byEvaluator: [UUID: [(number: String, title: String)]] = [:]
             let stamp = Date()
             for chunk in stride(from: 0, to: plan.assignments.count, by: 200) {
-                let insert = (db as! any SQLDatabase).insert(into: GrantEvaluatorModel.schema)
+                let insert = db.sql.insert(into: GrantEvaluatorModel.schema)
                     .columns("id", "created_at", "application_id", "person_id", "completed_at")
                 for (file, evaluator) in plan.assignments[chunk..<min(chunk + 200, plan.assignments.count)] {
                     insert.values(SQLBind(UUID()), SQLBind(stamp), SQLBind(file), SQLBind(evaluator), SQLBind(Date?.none))
@@ -143,10 +139,10 @@ struct GrantAssignmentPages: Sendable {
 
 enum GrantAssignmentViews {
     static func page(_ layout: Layout, call: GrantCallModel, overview: GrantAssignmentPages.Overview, form: [String: String], chosen: Set<UUID>,
-                     errors: AccountViews.Errors, result: GrantAssignmentPages.Result?, csrf: String) -> String {
+                     errors: FormInput.Errors, result: GrantAssignmentPages.Result?, csrf: String) -> String {
         let l = layout.l
         let title = l("grants.assign.title", ["call": call.title(l.language)])
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let lacking = overview.files.filter(\.assigned.isEmpty).count
         return layout.render(title: title, breadcrumbs: GrantViews.crumbs(l, (call.title(l.language), "/appels/\(call.code)"),
                                                                          (l("grants.assign"), nil)),

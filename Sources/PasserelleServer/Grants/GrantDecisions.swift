@@ -97,7 +97,7 @@ extension Grants {
             let before = model.phase
             model.phase = next
             model.version += 1
-            try await (db as! any SQLDatabase).update(GrantApplicationModel.schema).set("phase", to: SQLBind(next))
+            try await db.sql.update(GrantApplicationModel.schema).set("phase", to: SQLBind(next))
                 .set("version", to: SQLBind(model.version)).where("id", .equal, SQLBind(id)).run()
             try await Audit.record(on: db, actor: .system("grants.evaluation"), action: "grants.application.evaluate",
                                    recordType: "grant_application", recordID: model.number,
@@ -121,7 +121,7 @@ extension Grants {
         let parts = grid.parts(sets)
         model.score = parts.map { $0.reduce(0, +) }
         model.scorePartsJSON = parts.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
-        try await (db as! any SQLDatabase).update(GrantApplicationModel.schema).set("score", to: SQLBind(model.score))
+        try await db.sql.update(GrantApplicationModel.schema).set("score", to: SQLBind(model.score))
             .set("score_parts", to: SQLBind(model.scorePartsJSON)).where("id", .equal, SQLBind(id)).run()
     }
 
@@ -197,7 +197,7 @@ extension Grants {
     /// reads only what ranking needs (the consolidated scores and their parts are kept with each
     /// application as it is scored); `details` reads what a page shows of the rows it shows.
     static func ranking(_ call: GrantCallModel, on db: any Database) async throws -> CallRanking {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let callID = try call.requireID()
         guard let envelope = try await GrantEnvelopeModel.find(call.$envelope.id, on: db) else { throw Problem.notFound() }
         // Approved (or committed) amounts replace what was asked.
@@ -239,7 +239,7 @@ extension Grants {
                         on db: any Database) async throws -> [RankedApplication] {
         let shown = Array(ranking.ranked[range.clamped(to: 0..<ranking.ranked.count)])
         guard !shown.isEmpty else { return [] }
-        var query = (db as! any SQLDatabase).select()
+        var query = db.sql.select()
             .column(SQLColumn("id", table: "a")).column(SQLColumn("number", table: "a")).column(SQLColumn("title", table: "a"))
             .column(SQLColumn("phase", table: "a"))
             .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("organisation")))
@@ -286,7 +286,7 @@ extension Grants {
     /// Takes money from an envelope in one statement that refuses to overdraw it, also when two
     /// decisions race: the row's own check, made under its lock.
     static func take(_ cents: Int64, from envelope: UUID, committed: Bool, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let column = committed ? "committed_cents" : "approved_cents"
         let taken = try await sql.update(GrantEnvelopeModel.schema)
             .set(SQLIdentifier(column), to: SQLBinaryExpression(SQLIdentifier(column), .add, SQLBind(cents)))
@@ -310,7 +310,7 @@ extension Grants {
 
     /// Moves committed money to approved (a second approval), or gives it back (a refusal).
     static func release(_ cents: Int64, in envelope: UUID, approve: Bool, on db: any Database) async throws {
-        var update = (db as! any SQLDatabase).update(GrantEnvelopeModel.schema)
+        var update = db.sql.update(GrantEnvelopeModel.schema)
             .set("committed_cents", to: SQLBinaryExpression(SQLIdentifier("committed_cents"), .subtract, SQLBind(cents)))
             .set("version", to: SQLBinaryExpression(SQLIdentifier("version"), .add, SQLLiteral.numeric("1")))
         if approve { update = update.set("approved_cents", to: SQLBinaryExpression(SQLIdentifier("approved_cents"), .add, SQLBind(cents))) }
@@ -430,7 +430,7 @@ extension Grants {
     /// Moves an application to a phase with its version: a change made in between makes this one
     /// affect no row, and it is refused as stale (409).
     static func advance(_ model: GrantApplicationModel, to next: String, version: Int, on db: any Database) async throws {
-        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
+        let updated = try await db.sql.update(GrantApplicationModel.schema)
             .set("phase", to: SQLBind(next)).set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
             .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
             .returning("id").all()

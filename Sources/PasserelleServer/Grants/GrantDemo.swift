@@ -53,10 +53,10 @@ struct GrantDemoGenerator: DemoGenerator {
         let thisYear = GovernmentFiscalYear(containing: today)
         let competitive = programs.filter { $0.allocation == .competitive }.sorted { $0.code < $1.code }
         let total = Self.perScale * scale
-        let counterStart = try await (db as! any SQLDatabase).select().column("last").from(GrantCounterModel.schema)
+        let counterStart = try await db.sql.select().column("last").from(GrantCounterModel.schema)
             .where("id", .equal, SQLBind(today.year)).first()?.decode(column: "last", as: Int.self) ?? 0
         let (made, calls) = try await db.transaction { tx -> (Int, Int) in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             var generator = SystemRandomNumberGenerator()
             var counter = counterStart
             var made = 0

@@ -9,10 +9,6 @@ import Vapor
 /// submitted that year by stage, requested against the year's envelopes, approved, committed and
 /// remaining — then the requests by region across programs; charts with their tables, and CSV.
 struct GrantOverviewPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("aide", "tableau", use: page).policy(.ministry(.read))
-        routes.get("aide", "tableau.csv", use: csv).policy(.ministry(.read))
-    }
 
     struct Row: Sendable {
         var program: GrantProgramModel
@@ -36,7 +32,7 @@ struct GrantOverviewPages: Sendable {
     static let underway: Set<String> = ["submitted", "changes_requested", "in_evaluation", "evaluated", "pending_approval", "waitlisted"]
 
     static func overview(year: GovernmentFiscalYear, territory: TerritoryDirectory, on db: any Database) async throws -> Overview {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let programs = try await GrantProgramModel.query(on: db).sort(\.$nameFr).all()
         var rows = Dictionary(uniqueKeysWithValues: programs.map { ($0.id!, Row(program: $0)) })
         let window = GrantPages.bounds(year)

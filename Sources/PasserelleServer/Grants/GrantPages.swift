@@ -19,43 +19,6 @@ extension Request {
 struct GrantPages: Sendable {
     let maxUploadMB: Int
 
-    func register(_ routes: any RoutesBuilder, api: any RoutesBuilder) {
-        let read = RoutePolicy.record(.read, .grants, owner: Self.owner)
-        let update = RoutePolicy.record(.update, .grants, owner: Self.owner)
-        let upload = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: (maxUploadMB * 6 + 1) * 1_048_576))
-        routes.get("programmes", use: programs).policy(.open)
-        routes.get("programmes", ":programme", use: program).policy(.open)
-        routes.post("programmes", ":programme", "enveloppes", use: createEnvelope).policy(.ministry(.create, .grants))
-        routes.post("programmes", ":programme", "appels", use: createCall).policy(.ministry(.create, .grants))
-        routes.get("programmes", ":programme", "tableau", use: dashboard).policy(.ministry(.read))
-        routes.get("programmes", ":programme", "tableau.csv", use: dashboardCSV).policy(.ministry(.read))
-        routes.get("programmes", ":programme", "repartition", use: formula).policy(.ministry(.read))
-        routes.get("programmes", ":programme", "repartition.csv", use: formulaCSV).policy(.ministry(.read))
-        routes.get("appels", ":appel", use: call).policy(.open)
-        routes.get("appels", ":appel", "classement", use: ranking).policy(.ministry(.read))
-        routes.get("appels", ":appel", "classement.csv", use: rankingCSV).policy(.ministry(.read))
-        routes.get("aide", use: list).policy(.signedIn)
-        routes.get("aide", "nouvelle", use: start).policy(.signedIn)
-        routes.post("aide", "conflits", use: declareConflict).policy(.ministry(.read))
-        routes.get("organisations", ":code", "aide", "nouvelle", use: form).policy(.organisation(.create, .grants))
-        routes.on(.POST, "organisations", ":code", "aide", body: upload, use: create).policy(.organisation(.create, .grants))
-        routes.get("aide", ":numero", use: show).policy(read)
-        routes.get("aide", ":numero", "modifier", use: edit).policy(update)
-        routes.on(.POST, "aide", ":numero", body: upload, use: save).policy(update)
-        routes.post("aide", ":numero", "depot", use: submit).policy(update)
-        routes.post("aide", ":numero", "evenements", use: move).policy(read)
-        routes.get("aide", ":numero", "documents", ":id", use: download).policy(read)
-        routes.get("aide", ":numero", "lettre", use: letter).policy(read)
-        routes.post("aide", ":numero", "evaluateurs", use: assign).policy(.ministry(.update, .grants))
-        routes.post("aide", ":numero", "evaluation", use: score).policy(.ministry(.update, .grants))
-        routes.post("aide", ":numero", "decision", use: decide).policy(.ministry(.update, .grants))
-        routes.post("aide", ":numero", "approbation", use: approve).policy(.ministry(.update, .grants))
-        GrantAPI().register(api, read: read, update: update)
-        GrantProgramEditor().register(routes)
-        GrantAssignmentPages().register(routes)
-        GrantOverviewPages().register(routes)
-    }
-
     /// The organisation whose record the application is for this person: the applicant, or the
     /// co-applicant they belong to.
     static let owner: @Sendable (Request) async throws -> UUID? = { req in
@@ -111,7 +74,7 @@ struct GrantPages: Sendable {
         try await programPage(req, program: try await Self.program(req), errors: [], form: [:], status: .ok)
     }
 
-    func programPage(_ req: Request, program: GrantProgramModel, errors: AccountViews.Errors, form: [String: String],
+    func programPage(_ req: Request, program: GrantProgramModel, errors: FormInput.Errors, form: [String: String],
                      status: HTTPResponseStatus) async throws -> Response {
         let calls = try await GrantCallModel.query(on: req.db).filter(\.$program.$id == program.requireID()).sort(\.$opensAt, .descending).all()
         let ministry = req.accessActor.isMinistry
@@ -138,7 +101,7 @@ struct GrantPages: Sendable {
         let program = try await Self.program(req)
         let l = req.localizer
         let form = Self.fields(req, ["exercice", "region", "montant"])
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let year = GovernmentFiscalYear(form["exercice"] ?? "")
         if year == nil { errors.append(("exercice", l("grants.error.fiscal_year"))) }
         let region = form["region"] ?? ""
@@ -172,7 +135,7 @@ struct GrantPages: Sendable {
         let l = req.localizer
         let form = Self.fields(req, ["code", "titre_fr", "titre_en", "ouverture_date", "ouverture_heure", "fermeture_date",
                                      "fermeture_heure", "enveloppe"])
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let code = (form["code"] ?? "").lowercased()
         if !RequestField.validCode(code.replacingOccurrences(of: "-", with: "_")) {
             errors.append(("code", l("grants.error.call_code")))
@@ -236,7 +199,7 @@ struct GrantPages: Sendable {
         for i in 0..<Form.costRows { names += ["cout_libelle_\(i)", "cout_montant_\(i)"] }
         for i in 0..<Form.fundingRows { names += ["fin_libelle_\(i)", "fin_montant_\(i)", "fin_public_\(i)"] }
         form.values = fields(req, names)
-        let (answers, _) = RequestPages.answers(req, fields: program.fields)
+        let (answers, _) = FormInput.answers(req, fields: program.fields)
         for (code, values) in answers {
             if program.fields.first(where: { $0.code == code })?.kind == .multiple { form.multiple[code] = values }
             else { form.values["champ_\(code)"] = values.first ?? "" }
@@ -338,7 +301,7 @@ struct GrantPages: Sendable {
 
     /// Checks the whole form; returns the draft or the errors, localized, field by field.
     func validate(_ req: Request, form: Form, program: GrantProgramModel, organisation: OrganisationModel)
-        async throws -> (Grants.Draft?, AccountViews.Errors) {
+        async throws -> (Grants.Draft?, FormInput.Errors) {
         let l = req.localizer
         let (parties, unknown) = try await Self.coApplicants(form.values["co_applicants"] ?? "", excluding: organisation, on: req.db)
         var costs: [(String, String)] = [], funding: [(String, String, Bool)] = []
@@ -349,7 +312,7 @@ struct GrantPages: Sendable {
         let (draft, problems) = Grants.check(title: form.values["title"] ?? "", summary: form.values["summary"] ?? "",
                                              answers: Self.answers(form, program: program), costs: costs, funding: funding,
                                              requested: form.values["requested"] ?? "", program: program, coApplicants: parties)
-        var errors: AccountViews.Errors = problems.map { p in
+        var errors: FormInput.Errors = problems.map { p in
             (p.field.hasPrefix("cout_") ? "cout_libelle_" + p.field.dropFirst(5) : p.field.hasPrefix("financement_")
                 ? "fin_libelle_" + p.field.dropFirst(12) : p.field, l(p.key, GrantViews.localized(l, p.arguments)))
         }
@@ -511,7 +474,7 @@ struct GrantPages: Sendable {
                         envelope: envelope, screening: screening, journal: journal)
     }
 
-    func showPage(_ req: Request, model: GrantApplicationModel, errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func showPage(_ req: Request, model: GrantApplicationModel, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let data = try await fileData(req, model: model)
         let evaluatorsAvailable = req.accessActor.isMinistry ? try await Self.evaluators(on: req.db) : []
         return GrantViews.file(Layout(req), model: model, data: data, actors: Grants.actors(req, for: model, parties: data.parties.compactMap(\.id)),
@@ -586,7 +549,7 @@ struct GrantPages: Sendable {
         let l = req.localizer
         let grid = model.program.grid
         var scores: [String: (score: Int, comment: String)] = [:]
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         for (index, criterion) in grid.criteria.enumerated() {
             let text = ((try? req.content.get(String.self, at: "note_\(criterion.code)")) ?? "").trimmingCharacters(in: .whitespaces)
             let comment = ((try? req.content.get(String.self, at: "commentaire_\(criterion.code)")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -768,7 +731,7 @@ struct GrantPages: Sendable {
     /// One program's figures (or every program's), for all time or the applications submitted in a fiscal year.
     static func dashboardData(_ program: GrantProgramModel?, year: GovernmentFiscalYear? = nil, territory: TerritoryDirectory,
                               on db: any Database) async throws -> Dashboard {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var data = Dashboard()
         let programID = try program?.requireID()
         let window = year.map(bounds)

@@ -112,58 +112,6 @@ final class GrantProgramVersionModel: Model, @unchecked Sendable {
     var snapshot: ProgramSnapshot? { try? JSONDecoder().decode(ProgramSnapshot.self, from: Data(snapshotJSON.utf8)) }
 }
 
-/// The versions table, and version 1 of every program already there.
-struct CreateGrantProgramVersions: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(GrantProgramVersionModel.schema)
-            .id()
-            .field("created_at", .datetime)
-            .field("program_id", .uuid, .required, .references(GrantProgramModel.schema, "id", onDelete: .cascade))
-            .field("number", .int, .required)
-            .field("workflow_version", .int, .required)
-            .field("snapshot", .string, .required)
-            .field("changed", .string, .required)
-            .field("reason", .string, .required)
-            .field("author_name", .string, .required)
-            .unique(on: "program_id", "number")
-            .create()
-        let sql = database as! any SQLDatabase
-        let rows = try await sql.select()
-            .columns("id", "version", "name_fr", "name_en", "objectives_fr", "objectives_en", "rules_fr", "rules_en", "eligible_costs_fr",
-                     "eligible_costs_en", "measure", "active", "terms", "eligibility", "grid", "fields", "workflow")
-            .from(GrantProgramModel.schema).all()
-        for row in rows {
-            let p = GrantProgramModel()
-            p.nameFr = try row.decode(column: "name_fr", as: String.self)
-            p.nameEn = try row.decode(column: "name_en", as: String.self)
-            p.objectivesFr = try row.decode(column: "objectives_fr", as: String.self)
-            p.objectivesEn = try row.decode(column: "objectives_en", as: String.self)
-            p.rulesFr = try row.decode(column: "rules_fr", as: String.self)
-            p.rulesEn = try row.decode(column: "rules_en", as: String.self)
-            p.eligibleCostsFr = try row.decode(column: "eligible_costs_fr", as: String.self)
-            p.eligibleCostsEn = try row.decode(column: "eligible_costs_en", as: String.self)
-            p.measure = try row.decode(column: "measure", as: String?.self)
-            p.active = try row.decode(column: "active", as: Bool.self)
-            p.termsJSON = try row.decode(column: "terms", as: String.self)
-            p.eligibilityJSON = try row.decode(column: "eligibility", as: String.self)
-            p.gridJSON = try row.decode(column: "grid", as: String.self)
-            p.fieldsJSON = try row.decode(column: "fields", as: String.self)
-            p.workflowJSON = try row.decode(column: "workflow", as: String.self)
-            let snapshot = ProgramSnapshot(p)
-            try await sql.insert(into: GrantProgramVersionModel.schema)
-                .columns("id", "created_at", "program_id", "number", "workflow_version", "snapshot", "changed", "reason", "author_name")
-                .values(SQLBind(UUID()), SQLBind(Date()), SQLBind(try row.decode(column: "id", as: UUID.self)),
-                        SQLBind(try row.decode(column: "version", as: Int.self)), SQLBind(snapshot.workflow.version),
-                        SQLBind(GrantProgramModel.json(snapshot)), SQLBind(""), SQLBind(""), SQLBind("Passerelle"))
-                .run()
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(GrantProgramVersionModel.schema).delete()
-    }
-}
-
 extension Grants {
     /// The workflow an application follows: the version it started with, even after the program's
     /// workflow changed.
@@ -183,12 +131,6 @@ extension Grants {
 /// workflow version they started with; a grid cannot change while files of the program hold
 /// scores not yet decided on; a save made on an older version is refused (409).
 struct GrantProgramEditor: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("programmes", ":programme", "modifier", use: edit).policy(.ministry(.administer))
-        routes.post("programmes", ":programme", "modifier", use: save).policy(.ministry(.administer))
-        routes.get("programmes", ":programme", "versions", use: versions).policy(.ministry(.read))
-        routes.get("programmes", ":programme", "versions", ":numero", use: version).policy(.ministry(.read))
-    }
 
     /// The form as typed: the program's parts. Its questions come in the same body, as the request
     /// types' editor sends them (`RequestTypePages.Form`).
@@ -271,9 +213,9 @@ struct GrantProgramEditor: Sendable {
     /// The program a form describes, or every error found, field by field. The workflow keeps its
     /// version when unchanged and takes the next one otherwise.
     static func read(_ form: Form, questions: RequestTypePages.Form, current: ProgramSnapshot, allocation: AllocationMode, phasesInUse: Set<String>,
-                     territory: TerritoryDirectory, _ l: Localizer) -> (ProgramSnapshot?, AccountViews.Errors) {
+                     territory: TerritoryDirectory, _ l: Localizer) -> (ProgramSnapshot?, FormInput.Errors) {
         let text = { (value: String?) in (value ?? "").replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         var s = current
         for (name, typed, max) in [("name_fr", form.name_fr, 200), ("name_en", form.name_en, 200),
                                    ("objectives_fr", form.objectives_fr, 4_000), ("objectives_en", form.objectives_en, 4_000),
@@ -352,7 +294,7 @@ struct GrantProgramEditor: Sendable {
 
     /// The phases applications of the program are in, and whether some hold scores not yet decided on.
     static func usage(_ program: GrantProgramModel, on db: any Database) async throws -> (phases: Set<String>, scored: Bool) {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let id = try program.requireID()
         let phases = try await sql.select().distinct().column("phase").from(GrantApplicationModel.schema)
             .where("program_id", .equal, SQLBind(id)).all().map { try $0.decode(column: "phase", as: String.self) }
@@ -384,7 +326,7 @@ struct GrantProgramEditor: Sendable {
             errors.append(("grid", l("grants.edit.error.grid_in_use")))
             next = nil
         }
-        let page = { (errors: AccountViews.Errors, status: HTTPResponseStatus) in
+        let page = { (errors: FormInput.Errors, status: HTTPResponseStatus) in
             GrantEditorViews.edit(Layout(req), program: program, form: form, questions: questions, errors: errors, territory: req.application.territory.current,
                                   csrf: GrantPages.csrfOf(req), saved: false).page(status: status)
         }
@@ -414,7 +356,7 @@ struct GrantProgramEditor: Sendable {
         let journaled = changes
         let stale = try await req.write { db -> Bool in
             // Taken with its version: a save made meanwhile makes this one change nothing.
-            let rows = try await (db as! any SQLDatabase).update(GrantProgramModel.schema)
+            let rows = try await db.sql.update(GrantProgramModel.schema)
                 .set("name_fr", to: SQLBind(updated.nameFr)).set("name_en", to: SQLBind(updated.nameEn))
                 .set("objectives_fr", to: SQLBind(updated.objectivesFr)).set("objectives_en", to: SQLBind(updated.objectivesEn))
                 .set("rules_fr", to: SQLBind(updated.rulesFr)).set("rules_en", to: SQLBind(updated.rulesEn))
@@ -464,11 +406,11 @@ struct GrantProgramEditor: Sendable {
 
 enum GrantEditorViews {
     static func edit(_ layout: Layout, program: GrantProgramModel, form: GrantProgramEditor.Form, questions: RequestTypePages.Form,
-                     errors: AccountViews.Errors,
+                     errors: FormInput.Errors,
                      territory: TerritoryDirectory, csrf: String, saved: Bool) -> String {
         let l = layout.l
         let title = l("grants.edit.title", ["program": program.name(l.language)])
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let kinds = OrganisationKind.allCases.filter { $0 != .ministryUnit }.map { ($0.rawValue, l("grants.kind.\($0.rawValue)")) }
         return layout.render(title: title, breadcrumbs: GrantViews.crumbs(l, (program.name(l.language), "/programmes/\(program.code)"),
                                                                          (l("grants.edit.program"), nil)),

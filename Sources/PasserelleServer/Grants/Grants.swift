@@ -367,7 +367,7 @@ enum Grants {
         if event == "submit" { model.submittedAt = now }
         model.reopened = []
         model.version = version + 1
-        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
+        let updated = try await db.sql.update(GrantApplicationModel.schema)
             .set("phase", to: SQLBind(model.phase)).set("screening", to: SQLBind(model.screeningJSON))
             .set("submitted_at", to: SQLBind(model.submittedAt)).set("reopened", to: SQLBind(model.reopenedJSON))
             .set("version", to: SQLBind(model.version)).set("updated_at", to: SQLBind(now))
@@ -409,7 +409,7 @@ enum Grants {
             changes["reopened"] = .init(before: nil, after: reopened.joined(separator: " "))
             changes["note"] = .init(before: nil, after: note)
         }
-        let updated = try await (db as! any SQLDatabase).update(GrantApplicationModel.schema)
+        let updated = try await db.sql.update(GrantApplicationModel.schema)
             .set("phase", to: SQLBind(next)).set("version", to: SQLBind(model.version))
             .set("reopened", to: SQLBind(model.reopenedJSON)).set("changes_note", to: SQLBind(model.changesNote))
             .set("updated_at", to: SQLBind(Date()))

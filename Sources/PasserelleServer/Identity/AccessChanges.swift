@@ -59,7 +59,7 @@ enum OneTimeLinks {
         let personID = try person.requireID()
         try await OneTimeLinkModel.query(on: db).filter(\.$person.$id == personID).filter(\.$purpose == purpose)
             .filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
-        let token = Sessions.randomToken()
+        let token = RandomToken.make()
         let link = OneTimeLinkModel()
         link.$person.id = personID
         link.createdBy = creator
@@ -85,7 +85,7 @@ enum OneTimeLinks {
 
     /// Marks the link used unless it already is; true when this call did.
     static func claim(_ link: OneTimeLinkModel, on db: any Database, now: Date = Date()) async throws -> Bool {
-        let rows = try await (db as! any SQLDatabase).update(OneTimeLinkModel.schema)
+        let rows = try await db.sql.update(OneTimeLinkModel.schema)
             .set(SQLIdentifier("used_at"), to: SQLBind(now))
             .where("id", .equal, SQLBind(try link.requireID()))
             .where(SQLIdentifier("used_at"), .is, SQLLiteral.null)
@@ -219,7 +219,7 @@ enum AccessChanges {
     static func createToken(name: String, organisation: OrganisationModel, scopes: Set<Scope>, days: Int,
                             request: Request, on db: any Database, now: Date = Date()) async throws -> String {
         guard let user = request.currentUser else { throw SignInRequired() }
-        let secret = "psr_" + Sessions.randomToken()
+        let secret = "psr_" + RandomToken.make()
         let token = APITokenModel()
         token.$person.id = user.personID
         token.$organisation.id = try organisation.requireID()

@@ -8,16 +8,6 @@ import Vapor
 struct AccountPages: Sendable {
     static let maxResetsPerHour = 3
 
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("mot-de-passe-oublie", use: forgotForm).policy(.open)
-        routes.post("mot-de-passe-oublie", use: forgot).policy(.open)
-        routes.get("lien", ":token", use: linkForm).policy(.open)
-        routes.post("lien", ":token", use: useLink).policy(.open)
-        routes.get("mon-compte", "jetons", use: tokens).policy(.signedIn)
-        routes.post("mon-compte", "jetons", use: createToken).policy(.signedIn)
-        routes.post("mon-compte", "jetons", ":id", "revoquer", use: revokeToken).policy(.signedIn)
-    }
-
     // MARK: forgotten password
 
     struct ForgotForm: Content { var email: String? }

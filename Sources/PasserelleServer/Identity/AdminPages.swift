@@ -8,42 +8,14 @@ import Vapor
 struct AdminPages: Sendable {
     static let pageSize = 50
 
-    func register(_ routes: any RoutesBuilder) {
-        let admin = routes.grouped("administration")
-        admin.get(use: index).policy(.ministry(.administer))
-        admin.get("organisations", use: organisations).policy(.ministry(.administer))
-        admin.get("personnes", use: people).policy(.ministry(.administer))
-        admin.get("personnes", ":id", use: person).policy(.ministry(.administer))
-        admin.post("personnes", ":id", "activer", use: activate).policy(.ministry(.administer))
-        admin.post("personnes", ":id", "desactiver", use: deactivate).policy(.ministry(.administer))
-        admin.get("jetons", use: tokens).policy(.ministry(.administer))
-        admin.post("jetons", ":id", "revoquer", use: revokeToken).policy(.ministry(.administer))
-        admin.get("courriels", use: outbox).policy(.ministry(.administer))
-        admin.post("courriels", ":id", "renvoyer", use: resend).policy(.ministry(.administer))
-        admin.get("journal", use: journal).policy(.ministry(.readJournal))
-    }
-
     @Sendable func index(_ req: Request) async throws -> Response {
         AdminViews.index(Layout(req)).page(status: .ok)
     }
 
-    static func page(_ req: Request) throws -> Int {
-        guard let text = req.query[String.self, at: "page"], !text.isEmpty else { return 1 }
-        guard let page = Int(text), (1...100_000).contains(page) else {
-            throw Problem.invalidParameter("page", key: "problem.parameter.integer_range",
-                                           ["min": "1", "max": "100000", "value": text])
-        }
-        return page
-    }
-
-    static func text(_ req: Request, _ name: String) -> String {
-        String((req.query[String.self, at: name] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
-    }
-
     @Sendable func organisations(_ req: Request) async throws -> Response {
-        let q = Self.text(req, "q")
-        let kind = OrganisationKind(rawValue: Self.text(req, "type"))
-        let page = try Self.page(req)
+        let q = FormInput.text(req, "q")
+        let kind = OrganisationKind(rawValue: FormInput.text(req, "type"))
+        let page = try FormInput.page(req)
         var query = OrganisationModel.query(on: req.db)
         if !q.isEmpty {
             query = query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(q)%").filter(\.$code, .custom("LIKE"), "%\(q)%") }
@@ -55,8 +27,8 @@ struct AdminPages: Sendable {
     }
 
     @Sendable func people(_ req: Request) async throws -> Response {
-        let q = Self.text(req, "q").lowercased()
-        let page = try Self.page(req)
+        let q = FormInput.text(req, "q").lowercased()
+        let page = try FormInput.page(req)
         var query = PersonModel.query(on: req.db)
         if !q.isEmpty {
             query = query.group(.or) { $0.filter(\.$email, .custom("LIKE"), "%\(q)%")
@@ -98,7 +70,7 @@ struct AdminPages: Sendable {
     }
 
     @Sendable func tokens(_ req: Request) async throws -> Response {
-        let page = try Self.page(req)
+        let page = try FormInput.page(req)
         let query = APITokenModel.query(on: req.db)
         let total = try await query.count()
         let rows = try await query.with(\.$organisation).with(\.$person).sort(\.$createdAt, .descending)
@@ -116,10 +88,10 @@ struct AdminPages: Sendable {
     }
 
     @Sendable func outbox(_ req: Request) async throws -> Response {
-        let page = try Self.page(req)
-        let recipient = Self.text(req, "destinataire").lowercased()
-        let status = Self.text(req, "statut")
-        try RequestPages.oneOf("statut", status, OutboxSender.Status.allCases.map(\.rawValue))
+        let page = try FormInput.page(req)
+        let recipient = FormInput.text(req, "destinataire").lowercased()
+        let status = FormInput.text(req, "statut")
+        try FormInput.oneOf("statut", status, OutboxSender.Status.allCases.map(\.rawValue))
         var query = OutboxMessageModel.query(on: req.db)
         if !recipient.isEmpty { query = query.filter(\.$recipient == recipient) }
         if !status.isEmpty { query = query.filter(\.$status == status) }
@@ -139,7 +111,7 @@ struct AdminPages: Sendable {
             return req.redirect(to: "/administration/courriels?statut=dead", redirectType: .normal)
         }
         try await req.write { db in
-            try await (db as! any SQLDatabase).raw("""
+            try await db.sql.raw("""
                 UPDATE outbox_messages SET status = 'pending', attempts = 0, next_attempt_at = 0
                 WHERE id = \(bind: id) AND status = 'dead'
                 """).run()
@@ -158,7 +130,7 @@ struct AdminPages: Sendable {
         var from = ""
         var to = ""
         var page = 1
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
 
         var query: String {
             [("type", recordType), ("enregistrement", recordID), ("personne", person), ("organisation", organisation),
@@ -169,9 +141,9 @@ struct AdminPages: Sendable {
     }
 
     static func journalFilter(_ req: Request) throws -> JournalFilter {
-        JournalFilter(recordType: text(req, "type"), recordID: text(req, "enregistrement"), person: text(req, "personne"),
-                      organisation: text(req, "organisation"), from: text(req, "du"), to: text(req, "au"),
-                      page: try page(req))
+        JournalFilter(recordType: FormInput.text(req, "type"), recordID: FormInput.text(req, "enregistrement"), person: FormInput.text(req, "personne"),
+                      organisation: FormInput.text(req, "organisation"), from: FormInput.text(req, "du"), to: FormInput.text(req, "au"),
+                      page: try FormInput.page(req))
     }
 
     /// The events matching the filter, newest first, a page at a time, filtered in SQL.

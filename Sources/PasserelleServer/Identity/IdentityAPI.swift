@@ -5,11 +5,6 @@ import Vapor
 
 /// The identity API: who am I, an organisation's people, the journal. Same policy as the pages.
 struct IdentityAPI: Sendable {
-    func register(_ api: any RoutesBuilder) {
-        api.get("moi", use: me).policy(.signedIn)
-        api.get("organisations", ":code", "personnes", use: people).policy(.organisation(.manageAccess, nil))
-        api.get("journal", use: journal).policy(.ministry(.readJournal))
-    }
 
     struct MembershipDTO: Content {
         let organisation: String
@@ -65,7 +60,7 @@ struct IdentityAPI: Sendable {
             },
             jeton: user.tokenID.map { TokenDTO(id: $0, organisation: codes[user.tokenOrganisationID ?? UUID()] ?? "",
                                                portees: (user.scopes ?? []).map(\.description).sorted()) })
-        return try Self.json(body)
+        return try JSONResponse.json(body)
     }
 
     struct PersonDTO: Content {
@@ -97,7 +92,7 @@ struct IdentityAPI: Sendable {
                                        changes: ["people": .init(before: nil, after: String(rows.count))])
             }
         }
-        return try Self.json(rows)
+        return try JSONResponse.json(rows)
     }
 
     struct EventDTO: Content {
@@ -123,7 +118,7 @@ struct IdentityAPI: Sendable {
         if let first = filter.errors.first {
             throw Problem.invalidParameter(first.field, key: first.message)
         }
-        let response = try Self.json(events.map { e in
+        let response = try JSONResponse.json(events.map { e in
             EventDTO(sequence: e.sequence, quand: e.occurredAt, qui: e.actorLabel, personne: e.actorPersonID,
                      organisation: e.actorOrganisationID, session: e.actorSessionID, jeton: e.actorTokenID, action: e.action,
                      type: e.recordType, enregistrement: e.recordID, changements: e.decodedChanges, requete: e.requestID,
@@ -131,21 +126,5 @@ struct IdentityAPI: Sendable {
         })
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
         return response
-    }
-
-    /// Whether a request's body is JSON (`application/json`, with or without parameters), told
-    /// without parsing the media type as `HTTPHeaders.contentType` does (a filing's hundredth of CPU).
-    static func isJSON(_ headers: HTTPHeaders) -> Bool {
-        guard let value = headers.first(name: .contentType) else { return false }
-        let type = value.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
-    }
-
-    static func json(_ value: some Encodable) throws -> Response {
-        var headers = HTTPHeaders()
-        // Written as text: setting `contentType` serializes the media type anew for each response.
-        headers.add(name: .contentType, value: "application/json; charset=utf-8")
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: try TerritoryDTO.encoder.encode(value)))
     }
 }

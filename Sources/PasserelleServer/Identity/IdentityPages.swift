@@ -9,15 +9,7 @@ struct IdentityPages: Sendable {
     static let maxFailuresPerAccount = 5
     static let maxFailuresPerAddress = 20
     /// Verified when the address has no account, so that the answer takes as long either way.
-    static let decoyHash = (try? Bcrypt.hash(Sessions.randomToken(), cost: Passwords.cost)) ?? ""
-
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("connexion", use: signInForm).policy(.open)
-        routes.post("connexion", use: signIn).policy(.open)
-        routes.post("deconnexion", use: signOut).policy(.signedIn)
-        routes.get("mon-compte", use: account).policy(.signedIn)
-        routes.post("mon-compte", "deconnexion-partout", use: signOutEverywhere).policy(.signedIn)
-    }
+    static let decoyHash = (try? Bcrypt.hash(RandomToken.make(), cost: Passwords.cost)) ?? ""
 
     struct SignInForm: Content {
         var email: String?

@@ -101,9 +101,9 @@ final class OIDCClient: @unchecked Sendable {
     /// Starts a sign-in: a state row (its hash), and the provider's address to send the browser to.
     func start(on db: any Database) async throws -> String {
         let found = try await discovered()
-        let state = Sessions.randomToken()
-        let nonce = Sessions.randomToken()
-        let verifier = Sessions.randomToken() + Sessions.randomToken()
+        let state = RandomToken.make()
+        let nonce = RandomToken.make()
+        let verifier = RandomToken.make() + RandomToken.make()
         let row = OIDCStateModel()
         row.stateHash = Sessions.hash(state)
         row.nonce = nonce
@@ -227,10 +227,6 @@ extension Application {
 
 /// The two routes of single sign-on.
 struct OIDCPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("connexion", "oidc", use: start).policy(.open)
-        routes.get("connexion", "oidc", "retour", use: callback).policy(.open)
-    }
 
     @Sendable func start(_ req: Request) async throws -> Response {
         guard let oidc = req.application.oidc else { throw Problem.notFound() }

@@ -6,16 +6,6 @@ import Vapor
 /// "Mon organisation": the RSÉ (and access-rights managers, and administrators) manage who acts
 /// for the organisation: people and their roles, invitations, mandates.
 struct OrganisationPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let manage = RoutePolicy.organisation(.manageAccess, nil)
-        routes.get("mon-organisation", use: mine).policy(.signedIn)
-        routes.get("organisations", ":code", "acces", use: access).policy(manage)
-        routes.post("organisations", ":code", "invitations", use: invite).policy(manage)
-        routes.post("organisations", ":code", "roles", ":id", "retirer", use: removeRole).policy(manage)
-        routes.post("organisations", ":code", "mandats", use: grantMandate).policy(manage)
-        routes.post("organisations", ":code", "mandats", ":id", "revoquer", use: revokeMandate).policy(manage)
-        routes.get("organisations", ":code", "personnes", ":id", use: person).policy(manage)
-    }
 
     /// The organisations whose access the person manages; straight to it when there is one.
     @Sendable func mine(_ req: Request) async throws -> Response {
@@ -46,7 +36,7 @@ struct OrganisationPages: Sendable {
     struct Forms {
         var invite = InviteForm(language: "fr-CA")
         var mandate = MandateForm()
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         var notice: String?
     }
 
@@ -81,7 +71,7 @@ struct OrganisationPages: Sendable {
         let organisation = try req.requireOrganisation()
         let l = req.localizer
         let form = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let email = PersonModel.normalized(form.email ?? "")
         let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if !Self.plausibleEmail(email) { errors.append(("email", l("invite.error.email"))) }
@@ -136,7 +126,7 @@ struct OrganisationPages: Sendable {
         let organisationID = try organisation.requireID()
         let l = req.localizer
         let form = (try? req.content.decode(MandateForm.self)) ?? MandateForm()
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let email = PersonModel.normalized(form.mandate_email ?? "")
         let name = (form.mandate_name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let firm = (form.firm ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -67,7 +67,7 @@ enum OrganisationQueries {
     static func stored(code: String, on db: any Database) async throws -> Stored? {
         // Written out rather than built: SQLKit's builder escapes each identifier anew on every call,
         // and this runs on every request to an organisation's routes (a filing reads it twice).
-        guard let row = try await (db as! any SQLDatabase).raw("""
+        guard let row = try await db.sql.raw("""
             SELECT id, created_at, version, territory_code, code, kind, name, language, active
             FROM organisations WHERE code = \(bind: code) LIMIT 1
             """).first().map(PlainRow.init) else { return nil }
@@ -79,7 +79,7 @@ enum OrganisationQueries {
 
     /// The ministry's units by name (a queue's filter), read with SQL: their id, code and name.
     static func units(on db: any Database) async throws -> [OrganisationModel] {
-        try await (db as! any SQLDatabase).raw("""
+        try await db.sql.raw("""
             SELECT id, code, name FROM organisations WHERE kind = \(bind: OrganisationKind.ministryUnit.rawValue) ORDER BY name
             """).all()
             .map(PlainRow.init).map { row in
@@ -213,18 +213,5 @@ extension Application {
         let cache = OrganisationCache()
         storage[OrganisationCacheKey.self] = cache
         return cache
-    }
-}
-
-/// Creates the organisations of the shipped territory on a new database.
-struct SyncOrganisations: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.transaction { db in
-            try await OrganisationQueries.sync(try await TerritoryDirectory.load(from: db), actor: .system("first-start"), on: db)
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await OrganisationModel.query(on: database).delete()
     }
 }

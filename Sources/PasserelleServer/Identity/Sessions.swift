@@ -5,57 +5,6 @@ import Foundation
 import PasserelleCore
 import Vapor
 
-/// Who is behind a request: a person through a session cookie, or a system through an API token
-/// (narrowed to the token's organisation and scopes). Read once per request.
-struct CurrentUser: Sendable {
-    let personID: UUID
-    let email: String
-    let displayName: String
-    let language: String
-    let sessionID: UUID?
-    /// The session's CSRF token; nil for an API token (no cookie, nothing to forge).
-    let csrfToken: String?
-    let memberships: [Membership]
-    let mandates: [Mandate]
-    let tokenID: UUID?
-    let tokenOrganisationID: UUID?
-    let scopes: Set<Scope>?
-
-    var accessActor: AccessActor {
-        let actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates)
-        if let tokenOrganisationID, let scopes { return actor.narrowed(to: tokenOrganisationID, scopes: scopes) }
-        return actor
-    }
-}
-
-extension Request {
-    private struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
-    private struct ActingOrganisationKey: StorageKey { typealias Value = UUID }
-
-    var currentUser: CurrentUser? {
-        get { storage[CurrentUserKey.self] }
-        set { storage[CurrentUserKey.self] = newValue }
-    }
-
-    /// The organisation the request acts on (set by the route's policy), for the journal.
-    var actingOrganisationID: UUID? {
-        get { storage[ActingOrganisationKey.self] ?? currentUser?.tokenOrganisationID }
-        set { storage[ActingOrganisationKey.self] = newValue }
-    }
-
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
-
-    /// The actor the policy judges.
-    var accessActor: AccessActor { currentUser?.accessActor ?? .anonymous }
-
-    /// Who acts, for the audit journal.
-    var auditActor: AuditActor {
-        AuditActor(personID: currentUser?.personID, organisationID: actingOrganisationID, sessionID: currentUser?.sessionID,
-                   tokenID: currentUser?.tokenID, label: currentUser?.email ?? "anonymous", requestID: requestID,
-                   clientAddress: clientAddress)
-    }
-}
-
 /// Resolved credentials, kept a moment so that a busy client does not cost a query per request.
 /// Every change to access made by this instance empties it at once; a change made by another
 /// instance sharing the database holds here at most `lifetime`.
@@ -131,24 +80,17 @@ enum Sessions {
     /// `last_seen_at` is written at most this often, so reading a page is not a write.
     static let touchInterval: TimeInterval = 60
 
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
     static func hash(_ token: String) -> String {
         AuditEventModel.hex(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Opens a session for the person, journaled, and returns the cookie's token.
     static func open(for person: PersonModel, request: Request, on db: any Database, now: Date = Date()) async throws -> String {
-        let token = randomToken()
+        let token = RandomToken.make()
         let session = SessionModel()
         session.$person.id = try person.requireID()
         session.tokenHash = hash(token)
-        session.csrfToken = randomToken()
+        session.csrfToken = RandomToken.make()
         session.lastSeenAt = now
         session.expiresAt = now.addingTimeInterval(absoluteTimeout)
         session.clientAddress = request.clientAddress
@@ -278,38 +220,5 @@ extension Sessions {
                 try await RouteGuard.check(request)
             }
         }.flatMap { next.respond(to: request) }
-    }
-}
-
-/// Every state-changing form carries a token the server gave: the session's once signed in, else
-/// the one in a cookie of its own (double submit). A missing or wrong token is a 403 and nothing
-/// changes.
-enum CSRF {
-    static let field = "_csrf"
-    static let cookieName = "passerelle_csrf"
-
-    /// The token to put in a form, and the cookie to set when the browser has none yet.
-    static func token(for request: Request) -> (token: String, cookie: HTTPCookies.Value?) {
-        if let user = request.currentUser, let token = user.csrfToken { return (token, nil) }
-        if let existing = request.cookies[cookieName]?.string, existing.count >= 32 { return (existing, nil) }
-        let made = Sessions.randomToken()
-        return (made, HTTPCookies.Value(string: made, path: "/", isSecure: request.application.settings.behindTLS,
-                                        isHTTPOnly: true, sameSite: .strict))
-    }
-
-    static func verify(_ request: Request) throws {
-        // A system with an API token sends no cookie: there is no browser to trick.
-        if request.currentUser?.tokenID != nil { return }
-        let given = try? request.content.get(String.self, at: field)
-        let expected = request.currentUser?.csrfToken ?? request.cookies[cookieName]?.string
-        guard let given, let expected, !expected.isEmpty, constantTimeEqual(given, expected) else {
-            throw Problem(.forbidden, code: "csrf", key: "problem.csrf")
-        }
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -10,17 +10,6 @@ import Vapor
 /// `/reseau-liaison/cartes?region=` — every card of a region, for the ministry's staff;
 /// `/organisations/{code}/carte` (and `.vcf`) — a municipality's entry points, printable.
 struct LiaisonPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let network = routes.grouped("reseau-liaison")
-        network.get(use: overview).policy(.ministry(.read))
-        network.post("couverture", use: setLine).policy(.ministry(.administer))
-        network.post("couverture", ":id", "retirer", use: removeLine).policy(.ministry(.administer))
-        network.get("agents", ":id", use: agent).policy(.ministry(.read))
-        network.post("agents", ":id", "coordonnees", use: saveProfile).policy(.ministry(.administer))
-        network.get("cartes", use: regionCards).policy(.ministry(.read))
-        routes.get("organisations", ":code", "carte", use: card).policy(.organisation(.read, nil))
-        routes.get("organisations", ":code", "carte.vcf", use: vcard).policy(.organisation(.read, nil))
-    }
 
     struct LineForm: Content {
         var scope: String?
@@ -34,7 +23,7 @@ struct LiaisonPages: Sendable {
         try await overviewPage(req, form: LineForm(scope: "region"), errors: [], status: .ok)
     }
 
-    func overviewPage(_ req: Request, form: LineForm, errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func overviewPage(_ req: Request, form: LineForm, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let lines = try await Liaison.lines(on: req.db)
         let agents = try await Self.agents(on: req.db)
         let territory = req.application.territory.current
@@ -65,7 +54,7 @@ struct LiaisonPages: Sendable {
         let l = req.localizer
         let form = (try? req.content.decode(LineForm.self)) ?? LineForm()
         let territory = req.application.territory.current
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let scope = CoverageScope(rawValue: form.scope ?? "")
         if scope == nil { errors.append(("scope", l("liaison.error.scope"))) }
         let code = (form.code ?? "").trimmingCharacters(in: .whitespaces)
@@ -125,7 +114,7 @@ struct LiaisonPages: Sendable {
         try await agentPage(req, form: nil, errors: [], status: .ok)
     }
 
-    func agentPage(_ req: Request, form: ProfileForm?, errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func agentPage(_ req: Request, form: ProfileForm?, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let person = try await PersonModel.find(id, on: req.db) else { throw Problem.notFound() }
         let lines = try await CoverageModel.query(on: req.db).group(.or) { $0.filter(\.$agent.$id == id).filter(\.$backup.$id == id) }
@@ -148,7 +137,7 @@ struct LiaisonPages: Sendable {
         let form = (try? req.content.decode(ProfileForm.self)) ?? ProfileForm()
         let phone = (form.phone ?? "").trimmingCharacters(in: .whitespaces)
         let title = (form.title ?? "").trimmingCharacters(in: .whitespaces)
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         if !Self.isPhone(phone) { errors.append(("phone", l("liaison.error.phone"))) }
         if title.count > 200 { errors.append(("title", l("liaison.error.title"))) }
         guard errors.isEmpty else { return try await agentPage(req, form: form, errors: errors, status: .unprocessableEntity) }

@@ -9,17 +9,6 @@ import Vapor
 /// at a time), each meeting's notes and follow-ups (a follow-up may become a request of the
 /// municipality), and iCalendar subscriptions that calendar applications read without signing in.
 struct MeetingPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let meetings = routes.grouped("reseau-liaison", "rencontres")
-        meetings.get(use: calendar).policy(.ministry(.read))
-        meetings.post(use: create).policy(.ministry(.create, .requests))
-        meetings.get(":id", use: show).policy(.ministry(.read))
-        meetings.post(":id", "suivis", use: addFollowUp).policy(.ministry(.update, .requests))
-        meetings.post(":id", "suivis", ":suivi", "fait", use: completeFollowUp).policy(.ministry(.update, .requests))
-        meetings.post(":id", "suivis", ":suivi", "demande", use: fileFollowUp).policy(.ministry(.update, .requests))
-        routes.post("reseau-liaison", "abonnements", use: subscribe).policy(.ministry(.read))
-        routes.get("calendriers", ":jeton", use: feed).policy(.open)
-    }
 
     struct Filter {
         var agent: PersonModel?
@@ -81,7 +70,7 @@ struct MeetingPages: Sendable {
         try await calendarPage(req, form: nil, errors: [], status: .ok)
     }
 
-    func calendarPage(_ req: Request, form: Form?, errors: AccountViews.Errors, status: HTTPResponseStatus,
+    func calendarPage(_ req: Request, form: Form?, errors: FormInput.Errors, status: HTTPResponseStatus,
                       subscription: String? = nil) async throws -> Response {
         let filter = try await filter(req)
         let territory = req.application.territory.current
@@ -117,7 +106,7 @@ struct MeetingPages: Sendable {
         try CSRF.verify(req)
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let organisation = try await Self.organisation(form.organisation ?? "", on: req.db)
         if organisation == nil { errors.append(("organisation", l("meeting.error.organisation"))) }
         let agents = try await LiaisonPages.agents(on: req.db)
@@ -175,7 +164,7 @@ struct MeetingPages: Sendable {
         try await showPage(req, meeting: try await load(req), errors: [], status: .ok)
     }
 
-    func showPage(_ req: Request, meeting: MeetingModel, errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func showPage(_ req: Request, meeting: MeetingModel, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let followUps = try await FollowUpModel.query(on: req.db).filter(\.$meeting.$id == (try meeting.requireID()))
             .sort(\.$createdAt).all()
         let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
@@ -249,12 +238,12 @@ struct MeetingPages: Sendable {
         let organisation = meeting.organisation
         let number = try await req.write { db -> String in
             // Taken with the follow-up still unfiled: two clicks file one request.
-            let claimed = try await (db as! any SQLDatabase).update(FollowUpModel.schema)
+            let claimed = try await db.sql.update(FollowUpModel.schema)
                 .set("request_number", to: SQLBind("…")).where("id", .equal, SQLBind(try followUp.requireID()))
                 .where("request_number", .is, SQLLiteral.null).returning("id").all()
             guard !claimed.isEmpty else { return "" }
             let model = try await Requests.file(filing, for: organisation, request: req, on: db)
-            try await (db as! any SQLDatabase).update(FollowUpModel.schema).set("request_number", to: SQLBind(model.number))
+            try await db.sql.update(FollowUpModel.schema).set("request_number", to: SQLBind(model.number))
                 .set("done", to: SQLBind(true)).where("id", .equal, SQLBind(try followUp.requireID())).run()
             try await Audit.record(on: db, actor: req.auditActor, action: "network.followup.request", recordType: "liaison_meeting",
                                    recordID: meeting.id!.uuidString, changes: ["request": .init(before: nil, after: model.number)])
@@ -280,7 +269,7 @@ struct MeetingPages: Sendable {
             valid = territory.region(parts[1]) != nil
         } else { valid = false }
         guard valid else { throw Problem.notFound() }
-        let token = Sessions.randomToken()
+        let token = RandomToken.make()
         let feed = CalendarFeedModel()
         feed.id = UUID()
         feed.$person.id = user.personID

@@ -7,12 +7,6 @@ import Vapor
 /// The interministerial network (PAMAM 2.1): whom to call at a partner body about a subject.
 /// Ministry staff read it and filter it by subject; administrators keep it.
 struct PartnerPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let partners = routes.grouped("reseau-liaison", "partenaires")
-        partners.get(use: list).policy(.ministry(.read))
-        partners.post(use: add).policy(.ministry(.administer))
-        partners.post(":id", "retirer", use: remove).policy(.ministry(.administer))
-    }
 
     struct Form: Content {
         var organisation: String?
@@ -27,7 +21,7 @@ struct PartnerPages: Sendable {
         try await page(req, form: Form(), errors: [], status: .ok)
     }
 
-    func page(_ req: Request, form: Form, errors: AccountViews.Errors, status: HTTPResponseStatus) async throws -> Response {
+    func page(_ req: Request, form: Form, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let subject = (req.query[String.self, at: "sujet"] ?? "").trimmingCharacters(in: .whitespaces)
         let all = try await PartnerContactModel.query(on: req.db).filter(\.$active == true).with(\.$organisation).all()
         let fold = { (s: String) in s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_CA")) }
@@ -46,7 +40,7 @@ struct PartnerPages: Sendable {
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
         let text = { (v: String?) in (v ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let organisation = try await OrganisationModel.query(on: req.db).filter(\.$code == text(form.organisation))
             .filter(\.$kind == .partner).first()
         if organisation == nil { errors.append(("organisation", l("partner.error.organisation"))) }
@@ -99,11 +93,11 @@ struct PartnerPages: Sendable {
 
 enum PartnerViews {
     static func list(_ layout: Layout, contacts: [PartnerContactModel], subjects: [String], subject: String,
-                     partners: [OrganisationModel], form: PartnerPages.Form, errors: AccountViews.Errors, mayEdit: Bool,
+                     partners: [OrganisationModel], form: PartnerPages.Form, errors: FormInput.Errors, mayEdit: Bool,
                      csrf: String) -> String {
         let l = layout.l
         let title = l("partner.title")
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         return layout.render(title: title, breadcrumbs: LiaisonViews.crumbs(l, (title, nil)),
             .h1(.text(title)),
             .p(.class("lead"), .text(l("partner.lead"))),

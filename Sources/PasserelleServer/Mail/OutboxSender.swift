@@ -36,7 +36,7 @@ struct OutboxSender: Sendable {
 
     /// Claims up to `limit` due messages for this instance.
     static func claim(limit: Int, now: Date, on db: any Database) async throws -> [(id: UUID, message: MailMessage, attempts: Int)] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let seconds = Int(now.timeIntervalSince1970)
         let lock: SQLQueryString = DatabaseDialect(db) == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
         let rows = try await sql.raw("""
@@ -67,7 +67,7 @@ struct OutboxSender: Sendable {
             do {
                 try await transport(message, configuration)
                 try await app.write { db in
-                    try await (db as! any SQLDatabase).raw("""
+                    try await db.sql.raw("""
                         UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: Date()), last_error = NULL
                         WHERE id = \(bind: id) AND status = 'sending'
                         """).run()
@@ -80,7 +80,7 @@ struct OutboxSender: Sendable {
                 app.logger.warning("mail not sent", metadata: ["message": "\(id)", "attempt": "\(attempts)",
                                                                 "dead": "\(dead)", "error": "\(error)"])
                 try await app.write { db in
-                    try await (db as! any SQLDatabase).raw("""
+                    try await db.sql.raw("""
                         UPDATE outbox_messages SET status = \(bind: dead ? Status.dead.rawValue : Status.pending.rawValue),
                             next_attempt_at = \(bind: next), last_error = \(bind: String(String(describing: error).prefix(500)))
                         WHERE id = \(bind: id) AND status = 'sending'
@@ -117,34 +117,5 @@ extension Application {
             return .smtp(smtp, on: eventLoopGroup)
         }
         set { storage[OutboxSenderKey.self] = newValue }
-    }
-}
-
-/// Delivery state on the outbox: status, attempts, when to try next, the lease of a claim, the
-/// last error. Times are Unix seconds (the same comparison on both databases).
-struct AddOutboxDelivery: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(OutboxMessageModel.schema)
-            .field("status", .string, .required, .sql(.default("pending")))
-            .update()
-        try await database.schema(OutboxMessageModel.schema)
-            .field("attempts", .int, .required, .sql(.default(0)))
-            .update()
-        try await database.schema(OutboxMessageModel.schema)
-            .field("next_attempt_at", .int64, .required, .sql(.default(0)))
-            .update()
-        try await database.schema(OutboxMessageModel.schema).field("claimed_until", .int64).update()
-        try await database.schema(OutboxMessageModel.schema).field("last_error", .string).update()
-        // Messages already sent by hand before this existed stay sent.
-        try await (database as! any SQLDatabase).raw("UPDATE outbox_messages SET status = 'sent' WHERE sent_at IS NOT NULL").run()
-        try await (database as! any SQLDatabase).create(index: "outbox_due").on(OutboxMessageModel.schema)
-            .column("status").column("next_attempt_at").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "outbox_due").run()
-        for field in ["last_error", "claimed_until", "next_attempt_at", "attempts", "status"] {
-            try await database.schema(OutboxMessageModel.schema).deleteField(.string(field)).update()
-        }
     }
 }

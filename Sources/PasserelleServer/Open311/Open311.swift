@@ -17,16 +17,6 @@ struct Open311: Sendable {
     static let jurisdiction = "transports.gouv.qc.ca"
     static let prefix = ["open311", "v2"]
 
-    func register(_ routes: any RoutesBuilder) {
-        let v2 = routes.grouped(Self.prefix.map { PathComponent(stringLiteral: $0) })
-        // `discovery.json`, `services.xml`, `requests.json`, `servicerequestupdates.json`: one route, by name.
-        v2.get(":document", use: document).policy(.open)
-        v2.get("services", ":service", use: definition).policy(.open)
-        v2.post(":document", use: file).policy(.apiKey(.create, .requests))
-        v2.get("requests", ":request", use: one).policy(.apiKey(.read, .requests))
-        v2.get("tokens", ":token", use: token).policy(.apiKey(.read, .requests))
-    }
-
     /// Raised for anything the spec answers with its error list.
     struct Failure: Error {
         let status: HTTPResponseStatus
@@ -211,7 +201,7 @@ struct Open311: Sendable {
 
     /// Reads requests with SQL (a page of a thousand through Fluent would decode each model by reflection).
     static func rows(_ req: Request, where build: (SQLSelectBuilder) -> SQLSelectBuilder, limit: Int) async throws -> [Row] {
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let language = req.localizer.language
         let select = sql.select()
             .column(SQLColumn("number", table: "r")).column(SQLColumn("status", table: "r")).column(SQLColumn("title", table: "r"))
@@ -343,7 +333,7 @@ struct Open311: Sendable {
         let l = req.localizer
         let now = Date()
         let (start, end) = try Self.range(req, back: 86_400)
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         var query = sql.select()
             .column(SQLColumn("id", table: "s")).column(SQLColumn("status", table: "s")).column(SQLColumn("created_at", table: "s"))
             .column(SQLColumn("number", table: "r"))

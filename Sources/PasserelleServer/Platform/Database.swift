@@ -45,7 +45,7 @@ enum DatabaseDialect: Sendable {
 
     /// Whether the database answers at all (for `/readyz`).
     static func ping(_ database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("SELECT 1").run()
+        try await database.sql.raw("SELECT 1").run()
     }
 }
 
@@ -102,7 +102,7 @@ extension Application {
         for database in connections {
             for pragma in DatabaseDialect.sqlitePragmas(busyTimeout: settings.sqliteBusyTimeoutMilliseconds,
                                                                     mmapBytes: settings.sqliteMmapBytes) {
-                try await (database as! any SQLDatabase).raw(SQLQueryString(pragma)).run()
+                try await database.sql.raw(SQLQueryString(pragma)).run()
             }
         }
     }
@@ -120,7 +120,7 @@ extension Application {
         let app = self
         repeatEvery(.seconds(1), after: .seconds(1)) {
             do {
-                let row = try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").first()
+                let row = try await app.db.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").first()
                 // busy, frames in the log, frames copied.
                 if let frames = try row?.decode(column: "log", as: Int.self),
                    frames > Application.walFramesBeforeWriterCheckpoint {
@@ -144,7 +144,7 @@ extension DatabaseID {
 /// of a first start went to it). Batches stay under SQLite's limit on bound parameters.
 func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], on db: any Database) async throws {
     guard !rows.isEmpty else { return }
-    let sql = db as! any SQLDatabase
+    let sql = db.sql
     let perBatch = max(1, 30_000 / max(1, columns.count))
     for start in stride(from: 0, to: rows.count, by: perBatch) {
         var insert = sql.insert(into: table).columns(columns)
@@ -153,4 +153,11 @@ func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & S
         }
         try await insert.run()
     }
+}
+
+extension Database {
+    /// This database as SQLKit sees it, for the statements Fluent cannot say (`docs/ARCHITECTURE.md`,
+    /// data access). Both drivers Passerelle configures are SQL databases, so the cast cannot fail;
+    /// it is written here once instead of at every use.
+    var sql: any SQLDatabase { self as! any SQLDatabase }
 }

@@ -45,9 +45,13 @@ final class WriteQueue: Sendable {
     /// PostgreSQL: a batch's statements are sent without waiting for each answer (`runPipelined`).
     let pipelined: Bool
 
-    init(grouped: Bool, releasesSavepoints: Bool = false, pipelined: Bool = false,
+    /// The modules' counter tables and the order their rows go in (registered in `configure`).
+    let tables: WriteTables
+
+    init(grouped: Bool, releasesSavepoints: Bool = false, pipelined: Bool = false, tables: WriteTables = WriteTables(),
          database: @escaping @Sendable () -> any Database) {
         self.grouped = grouped
+        self.tables = tables
         self.releasesSavepoints = releasesSavepoints
         self.pipelined = pipelined
         self.database = database
@@ -127,7 +131,7 @@ final class WriteQueue: Sendable {
 
     private func checkpoint(on db: any Database) async {
         do {
-            try await (db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+            try await db.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
         } catch {
             db.logger.warning("SQLite checkpoint failed: \(error)")
         }
@@ -138,7 +142,7 @@ final class WriteQueue: Sendable {
         let outcomes: [Result<any Sendable, any Error>]
         do {
             outcomes = try await connection.transaction { db in
-                let audit = try await WriteBatch.open(on: db)
+                let audit = try await WriteBatch.open(on: db, tables: self.tables)
                 let outcomes = try await self.perform(jobs, in: audit, on: db)
                 try await audit.flush()
                 return outcomes
@@ -162,13 +166,13 @@ final class WriteQueue: Sendable {
     private func runPipelined(_ jobs: [Job], on db: any Database) async -> Bool {
         let outcomes: [Result<any Sendable, any Error>]
         do {
-            let audit = WriteBatch.begin(on: db)
+            let audit = WriteBatch.begin(on: db, tables: tables)
             outcomes = try await perform(jobs, in: audit, on: db)
             try await audit.flush(committing: true)
         } catch {
             // A statement that failed aborts the transaction (and a commit sent after it rolls
             // back): end it before the connection is used again. None of the changes stand.
-            _ = try? await (db as! any SQLDatabase).raw("ROLLBACK").run()
+            _ = try? await db.sql.raw("ROLLBACK").run()
             for job in jobs { job.done.resume(throwing: error) }
             return false
         }
@@ -180,7 +184,7 @@ final class WriteQueue: Sendable {
     /// statement (a change that only appends rows and events runs none): one that fails is undone
     /// alone.
     private func perform(_ jobs: [Job], in audit: WriteBatch, on db: any Database) async throws -> [Result<any Sendable, any Error>] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(jobs.count)
         for job in jobs {
@@ -214,7 +218,7 @@ final class SavepointDatabase: Database, SQLDatabase, @unchecked Sendable {
 
     init(_ base: any Database) {
         self.base = base
-        self.sql = base as! any SQLDatabase
+        self.sql = base.sql
     }
 
     /// Whether the savepoint was taken (the change ran a statement).
@@ -270,17 +274,25 @@ final class SavepointDatabase: Database, SQLDatabase, @unchecked Sendable {
 /// events (the chain's head read once when the batch takes the write lock, the events chained onto
 /// it in memory at the commit), the rows its changes append (`Writes.insert`) and the counters they count up
 /// (`Writes.next`). A change that fails takes its rows, events and counts back with it.
+/// What the modules tell the write queue of their tables (registered in `configure.swift`, so
+/// Platform names none of them).
+struct WriteTables: Sendable {
+    /// The tables of counters (`Writes.next`), read whole when a pipelined batch opens: a row a year.
+    var counters: [String] = []
+    /// Appended rows go in in this order of tables (a row's parent first), then any other table in
+    /// the order it was first written to.
+    var order: [String] = []
+}
+
 final class WriteBatch: @unchecked Sendable {
     @TaskLocal static var current: WriteBatch?
 
-    /// Appended rows go in in this order of tables (a row's parent first), then any other table in
-    /// the order it was first written to.
-    static let tableOrder = ["requests", "request_steps", "request_followers", "request_attachments"]
 
     /// The most values one insert binds (SQLite allows 32,766, PostgreSQL 65,535).
     static let bindLimit = 30_000
 
     let database: any Database
+    let tables: WriteTables
     // Touched only by the batch's own task, one change after the other.
     /// The chain's head when the batch took it; its events are chained onto it at the commit.
     private var head: (sequence: Int, hash: String)?
@@ -305,8 +317,10 @@ final class WriteBatch: @unchecked Sendable {
         var delta: Int
     }
 
-    private init(database: any Database, head: (sequence: Int, hash: String)?, opening: EventLoopFuture<Opened>?) {
+    private init(database: any Database, tables: WriteTables, head: (sequence: Int, hash: String)?,
+                 opening: EventLoopFuture<Opened>?) {
         self.database = database
+        self.tables = tables
         self.head = head
         self.opening = opening
         opening?.whenComplete { [arrived] result in arrived.withLockedValue { $0 = result } }
@@ -321,23 +335,24 @@ final class WriteBatch: @unchecked Sendable {
     /// Takes the write lock with a first statement that writes (on SQLite a deferred transaction
     /// that read first could not upgrade its lock once another writer committed; on PostgreSQL the
     /// head row's lock orders the batches of every instance) and reads the head.
-    static func open(on db: any Database) async throws -> WriteBatch {
-        guard let head = try await (db as! any SQLDatabase).raw(SQLQueryString(headLock)).first() else {
+    static func open(on db: any Database, tables: WriteTables) async throws -> WriteBatch {
+        guard let head = try await db.sql.raw(SQLQueryString(headLock)).first() else {
             throw Abort(.internalServerError, reason: "the audit chain head is missing")
         }
-        return WriteBatch(database: db, head: (try head.decode(column: "sequence", as: Int.self),
+        return WriteBatch(database: db, tables: tables, head: (try head.decode(column: "sequence", as: Int.self),
                                                try head.decode(column: "hash", as: String.self)), opening: nil)
     }
 
-    /// Starts the transaction, takes the head's lock and reads every counter row (`counterTables`,
+    /// Starts the transaction, takes the head's lock and reads every counter row (`tables.counters`,
     /// a row a year) under it, without waiting for the answer (PostgreSQL, `runPipelined`): the
     /// batch's changes run meanwhile. A statement a change runs goes after these on the connection,
     /// so inside the transaction; a counter (`next`) and the commit (`flush`) wait for the answer.
-    static func begin(on db: any Database) -> WriteBatch {
-        let sql = db as! any SQLDatabase
+    static func begin(on db: any Database, tables: WriteTables) -> WriteBatch {
+        let sql = db.sql
         let begin = send(SQLRaw("BEGIN"), on: sql)
         let locked = send(SQLRaw(headLock), on: sql)
-        let counters = send(SQLRaw(counterTables.map { "SELECT '\($0)' AS counter, id, last FROM \($0)" }
+        let counters = send(SQLRaw(tables.counters.isEmpty ? "SELECT '' AS counter, 0 AS id, 0 AS last WHERE 1 = 0"
+                                : tables.counters.map { "SELECT '\($0)' AS counter, id, last FROM \($0)" }
                                 .joined(separator: " UNION ALL ")), on: sql)
         let opening = begin.and(locked.and(counters)).flatMapThrowing { _, answers -> Opened in
             let (heads, rows) = answers
@@ -350,7 +365,7 @@ final class WriteBatch: @unchecked Sendable {
             return Opened(sequence: try head.decode(column: "sequence", as: Int.self),
                           hash: try head.decode(column: "hash", as: String.self), counters: known)
         }
-        return WriteBatch(database: db, head: nil, opening: opening)
+        return WriteBatch(database: db, tables: tables, head: nil, opening: opening)
     }
 
     /// Waits for the opening statements' answer, once (not at all when it has come already).
@@ -366,8 +381,6 @@ final class WriteBatch: @unchecked Sendable {
 
     private static let headLock = "UPDATE audit_chain_head SET sequence = sequence WHERE id = 1 RETURNING sequence, hash"
 
-    /// The tables of counters (`Writes.next`), read whole when a pipelined batch opens: a row a year.
-    static let counterTables = [RequestCounterModel.schema, GrantCounterModel.schema, AgreementCounterModel.schema]
 
     /// Sends a statement without waiting for its answer (the connection runs statements in the
     /// order sent); its rows come with the future.
@@ -444,12 +457,12 @@ final class WriteBatch: @unchecked Sendable {
         }
         // Read whole when the batch opened, or by an earlier change: a change that failed took
         // back its own counting (`restore`), not what was read.
-        if let last = countersRead[name] ?? (counterTablesRead && Self.counterTables.contains(table) ? 0 : nil) {
+        if let last = countersRead[name] ?? (counterTablesRead && tables.counters.contains(table) ? 0 : nil) {
             countersRead[name] = last
             counters[name] = last + 1
             return last + 1
         }
-        let row = try await (database as! any SQLDatabase).raw("SELECT last FROM \(unsafeRaw: table) WHERE id = \(bind: key)").first()
+        let row = try await database.sql.raw("SELECT last FROM \(unsafeRaw: table) WHERE id = \(bind: key)").first()
         let last = try row?.decode(column: "last", as: Int.self) ?? 0
         countersRead[name] = last
         counters[name] = last + 1
@@ -460,7 +473,7 @@ final class WriteBatch: @unchecked Sendable {
     /// and the commit are sent at once, and answered in one round trip.
     func flush(committing: Bool = false) async throws {
         try await opened()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let statements = try self.statements(on: sql)
         if committing {
             let sent = (statements + [SQLRaw("COMMIT")]).map { Self.send($0, on: sql) }
@@ -485,8 +498,8 @@ final class WriteBatch: @unchecked Sendable {
                 }
             }
             let ordered = groups.enumerated().sorted { a, b in
-                let ra = Self.tableOrder.firstIndex(of: a.element.table) ?? Self.tableOrder.count
-                let rb = Self.tableOrder.firstIndex(of: b.element.table) ?? Self.tableOrder.count
+                let ra = tables.order.firstIndex(of: a.element.table) ?? tables.order.count
+                let rb = tables.order.firstIndex(of: b.element.table) ?? tables.order.count
                 return ra != rb ? ra < rb : a.offset < b.offset
             }.map(\.element)
             for group in ordered {
@@ -545,13 +558,13 @@ final class WriteBatch: @unchecked Sendable {
 enum Writes {
     /// Inserts a row that nothing in the same change reads back: in a group-commit batch it is
     /// written with the batch's others in one statement at the commit (parents first, see
-    /// `WriteBatch.tableOrder`), otherwise at once.
+    /// `WriteTables.order`), otherwise at once.
     static func insert(into table: String, columns: [String], values: [any SQLExpression], on db: any Database) async throws {
         if let batch = WriteBatch.current {
             batch.append(into: table, columns: columns, values: values)
             return
         }
-        try await (db as! any SQLDatabase).insert(into: table).columns(columns).values(values).run()
+        try await db.sql.insert(into: table).columns(columns).values(values).run()
     }
 
     /// Adds `delta` to the `count` column of the row with this key (made at need): in a batch,
@@ -563,14 +576,14 @@ enum Writes {
             return
         }
         try await WriteBatch.upsert([WriteBatch.Sum(table: table, key: key, values: values, column: column, delta: delta)],
-                                    on: db as! any SQLDatabase)
+                                    on: db.sql)
     }
 
     /// Counts up a counter row (`id` the key, `last` the count) and returns the new count: in a
     /// batch, read once and written at the commit; otherwise one statement.
     static func next(_ table: String, key: Int, on db: any Database) async throws -> Int {
         if let batch = WriteBatch.current { return try await batch.next(table, key: key) }
-        guard let row = try await (db as! any SQLDatabase).raw("""
+        guard let row = try await db.sql.raw("""
             INSERT INTO \(unsafeRaw: table) (id, last) VALUES (\(bind: key), 1)
             ON CONFLICT (id) DO UPDATE SET last = \(unsafeRaw: table).last + 1 RETURNING last
             """).first() else { throw Abort(.internalServerError, reason: "\(table) \(key) missing") }

@@ -27,28 +27,6 @@ final class AttachmentModel: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateAttachmentTable: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(AttachmentModel.schema)
-            .id()
-            .field("request_id", .uuid, .required, .references(RequestModel.schema, "id", onDelete: .cascade))
-            .field("uploaded_by", .uuid)
-            .field("filename", .string, .required)
-            .field("content_type", .string, .required)
-            .field("size", .int, .required)
-            .field("sha256", .string, .required)
-            .field("shared", .bool, .required)
-            .field("created_at", .datetime)
-            .create()
-        try await (database as! any SQLDatabase).create(index: "request_attachments_request").on(AttachmentModel.schema)
-            .column("request_id").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(AttachmentModel.schema).delete()
-    }
-}
-
 /// What a file is, read from its first bytes, never from its name: PDF, images, office documents.
 enum FileKind: String, CaseIterable, Sendable {
     case pdf, png, jpeg, gif, webp, docx, xlsx, pptx, odt, ods, msOffice, text

@@ -11,10 +11,6 @@ import Vapor
 struct PortalHome: Sendable {
     static let rows = 50
 
-    func register(_ routes: any RoutesBuilder) {
-        routes.get("accueil", use: home).policy(.signedIn)
-    }
-
     struct Municipal {
         var organisations: [OrganisationModel]
         var awaiting: [RequestModel]

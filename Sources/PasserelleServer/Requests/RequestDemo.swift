@@ -94,7 +94,7 @@ struct RequestDemoGenerator: DemoGenerator {
         let (directorateFor, analystsOf) = (directorateOf, analysts)
         let made = try await db.transaction { tx -> Int in
             var generator = SystemRandomNumberGenerator()
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             var counters: [Int: Int] = [:]
             // The capacity figures of what is generated, counted as the app would have counted them.
             var stats: [RequestStats.Key: Int] = [:]
@@ -175,7 +175,7 @@ struct RequestDemoGenerator: DemoGenerator {
         // Fresh statistics, so that the planners know the new shape of the table; on PostgreSQL a
         // vacuum too, so that the visibility map lets counts read the indexes alone (what
         // autovacuum would do a little later).
-        try await (db as! any SQLDatabase).raw(DatabaseDialect(db) == .postgres ? "VACUUM ANALYZE" : "ANALYZE").run()
+        try await db.sql.raw(DatabaseDialect(db) == .postgres ? "VACUUM ANALYZE" : "ANALYZE").run()
         return "\(made) demande(s) sur douze mois, de \(municipalities.count) municipalités"
     }
 

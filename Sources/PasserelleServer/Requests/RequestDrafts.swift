@@ -52,28 +52,6 @@ final class RequestDraftModel: Model, @unchecked Sendable {
     }
 }
 
-struct CreateRequestDrafts: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(RequestDraftModel.schema)
-            .id()
-            .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .cascade))
-            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
-            .field("type_code", .string, .required)
-            .field("title", .string, .required)
-            .field("content", .string, .required)
-            .field("version", .int, .required)
-            .field("created_at", .datetime)
-            .field("updated_at", .datetime)
-            .create()
-        try await (database as! any SQLDatabase).create(index: "request_drafts_person").on(RequestDraftModel.schema)
-            .column("person_id").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(RequestDraftModel.schema).delete()
-    }
-}
-
 /// Drafts: saving one from the filing form, the check-your-answers page, filing it, deleting it.
 enum RequestDrafts {
     /// The person's drafts, newest first, with their organisation.
@@ -144,7 +122,7 @@ extension RequestPages {
         return try await draftPage(req, draft, errors: [], status: .ok)
     }
 
-    func draftPage(_ req: Request, _ draft: RequestDraftModel, errors: AccountViews.Errors, status: HTTPResponseStatus)
+    func draftPage(_ req: Request, _ draft: RequestDraftModel, errors: FormInput.Errors, status: HTTPResponseStatus)
         async throws -> Response {
         let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let l = req.localizer

@@ -16,22 +16,6 @@ final class RequestFollowerModel: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateRequestFollowers: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(RequestFollowerModel.schema)
-            .id()
-            .field("created_at", .datetime)
-            .field("request_id", .uuid, .required, .references(RequestModel.schema, "id", onDelete: .cascade))
-            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
-            .unique(on: "request_id", "person_id")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(RequestFollowerModel.schema).delete()
-    }
-}
-
 /// Followers and their notices. The requester follows from filing, an assignee from assignment;
 /// anyone who reads a request may follow or stop following it. Each notice goes through the
 /// outbox in the follower's language, never to the person who acted, and only to those who may

@@ -27,35 +27,6 @@ struct RequestPages: Sendable {
         return model.$organisation.id
     }
 
-    /// Up to five attachments of this size in one form.
-    let maxUploadMB: Int
-
-    func register(_ routes: any RoutesBuilder, api: any RoutesBuilder) {
-        let read = RoutePolicy.record(.read, .requests, owner: Self.owner)
-        let update = RoutePolicy.record(.update, .requests, owner: Self.owner)
-        let create = RoutePolicy.organisation(.create, .requests)
-        routes.get("demandes", use: list).policy(.signedIn)
-        routes.get("demandes", "nouvelle", use: choose).policy(.signedIn)
-        routes.post("demandes", "attribution", use: bulkAssign).policy(.ministry(.update, .requests))
-        routes.get("organisations", ":code", "demandes", "nouvelle", use: form).policy(create)
-        let upload = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: (maxUploadMB * 5 + 1) * 1_048_576))
-        routes.on(.POST, "organisations", ":code", "demandes", body: upload, use: file).policy(create)
-        routes.get("demandes", "brouillons", ":brouillon", use: draft).policy(.signedIn)
-        routes.get("demandes", "brouillons", ":brouillon", "modifier", use: editDraft).policy(.signedIn)
-        routes.on(.POST, "demandes", "brouillons", ":brouillon", body: upload, use: updateDraft).policy(.signedIn)
-        routes.post("demandes", "brouillons", ":brouillon", "depot", use: submitDraft).policy(.signedIn)
-        routes.post("demandes", "brouillons", ":brouillon", "supprimer", use: deleteDraft).policy(.signedIn)
-        routes.get("demandes", ":numero", use: show).policy(read)
-        routes.post("demandes", ":numero", "evenements", use: move).policy(update)
-        routes.on(.POST, "demandes", ":numero", "messages", body: upload, use: message).policy(update)
-        routes.get("demandes", ":numero", "pieces", ":id", use: download).policy(read)
-        routes.post("demandes", ":numero", "evaluation", use: rate).policy(update)
-        routes.post("demandes", ":numero", "suivi", use: follow).policy(read)
-        api.get("demandes", use: apiList).policy(.signedIn)
-        api.get("demandes", ":numero", use: apiShow).policy(read)
-        api.post("organisations", ":code", "demandes", use: apiFile).policy(create)
-    }
-
     // MARK: list
 
     struct Filter {
@@ -85,17 +56,10 @@ struct RequestPages: Sendable {
     static let dueSoonDays = 3
 
     static func filter(_ req: Request) throws -> Filter {
-        Filter(status: AdminPages.text(req, "statut"), unit: AdminPages.text(req, "unite"),
-               mine: req.query[String.self, at: "moi"] == "1", q: AdminPages.text(req, "q"), page: try AdminPages.page(req),
-               agent: AdminPages.text(req, "agent"), due: AdminPages.text(req, "echeance"),
-               priority: AdminPages.text(req, "priorite"), type: AdminPages.text(req, "type"))
-    }
-
-    static func oneOf(_ name: String, _ value: String, _ allowed: [String]) throws {
-        guard value.isEmpty || allowed.contains(value) else {
-            throw Problem.invalidParameter(name, key: "problem.parameter.one_of",
-                                           ["allowed": allowed.joined(separator: ", "), "value": value])
-        }
+        Filter(status: FormInput.text(req, "statut"), unit: FormInput.text(req, "unite"),
+               mine: req.query[String.self, at: "moi"] == "1", q: FormInput.text(req, "q"), page: try FormInput.page(req),
+               agent: FormInput.text(req, "agent"), due: FormInput.text(req, "echeance"),
+               priority: FormInput.text(req, "priorite"), type: FormInput.text(req, "type"))
     }
 
     /// The requests the person may read, filtered and paged in SQL.
@@ -126,7 +90,7 @@ struct RequestPages: Sendable {
             }
             query = query.filter(\.$assignee.$id == (try person.requireID()))
         }
-        try Self.oneOf("echeance", filter.due, ["retard", "bientot"])
+        try FormInput.oneOf("echeance", filter.due, ["retard", "bientot"])
         if !filter.due.isEmpty {
             let today = CalendarDate.today
             query = query.filter(\.$status !~ [.closed, .transferred, .merged, .answered, .awaitingMunicipality])
@@ -137,7 +101,7 @@ struct RequestPages: Sendable {
                 query = query.filter(\.$expectedOn >= today.iso).filter(\.$expectedOn <= soon.iso)
             }
         }
-        try Self.oneOf("priorite", filter.priority, Requests.priorities)
+        try FormInput.oneOf("priorite", filter.priority, Requests.priorities)
         if !filter.priority.isEmpty { query = query.filter(\.$priority == filter.priority) }
         if !filter.type.isEmpty {
             guard let type = types.first(where: { $0.code == filter.type }) else {
@@ -163,7 +127,7 @@ struct RequestPages: Sendable {
     }
 
     /// The list, or a ministry person's queue with its bulk assignment.
-    func listPage(_ req: Request, filter: Filter, errors: AccountViews.Errors = [], chosen: Set<String> = [],
+    func listPage(_ req: Request, filter: Filter, errors: FormInput.Errors = [], chosen: Set<String> = [],
                   notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let types = try await req.application.requestTypes.all(on: req.db).sorted { $0.code < $1.code }
         let ministry = req.accessActor.isMinistry
@@ -186,7 +150,7 @@ struct RequestPages: Sendable {
         // (Fluent's decoding of each membership and a collating compare per pair cost more than the
         // query: a unit's queue page lists its people twice).
         let unitFilter: SQLQueryString = unit.isEmpty ? "" : " AND o.code = \(bind: unit)"
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT p.id, p.email, p.display_name FROM people p
             WHERE p.active = \(bind: true) AND p.id IN (
                 SELECT m.person_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
@@ -298,58 +262,14 @@ struct RequestPages: Sendable {
         var pieces: [File]?
         /// The answers to the type's fields (the API's JSON: `{"code": "value"}` or `{"code": ["a", "b"]}`);
         /// HTML forms send `champ_<code>` inputs instead, read by `answers(_:type:)`.
-        var answers: [String: AnswerValue]?
+        var answers: [String: FormInput.AnswerValue]?
         /// Set when the form asks for the check-your-answers page (`verifier`) or a saved draft (`brouillon`).
         var etape: String?
     }
 
-    /// One answer in the API: a text, or a list of texts.
-    struct AnswerValue: Codable, Sendable {
-        let values: [String]
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let list = try? container.decode([String].self) { values = list }
-            else if let number = try? container.decode(Double.self) { values = [String(number)] }
-            else { values = [try container.decode(String.self)] }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(values)
-        }
-    }
-
-    /// The HTML name of a field's input.
-    static func inputName(_ field: RequestField) -> String { "champ_\(field.code)" }
-
     /// The answers an HTML form carries for the type's fields, and the files of its file fields.
     static func answers(_ req: Request, type: RequestTypeModel?) -> (answers: [String: [String]], files: [(String, File)]) {
-        answers(req, fields: type?.fields ?? [])
-    }
-
-    /// The answers an HTML form carries for these fields (a request type's, a grant program's).
-    static func answers(_ req: Request, fields: [RequestField]) -> (answers: [String: [String]], files: [(String, File)]) {
-        var answers: [String: [String]] = [:]
-        var files: [(String, File)] = []
-        for field in fields {
-            let name = inputName(field)
-            switch field.kind {
-            case .multiple:
-                answers[field.code] = (try? req.content.get([String].self, at: name)) ?? []
-            case .location:
-                let lat = (try? req.content.get(String.self, at: name + "_lat")) ?? ""
-                let lon = (try? req.content.get(String.self, at: name + "_lon")) ?? ""
-                answers[field.code] = [lat, lon]
-            case .file:
-                // One file; the input is the same as the attachments' (`name[]`).
-                let sent = (try? req.content.get([File].self, at: name)) ?? ((try? req.content.get(File.self, at: name)).map { [$0] } ?? [])
-                if let file = sent.first(where: { $0.data.readableBytes > 0 }) { files.append((field.code, file)) }
-            default:
-                answers[field.code] = [(try? req.content.get(String.self, at: name)) ?? ""]
-            }
-        }
-        return (answers, files)
+        FormInput.answers(req, fields: type?.fields ?? [])
     }
 
     /// The filing form: first the kind of request (a page of its own), then the form for that kind.
@@ -370,8 +290,8 @@ struct RequestPages: Sendable {
 
     /// Checks a filing field by field; the errors are catalog keys.
     static func validate(_ form: FilingForm, types: [RequestTypeModel], answers: [String: [String]]? = nil,
-                         files: Set<String> = [], filer: OrganisationKind? = nil) -> (Requests.Filing?, AccountViews.Errors) {
-        var errors: AccountViews.Errors = []
+                         files: Set<String> = [], filer: OrganisationKind? = nil) -> (Requests.Filing?, FormInput.Errors) {
+        var errors: FormInput.Errors = []
         let type = types.first { $0.code == form.type }
         if type == nil { errors.append(("type", "request.error.type")) }
         if let type, let filer, !type.filerKinds.contains(filer) { errors.append(("type", "request.error.type_filer")) }
@@ -403,7 +323,7 @@ struct RequestPages: Sendable {
         let checked = RequestFieldCheck.check(type?.fields ?? [], answers: given, files: files)
         for failure in checked.failures {
             guard let field = type?.fields.first(where: { $0.code == failure.field }) else { continue }
-            errors.append((inputName(field), failure.key))
+            errors.append((FormInput.inputName(field), failure.key))
         }
         guard errors.isEmpty, let type else { return (nil, errors) }
         return (Requests.Filing(type: type, title: title, details: details, resolutionNumber: number.nilIfEmpty,
@@ -433,7 +353,7 @@ struct RequestPages: Sendable {
         let (answers, fieldFiles) = Self.answers(req, type: type)
         let l = req.localizer
         let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
-        var problems: AccountViews.Errors = []
+        var problems: FormInput.Errors = []
         var pieces: [(File, FileKind)] = []
         switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
         case .success(let checked): pieces = checked
@@ -450,7 +370,7 @@ struct RequestPages: Sendable {
         let removed = Set((try? req.content.get([String].self, at: "retirer")) ?? [])
         let keptFields = Set((draft?.content.files ?? []).filter { !removed.contains($0.sha256) }.compactMap(\.field))
         let mode = form.etape ?? ""
-        let refused = { (errors: AccountViews.Errors) -> Response in
+        let refused = { (errors: FormInput.Errors) -> Response in
             RequestViews.form(Layout(req), organisation: organisation, types: types, form: form, answers: answers, draft: draft,
                               errors: errors, maxUploadMB: req.application.settings.attachmentMaxMB,
                               csrf: req.currentUser?.csrfToken ?? "").page(status: .unprocessableEntity)
@@ -502,7 +422,7 @@ struct RequestPages: Sendable {
 
     // MARK: a request's file
 
-    func loaded(_ req: Request) async throws -> (RequestModel, RequestTypeModel, [RequestStepModel]) {
+    static func loaded(_ req: Request) async throws -> (RequestModel, RequestTypeModel, [RequestStepModel]) {
         guard let model = req.municipalRequest else { throw Problem.notFound() }
         try await model.$type.load(on: req.db)
         try await model.$organisation.load(on: req.db)
@@ -516,7 +436,7 @@ struct RequestPages: Sendable {
 
     @Sendable func show(_ req: Request) async throws -> Response {
         // `?modele=code`: a standard answer, in the request's language, ready to edit and send.
-        let code = AdminPages.text(req, "modele")
+        let code = FormInput.text(req, "modele")
         guard !code.isEmpty, req.accessActor.isMinistry, let model = req.municipalRequest else {
             return try await showPage(req, errors: [], status: .ok)
         }
@@ -529,9 +449,9 @@ struct RequestPages: Sendable {
         return try await showPage(req, errors: [], status: .ok, message: text)
     }
 
-    func showPage(_ req: Request, errors: AccountViews.Errors, status: HTTPResponseStatus, note: String = "",
+    func showPage(_ req: Request, errors: FormInput.Errors, status: HTTPResponseStatus, note: String = "",
                   message: String = "") async throws -> Response {
-        let (model, type, steps) = try await loaded(req)
+        let (model, type, steps) = try await Self.loaded(req)
         let ministry = req.accessActor.isMinistry
         var messages = RequestMessageModel.query(on: req.db).filter(\.$request.$id == (try model.requireID()))
         // Internal notes never leave the ministry: filtered in SQL.
@@ -725,97 +645,5 @@ struct RequestPages: Sendable {
                                                   contentType: attachment.contentType, app: req.application)
         else { throw Problem.notFound() }
         return response
-    }
-
-    // MARK: API
-
-    @Sendable func apiList(_ req: Request) async throws -> Response {
-        let filter = try Self.filter(req)
-        let types = try await req.application.requestTypes.all(on: req.db)
-        guard let found = try await Self.query(req, filter, types: types) else { return try IdentityAPI.json([RequestDTO]()) }
-        let response = try IdentityAPI.json(found.rows.map { RequestDTO($0) })
-        // Exact up to the cap; past it, only that there are more.
-        if found.total > RequestQueues.countCap {
-            response.headers.replaceOrAdd(name: "X-Total-Count-At-Least", value: String(found.total))
-        } else {
-            response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
-        }
-        return response
-    }
-
-    @Sendable func apiShow(_ req: Request) async throws -> Response {
-        let (model, _, _) = try await loaded(req)
-        return try IdentityAPI.json(RequestDTO(model))
-    }
-
-    @Sendable func apiFile(_ req: Request) async throws -> Response {
-        let organisation = try req.requireOrganisation()
-        // One database handle for the whole filing: `req.db` makes a new one at each use.
-        let db = req.db
-        let form: FilingForm
-        do {
-            // JSON, the API's own type, read straight from the body (Vapor's content negotiation
-            // looks its decoder up for each request, and parses the media type); anything else the
-            // usual way.
-            if IdentityAPI.isJSON(req.headers), let body = req.body.data {
-                form = try JSONDecoder().decode(FilingForm.self, from: body)
-            } else {
-                form = try req.content.decode(FilingForm.self)
-            }
-        } catch {
-            throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
-        }
-        let types = try await req.application.requestTypes.all(on: db).filter(\.active)
-        let (filing, errors) = Self.validate(form, types: types, filer: organisation.kind)
-        guard let filing else {
-            throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
-                          fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
-        }
-        let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
-                                           organisations: req.application.organisationCache, on: db)
-        let model = try await req.write { db in
-            try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
-        }
-        model.$type.value = filing.type
-        model.$organisation.value = organisation
-        let response = try IdentityAPI.json(RequestDTO(model))
-        response.status = .created
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes/\(model.number)")
-        return response
-    }
-}
-
-/// A request as the API gives it (French keys, like the rest of the API).
-struct RequestDTO: Content {
-    let numero: String
-    let type: String?
-    let organisation: String?
-    let titre: String
-    let description: String
-    let statut: String
-    let priorite: String
-    let deposee_le: String
-    let reponse_attendue_le: String
-    let resolution_numero: String?
-    let resolution_date: String?
-    let latitude: Double?
-    let longitude: Double?
-    let version: Int
-
-    init(_ m: RequestModel) {
-        numero = m.number
-        type = m.$type.value?.code
-        organisation = m.$organisation.value?.code
-        titre = m.title
-        description = m.details
-        statut = m.status.rawValue
-        priorite = m.priority
-        deposee_le = m.filedOn
-        reponse_attendue_le = m.expectedOn
-        resolution_numero = m.resolutionNumber
-        resolution_date = m.resolutionDate
-        latitude = m.latitude
-        longitude = m.longitude
-        version = m.version
     }
 }

@@ -31,7 +31,7 @@ enum RequestQueues {
 
     /// Runs `cappedCountSQL`'s statement.
     static func count(_ statement: SQLQueryString, on db: any Database) async throws -> Int {
-        let row = try await (db as! any SQLDatabase).raw(statement).first()
+        let row = try await db.sql.raw(statement).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -45,7 +45,7 @@ enum RequestQueues {
         let page = query.copy()
         page.query.fields = columns.map { .path([FieldKey(stringLiteral: $0)], schema: RequestModel.schema) }
         let select = SQLQueryConverter(delegate: PlainConverterDelegate()).convert(page.query)
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let rows = try await sql.raw("\(select)").all()
         let typesByID = Dictionary(types.compactMap { t in t.id.map { ($0, t) } }, uniquingKeysWith: { a, _ in a })
         var models: [RequestModel] = []
@@ -104,41 +104,5 @@ enum RequestQueues {
     /// The open requests, in the words of the partial indexes.
     static var openFilter: DatabaseQuery.Filter {
         .sql(unsafeRaw: "\"\(RequestModel.schema)\".\(condition)")
-    }
-}
-
-struct CreateRequestQueueIndexes: AsyncMigration {
-    static let indexes: [(name: String, columns: String, partial: Bool)] = [
-        ("requests_open_unit", "unit_id, expected_on, number", true),
-        ("requests_open_assignee", "assignee_id, expected_on, number", true),
-        ("requests_organisation_expected", "organisation_id, expected_on, number", false),
-        ("requests_expected", "expected_on, number", false),
-    ]
-
-    func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        for index in Self.indexes {
-            let condition = index.partial ? " WHERE \(RequestQueues.condition)" : ""
-            try await sql.raw(SQLQueryString("CREATE INDEX \(index.name) ON requests (\(index.columns))\(condition)")).run()
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        for index in Self.indexes {
-            try await sql.raw(SQLQueryString("DROP INDEX \(index.name)")).run()
-        }
-    }
-}
-
-/// The requests merged into a file, found from it (a coordinated answer reaches each).
-struct CreateRequestGroupIndex: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase)
-            .raw("CREATE INDEX requests_merged_into ON requests (merged_into) WHERE merged_into IS NOT NULL").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP INDEX requests_merged_into").run()
     }
 }

@@ -172,41 +172,6 @@ extension RequestTypeCatalog {
     ]
 }
 
-/// Adds the type catalog's fields and filers, the requests' answers, and the field a file answers.
-struct RequestFieldsMigration: AsyncMigration {
-    static func json(_ answers: [String: [String]]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(answers)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-
-    func prepare(on database: any Database) async throws {
-        try await database.schema(RequestTypeModel.schema)
-            .field("fields", .string, .required, .sql(.default("[]")))
-            .update()
-        try await database.schema(RequestTypeModel.schema)
-            .field("filers", .string, .required, .sql(.default("municipality mrc")))
-            .update()
-        try await database.schema(RequestModel.schema).field("answers", .string, .required, .sql(.default("{}"))).update()
-        try await database.schema(AttachmentModel.schema).field("field", .string).update()
-        // In SQL, not through the model: later migrations add columns the model already names.
-        let sql = database as! any SQLDatabase
-        for (code, fields) in RequestTypeCatalog.fields {
-            let type = RequestTypeModel()
-            type.fields = fields
-            try await sql.update(RequestTypeModel.schema).set("fields", to: SQLBind(type.fieldsJSON))
-                .where("code", .equal, SQLBind(code)).run()
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(AttachmentModel.schema).deleteField("field").update()
-        try await database.schema(RequestModel.schema).deleteField("answers").update()
-        try await database.schema(RequestTypeModel.schema).deleteField("filers").update()
-        try await database.schema(RequestTypeModel.schema).deleteField("fields").update()
-    }
-}
-
 /// The type catalog as every filing and list reads it: decoded once and kept while the catalog's
 /// stamp (how many types, the sum of their versions) stays the same. The stamp is read again at
 /// most once a second (a filing read it each time: a query of its own), so a save is seen at once
@@ -227,7 +192,7 @@ final class RequestTypeCache: @unchecked Sendable {
             return types
         }) { return cached }
         let seen = lock.withLock { generation }
-        let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v FROM request_types").first()
+        let row = try await db.sql.raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v FROM request_types").first()
         let current = "\(try row?.decode(column: "n", as: Int.self) ?? 0)/\(try row?.decode(column: "v", as: Int.self) ?? 0)"
         if let cached = lock.withLock({ () -> [RequestTypeModel]? in
             guard stamp == current else { return nil }

@@ -10,12 +10,6 @@ import Vapor
 /// may file, whether it is offered, and the questions it asks. Codes are stable; every save is
 /// journaled with what it changed, and a save made on an older version is refused (409).
 struct RequestTypePages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let admin = routes.grouped("administration", "types-demandes")
-        admin.get(use: list).policy(.ministry(.administer))
-        admin.get(":code", use: edit).policy(.ministry(.administer))
-        admin.post(":code", use: save).policy(.ministry(.administer))
-    }
 
     /// The form: the type's properties, then one row per field (`f_*[]`, in order) and a blank row to add one.
     struct Form: Content {
@@ -90,9 +84,9 @@ struct RequestTypePages: Sendable {
 
     /// The fields the rows describe, or what is wrong with them (the errors name the row's input).
     /// `prefix` names the rows' fields in the errors (`f_code-0`; the programs' indicators use `i`).
-    static func fields(_ form: Form, _ l: Localizer, prefix: String = "f") -> ([RequestField], AccountViews.Errors) {
+    static func fields(_ form: Form, _ l: Localizer, prefix: String = "f") -> ([RequestField], FormInput.Errors) {
         var fields: [RequestField] = []
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         let codes = form.f_code ?? []
         let required = Set(form.f_required ?? [])
         let removed = Set(form.f_remove ?? [])
@@ -136,7 +130,7 @@ struct RequestTypePages: Sendable {
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
         let text = { (value: String?) in (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         for (name, value, max) in [("name_fr", form.name_fr, 200), ("name_en", form.name_en, 200),
                                    ("description_fr", form.description_fr, 2_000), ("description_en", form.description_en, 2_000)] {
             let value = text(value)
@@ -190,7 +184,7 @@ struct RequestTypePages: Sendable {
         let journaled = changes
         let stale = try await req.write { db -> Bool in
             // Taken with its version: a save made meanwhile makes this one change nothing.
-            let updated = try await (db as! any SQLDatabase).update(RequestTypeModel.schema)
+            let updated = try await db.sql.update(RequestTypeModel.schema)
                 .set("name_fr", to: SQLBind(type.nameFr)).set("name_en", to: SQLBind(type.nameEn))
                 .set("description_fr", to: SQLBind(type.descriptionFr)).set("description_en", to: SQLBind(type.descriptionEn))
                 .set("routing", to: SQLBind(type.routing)).set("target_days", to: SQLBind(type.targetDays))
@@ -243,11 +237,11 @@ enum RequestTypeViews {
                              .named("class", "field__input"), .named("aria-invalid", error == nil ? nil : "true")]))
     }
 
-    static func edit(_ layout: Layout, type: RequestTypeModel, form: RequestTypePages.Form, errors: AccountViews.Errors,
+    static func edit(_ layout: Layout, type: RequestTypeModel, form: RequestTypePages.Form, errors: FormInput.Errors,
                      csrf: String) -> String {
         let l = layout.l
         let title = l("type.edit", ["name": type.name(l.language)])
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (l("admin.title"), "/administration"),
                                                         (l("type.title"), "/administration/types-demandes"), (type.code, nil)],
             .h1(.text(title)),
@@ -291,8 +285,8 @@ enum RequestTypeViews {
     /// The rows of a form's questions (`f_*[]`), one fieldset each, and a blank one to add a question:
     /// the request types' editor and the programs' share them.
     /// `prefix` names the rows' fields (`f_code[]`; the programs' indicators use `i`).
-    static func fieldRows(_ l: Localizer, form: RequestTypePages.Form, errors: AccountViews.Errors, prefix: String = "f") -> BodyNode {
-        let error = { (field: String) in AccountViews.error(errors, field) }
+    static func fieldRows(_ l: Localizer, form: RequestTypePages.Form, errors: FormInput.Errors, prefix: String = "f") -> BodyNode {
+        let error = { (field: String) in FormInput.error(errors, field) }
         let rows = (form.f_code ?? []).count + 1
         func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i] : "" }
         let kinds = RequestField.Kind.allCases.map { (value: $0.rawValue, label: l("type.kind.\($0.rawValue)")) }

@@ -231,7 +231,7 @@ enum Requests {
     /// Records a step at once (the change that moves a request reads its steps back).
     static func step(_ model: RequestModel, _ status: RequestStatus, event: String, on day: CalendarDate, person: UUID?,
                      db: any Database) async throws {
-        try await (db as! any SQLDatabase).insert(into: RequestStepModel.schema).columns(stepColumns)
+        try await db.sql.insert(into: RequestStepModel.schema).columns(stepColumns)
             .values(stepValues(try model.requireID(), status, event: event, on: day, person: person))
             .run()
     }
@@ -277,7 +277,7 @@ enum Requests {
         let before = model.status
         let unitBefore = model.$unit.id
         // Taken with its version: a concurrent change in between makes this one affect no row.
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var update = sql.update(RequestModel.schema)
             .set("status", to: SQLBind(next.rawValue)).set("version", to: SQLBind(version + 1))
         var changes: [String: AuditChange] = ["status": .init(before: before.rawValue, after: next.rawValue)]
@@ -349,7 +349,7 @@ enum Requests {
         // Messages are searched by everyone who reads the request, notes by the ministry only.
         let column = kind == "message" ? "search_text" : "search_internal"
         let text = searchable([kind == "message" ? model.searchText : model.searchInternal, body])
-        try await (db as! any SQLDatabase).update(RequestModel.schema).set(SQLIdentifier(column), to: SQLBind(text))
+        try await db.sql.update(RequestModel.schema).set(SQLIdentifier(column), to: SQLBind(text))
             .where("id", .equal, SQLBind(try model.requireID())).run()
         if kind == "message" { model.searchText = text } else { model.searchInternal = text }
         if notify { try await RequestFollowers.notify(model, kind == "message" ? .message : .note, text: body, request: request, on: db) }

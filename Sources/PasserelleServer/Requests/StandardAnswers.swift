@@ -58,58 +58,8 @@ enum RegexCaptures {
     }
 }
 
-struct CreateStandardAnswers: AsyncMigration {
-    static let seeds: [(String, String, String, String, String)] = [
-        ("accuse-reception", "Accusé de réception", "Acknowledgement",
-         "Bonjour,\n\nNous avons bien reçu votre demande {numero} « {titre} ». Vous recevrez une réponse au plus tard le {date_attendue}.\n\n{agent}\nMinistère des Transports et de la Mobilité durable",
-         "Hello,\n\nWe have received your request {numero} “{titre}”. You will receive an answer by {date_attendue} at the latest.\n\n{agent}\nMinistère des Transports et de la Mobilité durable"),
-        ("complement", "Complément d'information requis", "Further information needed",
-         "Bonjour,\n\nPour poursuivre l'analyse de la demande {numero}, nous avons besoin des renseignements suivants :\n\n- \n\nLe délai de traitement est suspendu jusqu'à votre réponse.\n\n{agent}",
-         "Hello,\n\nTo continue the analysis of request {numero}, we need the following information:\n\n- \n\nThe processing time is suspended until your reply.\n\n{agent}"),
-        ("transfert-mamh", "Transfert au MAMH", "Transfer to MAMH",
-         "Bonjour,\n\nLa demande {numero} relève du ministère des Affaires municipales et de l'Habitation ; nous la lui avons transmise. Il communiquera avec {municipalite} directement.\n\n{agent}",
-         "Hello,\n\nRequest {numero} falls under the ministère des Affaires municipales et de l'Habitation; we have passed it on. It will contact {municipalite} directly.\n\n{agent}"),
-    ]
-
-    func prepare(on database: any Database) async throws {
-        try await database.schema(StandardAnswerModel.schema)
-            .id()
-            .field("created_at", .datetime)
-            .field("updated_at", .datetime)
-            .field("code", .string, .required)
-            .field("title_fr", .string, .required)
-            .field("title_en", .string, .required)
-            .field("body_fr", .string, .required)
-            .field("body_en", .string, .required)
-            .field("active", .bool, .required)
-            .unique(on: "code")
-            .create()
-        for (code, titleFR, titleEN, bodyFR, bodyEN) in Self.seeds {
-            let answer = StandardAnswerModel()
-            answer.code = code
-            answer.titleFR = titleFR
-            answer.titleEN = titleEN
-            answer.bodyFR = bodyFR
-            answer.bodyEN = bodyEN
-            answer.active = true
-            try await answer.create(on: database)
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(StandardAnswerModel.schema).delete()
-    }
-}
-
 /// `/administration/reponses-types`: the list, a new one, and each one's form.
 struct StandardAnswerPages: Sendable {
-    func register(_ routes: any RoutesBuilder) {
-        let admin = routes.grouped("administration", "reponses-types")
-        admin.get(use: list).policy(.ministry(.administer))
-        admin.post(use: save).policy(.ministry(.administer))
-        admin.get(":code", use: edit).policy(.ministry(.administer))
-        admin.post(":code", use: save).policy(.ministry(.administer))
-    }
 
     struct Form: Content {
         var code: String?
@@ -148,7 +98,7 @@ struct StandardAnswerPages: Sendable {
         let answer = existing ?? StandardAnswerModel()
         let code = existing?.code ?? (form.code ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let text = { (value: String?) in (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        var errors: AccountViews.Errors = []
+        var errors: FormInput.Errors = []
         if existing == nil {
             if code.range(of: #"^[a-z0-9][a-z0-9-]{1,39}$"#, options: .regularExpression) == nil {
                 errors.append(("code", l("answer.error.code")))
@@ -197,8 +147,8 @@ struct StandardAnswerPages: Sendable {
 }
 
 enum StandardAnswerViews {
-    static func fields(_ l: Localizer, form: StandardAnswerPages.Form, errors: AccountViews.Errors, newCode: Bool) -> BodyNode {
-        let error = { (field: String) in AccountViews.error(errors, field) }
+    static func fields(_ l: Localizer, form: StandardAnswerPages.Form, errors: FormInput.Errors, newCode: Bool) -> BodyNode {
+        let error = { (field: String) in FormInput.error(errors, field) }
         return .group(
             newCode ? UI.textField(name: "code", label: l("answer.code"), value: form.code ?? "", hint: l("answer.code_hint"),
                                    error: error("code")) : .empty,
@@ -212,7 +162,7 @@ enum StandardAnswerViews {
                           selected: form.active == "1" ? ["1"] : []))
     }
 
-    static func list(_ layout: Layout, answers: [StandardAnswerModel], form: StandardAnswerPages.Form, errors: AccountViews.Errors,
+    static func list(_ layout: Layout, answers: [StandardAnswerModel], form: StandardAnswerPages.Form, errors: FormInput.Errors,
                      csrf: String) -> String {
         let l = layout.l
         let title = l("answer.title")
@@ -232,7 +182,7 @@ enum StandardAnswerViews {
                  IdentityViews.csrfField(csrf), fields(l, form: form, errors: errors, newCode: true), UI.button(l("answer.create"))))
     }
 
-    static func edit(_ layout: Layout, answer: StandardAnswerModel, form: StandardAnswerPages.Form, errors: AccountViews.Errors,
+    static func edit(_ layout: Layout, answer: StandardAnswerModel, form: StandardAnswerPages.Form, errors: FormInput.Errors,
                      csrf: String) -> String {
         let l = layout.l
         let title = l("answer.edit", ["code": answer.code])

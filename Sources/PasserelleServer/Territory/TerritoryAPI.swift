@@ -9,15 +9,6 @@ struct TerritoryAPI: Sendable {
     let territory: TerritoryStore
     let cache: ResponseCache
 
-    func register(_ api: any RoutesBuilder) {
-        api.get("regions", use: regions).policy(.open)
-        api.get("regions", ":code", use: region).policy(.open)
-        api.get("mrc", use: units).policy(.open)
-        api.get("mrc", ":code", use: unit).policy(.open)
-        api.get("municipalites", use: municipalities).policy(.open)
-        api.get("municipalites", ":code", use: municipality).policy(.open)
-    }
-
     static let maxAge = 300
 
     @Sendable func regions(_ req: Request) throws -> Response {
@@ -127,7 +118,7 @@ struct TerritoryAPI: Sendable {
     }
 
     static func json(_ value: some Encodable, headers: HTTPHeaders = [:]) throws -> CachedBody {
-        let data = try TerritoryDTO.encoder.encode(value)
+        let data = try JSONResponse.encoder.encode(value)
         return CachedBody(body: ByteBuffer(data: data), contentType: .json, extraHeaders: headers, maxAge: maxAge)
     }
 }

@@ -144,10 +144,4 @@ enum TerritoryDTO {
             try status.encode(territoire, forKey: .territoire)
         }
     }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

@@ -9,16 +9,6 @@ struct TerritoryPages: Sendable {
     let territory: TerritoryStore
     let cache: ResponseCache
 
-    func register(_ routes: any RoutesBuilder) {
-        routes.get(use: home).policy(.open)
-        routes.get("regions", use: regions).policy(.open)
-        routes.get("regions", ":code", use: region).policy(.open)
-        routes.get("mrc", ":code", use: unit).policy(.open)
-        routes.get("municipalites", use: municipalities).policy(.open)
-        routes.get("municipalites", ":code", use: municipality).policy(.open)
-        routes.get("recherche", use: search).policy(.open)
-    }
-
     static let maxAge = 60
 
     /// A page from the cache, or rendered and kept.

@@ -22,8 +22,8 @@ enum AgreementViews {
     }
 
     /// The terms' inputs, what was typed kept.
-    static func termInputs(_ l: Localizer, form: [String: String], errors: AccountViews.Errors, amount: Bool) -> BodyNode {
-        let error = { (field: String) in AccountViews.error(errors, field) }
+    static func termInputs(_ l: Localizer, form: [String: String], errors: FormInput.Errors, amount: Bool) -> BodyNode {
+        let error = { (field: String) in FormInput.error(errors, field) }
         return .group(
             amount ? UI.textField(name: "montant", label: l("agreements.amount"), value: form["montant"] ?? "", error: error("montant"),
                                   width: "short") : .empty,
@@ -42,10 +42,10 @@ enum AgreementViews {
     }
 
     static func newAgreement(_ layout: Layout, application: GrantApplicationModel?,
-                             programs: [GrantProgramModel], form: [String: String], errors: AccountViews.Errors, csrf: String) -> String {
+                             programs: [GrantProgramModel], form: [String: String], errors: FormInput.Errors, csrf: String) -> String {
         let l = layout.l
         let title = application.map { l("agreements.new_from", ["number": $0.number]) } ?? l("agreements.new_framework")
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         return layout.render(title: title, breadcrumbs: crumbs(l, title),
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
@@ -96,9 +96,9 @@ enum AgreementViews {
     }
 
     static func page(_ layout: Layout, agreement a: AgreementModel, data: AgreementPages.PageData, side: Agreements.Side?, ministry: Bool,
-                     mayChange: Bool, indicators: [RequestField], errors: AccountViews.Errors, form: [String: String], csrf: String) -> String {
+                     mayChange: Bool, indicators: [RequestField], errors: FormInput.Errors, form: [String: String], csrf: String) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let title = l("agreements.page_title", ["number": a.number])
         let terms = a.terms
         let version = H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(a.version))])
@@ -262,7 +262,7 @@ enum AgreementViews {
 }
 
 enum PaymentRunViews {
-    static func list(_ layout: Layout, runs: [PaymentRunModel], due: (count: Int, cents: Int64), today: CalendarDate, errors: AccountViews.Errors,
+    static func list(_ layout: Layout, runs: [PaymentRunModel], due: (count: Int, cents: Int64), today: CalendarDate, errors: FormInput.Errors,
                      form: [String: String], csrf: String) -> String {
         let l = layout.l
         return layout.render(title: l("payments.title"), breadcrumbs: [(l("nav.home"), "/"), (l("payments.title"), nil)],
@@ -271,7 +271,7 @@ enum PaymentRunViews {
             .p(.text(l("payments.due_today", ["count": l.format.integer(due.count), "total": AgreementViews.money(l, due.cents)]))),
             H.el("form", H.attr("action", "/paiements/lots"), H.attr("method", "post"), H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
                  UI.textField(name: "date", label: l("payments.run_date"), value: form["date"] ?? today.iso, hint: l("payments.run_date_hint"),
-                              error: AccountViews.error(errors, "date"), type: "date", width: "short"),
+                              error: FormInput.error(errors, "date"), type: "date", width: "short"),
                  UI.button(l("payments.prepare"))),
             .h2(.text(l("payments.runs"))),
             runs.isEmpty ? .p(.text(l("payments.none"))) : UI.table(caption: l("payments.runs"), columns: [
@@ -283,7 +283,7 @@ enum PaymentRunViews {
     }
 
     static func run(_ layout: Layout, run: PaymentRunModel, lines: [PaymentRunPages.Line], page: Int,
-                    refused: [(agreement: String, asked: Int64, owed: Int64)], errors: AccountViews.Errors, csrf: String) -> String {
+                    refused: [(agreement: String, asked: Int64, owed: Int64)], errors: FormInput.Errors, csrf: String) -> String {
         let l = layout.l
         let title = l("payments.run_title", ["number": run.number])
         let version = H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(run.version))])
@@ -308,14 +308,14 @@ enum PaymentRunViews {
             ["prepared", "pending_approval"].contains(run.state) ? H.el("form", H.attr("action", "/paiements/lots/\(run.number)/approbation"),
                 H.attr("method", "post"), IdentityViews.csrfField(csrf), version,
                 .p(.text(l(run.state == "prepared" ? "payments.approve_lead" : "payments.second_lead"))),
-                .unwrap(AccountViews.error(errors, "approbation")) { UI.notice($0, kind: .error) },
+                .unwrap(FormInput.error(errors, "approbation")) { UI.notice($0, kind: .error) },
                 UI.button(l(run.state == "prepared" ? "payments.approve" : "payments.second"))) : .empty,
             run.state == "approved" || run.state == "closed" ? .p(H.a(l("payments.export"), href: "/paiements/lots/\(run.number)/export.csv")) : .empty,
             run.state == "approved" ? H.el("form", H.attr("action", "/paiements/lots/\(run.number)/confirmation"), H.attr("method", "post"),
                 IdentityViews.csrfField(csrf), version,
                 .h2(.text(l("payments.confirm_heading"))),
                 .p(.text(l("payments.confirm_lead"))),
-                .unwrap(AccountViews.error(errors, "confirmation")) { UI.notice($0, kind: .error) },
+                .unwrap(FormInput.error(errors, "confirmation")) { UI.notice($0, kind: .error) },
                 UI.checkboxes(name: "echoues", legend: l("payments.failed"), options: lines.map { ($0.id.uuidString, "\($0.agreement) #\($0.sequence) — \(AgreementViews.money(l, $0.cents))") },
                               selected: []),
                 UI.button(l("payments.confirm"))) : .empty,

@@ -21,7 +21,7 @@ extension Benchmarks {
                 let ids = try await benchAgreements(app, count: 50_000, prefix: "BENCH-S-", organisations: organisations, terms: terms)
                 // Read as they are stored (Fluent's models decode their fields when they are read, which
                 // would move the reading into the timed part).
-                let agreements = try await (app.db as! any SQLDatabase).raw("""
+                let agreements = try await app.db.sql.raw("""
                     SELECT id, organisation_id, state, terms, schedule_plan FROM \(unsafeRaw: AgreementModel.schema)
                     WHERE number >= 'BENCH-S-' AND number < 'BENCH-S.'
                     """).all().map {
@@ -31,7 +31,7 @@ extension Benchmarks {
                 }
                 let start = ContinuousClock.now
                 try await app.db.transaction { tx in
-                    try await scheduleAll(agreements, on: tx as! any SQLDatabase)
+                    try await scheduleAll(agreements, on: tx.sql)
                 }
                 samples.append(ContinuousClock.now - start)
                 try await dropBench(app, ids: ids)
@@ -51,7 +51,7 @@ extension Benchmarks {
                 samples.append(ContinuousClock.now - start)
                 taken = prepared.run.count
                 // Put everything back for the next iteration.
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 try await sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind("planned")).set("run_id", to: SQLBind(UUID?.none))
                     .where("run_id", .equal, SQLBind(try prepared.run.requireID())).run()
                 try await sql.update(AgreementModel.schema).set("in_run_cents", to: SQLBind(Int64(0))).where("in_run_cents", .greaterThan, SQLBind(0))
@@ -84,7 +84,7 @@ extension Benchmarks {
         let withPayments = given == nil
         return try await app.db.transaction { tx -> [UUID] in
             var ids: [UUID] = []
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let now = Date()
             var agreements: [[any Encodable & Sendable]] = [], payments: [[LiteralRows.Cell]] = []
             func flush(force: Bool) async throws {
@@ -161,7 +161,7 @@ extension Benchmarks {
     }
 
     static func dropBench(_ app: Application, ids: [UUID]) async throws {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         for part in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[part..<min(part + 500, ids.count)])
             try await sql.delete(from: AgreementPaymentModel.schema).where("agreement_id", .in, SQLBind.group(chunk)).run()

@@ -107,7 +107,7 @@ enum Benchmarks {
             // One `SELECT 1`: the floor under every query (a hop to the database's threads and back).
             var samples: [Duration] = []
             samples.reserveCapacity(n)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             for _ in 0..<n {
                 let start = ContinuousClock.now
                 try await sql.raw("SELECT 1").run()
@@ -122,7 +122,7 @@ enum Benchmarks {
             for _ in 0..<n {
                 let start = ContinuousClock.now
                 try await app.db.transaction { db in
-                    try await (db as! any SQLDatabase).raw("UPDATE audit_chain_head SET sequence = sequence WHERE id = 1").run()
+                    try await db.sql.raw("UPDATE audit_chain_head SET sequence = sequence WHERE id = 1").run()
                 }
                 samples.append(ContinuousClock.now - start)
             }
@@ -184,7 +184,7 @@ enum Benchmarks {
     static func auditedWrite(_ app: Application, person: UUID, index: Int) async throws {
         try await app.write { db in
             let name = "Banc d'essai \(index)"
-            try await (db as! any SQLDatabase).raw("""
+            try await db.sql.raw("""
                 UPDATE \(ident: PersonModel.schema) SET display_name = \(bind: name), version = version + 1 WHERE id = \(bind: person)
                 """).run()
             try await Audit.record(on: db, actor: .system("bench"), action: "person.update", recordType: "person",

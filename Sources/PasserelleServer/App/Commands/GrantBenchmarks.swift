@@ -88,7 +88,7 @@ extension Benchmarks {
         let organisations = try await OrganisationModel.query(on: app.db).filter(\.$kind == .municipality).limit(500).all()
         let person = try await benchPerson(app)
         try await app.db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let program = GrantProgramModel()
             program.code = "bench-classement"
             program.nameFr = "Programme du banc d'essai"

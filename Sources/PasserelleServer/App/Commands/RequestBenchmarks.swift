@@ -90,7 +90,7 @@ extension Benchmarks {
         }
         try await MembershipModel(personID: try person.requireID(), organisationID: try organisation.requireID(), role: role)
             .create(on: app.db)
-        let secret = "psr_" + Sessions.randomToken()
+        let secret = "psr_" + RandomToken.make()
         let token = APITokenModel()
         token.$person.id = try person.requireID()
         token.$organisation.id = try organisation.requireID()

@@ -78,10 +78,10 @@ enum CapacityViews {
     static func filters(_ l: Localizer, action: String, scope: CapacityPages.Scope) -> BodyNode {
         H.el("form", H.attr("action", action), H.attr("method", "get"), .class("filters no-print"),
              UI.select(name: "unite", label: l("capacity.unit"), options: [("", l("capacity.all_units"))] + scope.units.map { ($0.code, $0.name) },
-                       selected: scope.unit?.code, error: AccountViews.error(scope.errors, "unite")),
+                       selected: scope.unit?.code, error: FormInput.error(scope.errors, "unite")),
              UI.textField(name: "du", label: l("capacity.from"), value: scope.from.iso, hint: l("meeting.date_hint"),
-                          error: AccountViews.error(scope.errors, "du"), type: "date", width: "short"),
-             UI.textField(name: "au", label: l("capacity.to"), value: scope.to.iso, error: AccountViews.error(scope.errors, "au"),
+                          error: FormInput.error(scope.errors, "du"), type: "date", width: "short"),
+             UI.textField(name: "au", label: l("capacity.to"), value: scope.to.iso, error: FormInput.error(scope.errors, "au"),
                           type: "date", width: "short"),
              UI.button(l("meeting.show"), kind: .secondary))
     }

@@ -89,10 +89,10 @@ enum GrantViews {
     }
 
     static func program(_ layout: Layout, program: GrantProgramModel, calls: [GrantCallModel], envelopes: [GrantEnvelopeModel], now: Date,
-                        mayManage: Bool, mayAdminister: Bool = false, territory: TerritoryDirectory, errors: AccountViews.Errors,
+                        mayManage: Bool, mayAdminister: Bool = false, territory: TerritoryDirectory, errors: FormInput.Errors,
                         form: [String: String], csrf: String) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         return layout.render(title: program.name(l.language), breadcrumbs: crumbs(l, (program.name(l.language), nil)),
             .h1(.text(program.name(l.language))),
             .unwrap(program.measure) { .p(UI.tag(l("grants.measure", ["measure": $0]), .info)) },
@@ -224,10 +224,10 @@ enum GrantViews {
     // MARK: the form
 
     static func form(_ layout: Layout, organisation: OrganisationModel, program: GrantProgramModel, call: GrantCallModel?,
-                     model: GrantApplicationModel?, form: GrantPages.Form, errors: AccountViews.Errors, documents: [GrantDocumentModel],
+                     model: GrantApplicationModel?, form: GrantPages.Form, errors: FormInput.Errors, documents: [GrantDocumentModel],
                      now: Date, maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let v = { (name: String) in form.values[name] ?? "" }
         let reopened = model?.phase == "changes_requested" ? Set(model?.reopened ?? []) : nil
         let title = model.map { l("grants.edit_title", ["number": $0.number]) } ?? l("grants.new_title", ["program": program.name(l.language)])
@@ -292,7 +292,7 @@ enum GrantViews {
     // MARK: the file
 
     static func file(_ layout: Layout, model: GrantApplicationModel, data: GrantPages.FileData, actors: Set<GrantWorkflow.Actor>,
-                     me: UUID?, evaluatorsAvailable: [PersonModel], errors: AccountViews.Errors, submitted: Bool, now: Date,
+                     me: UUID?, evaluatorsAvailable: [PersonModel], errors: FormInput.Errors, submitted: Bool, now: Date,
                      csrf: String) -> String {
         let l = layout.l
         let program = model.program
@@ -307,7 +307,7 @@ enum GrantViews {
         let pending = data.decisions.first { $0.state == "pending" }
         let final = data.decisions.last { $0.state == "final" }
         let myAssignment = data.evaluators.first { $0.$person.id == me }
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         return layout.render(title: "\(number) — \(model.title)", breadcrumbs: crumbs(l, (l("grants.applications"), "/aide"), (number, nil)),
             .h1(.text("\(number) — \(model.title)")),
             .p(phaseTag(l, program, model.phase)),

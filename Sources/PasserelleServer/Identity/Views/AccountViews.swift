@@ -3,14 +3,8 @@ import PasserelleCore
 import Plot
 
 enum AccountViews {
-    typealias Errors = [(field: String, message: String)]
 
-    static func error(_ errors: Errors, _ field: String) -> String? {
-        let messages = errors.filter { $0.field == field }.map(\.message)
-        return messages.isEmpty ? nil : messages.joined(separator: " ")
-    }
-
-    static func forgot(_ layout: Layout, email: String, errors: Errors, sent: Bool, csrf: String) -> String {
+    static func forgot(_ layout: Layout, email: String, errors: FormInput.Errors, sent: Bool, csrf: String) -> String {
         let l = layout.l
         return layout.render(title: l("forgot.title"),
                              breadcrumbs: [(l("nav.home"), "/"), (l("signin.title"), "/connexion"), (l("forgot.title"), nil)],
@@ -20,12 +14,12 @@ enum AccountViews {
             .p(.text(l("forgot.lead"))),
             H.el("form", H.attr("action", "/mot-de-passe-oublie"), H.attr("method", "post"), H.attr("novalidate", ""),
                  IdentityViews.csrfField(csrf),
-                 UI.textField(name: "email", label: l("signin.email"), value: email, error: error(errors, "email"),
+                 UI.textField(name: "email", label: l("signin.email"), value: email, error: FormInput.error(errors, "email"),
                               type: "email", autocomplete: "username"),
                  UI.button(l("forgot.submit"))))
     }
 
-    static func setPassword(_ layout: Layout, link: OneTimeLinkModel, token: String, errors: Errors, csrf: String) -> String {
+    static func setPassword(_ layout: Layout, link: OneTimeLinkModel, token: String, errors: FormInput.Errors, csrf: String) -> String {
         let l = layout.l
         let title = l(link.purpose == .invitation ? "link.invitation.title" : "link.reset.title")
         return layout.render(title: title, breadcrumbs: [(l("nav.home"), "/"), (title, nil)],
@@ -36,8 +30,8 @@ enum AccountViews {
             H.el("form", H.attr("action", "/lien/" + token), H.attr("method", "post"), H.attr("novalidate", ""),
                  IdentityViews.csrfField(csrf),
                  UI.textField(name: "password", label: l("link.password"), hint: l("password.rules"),
-                              error: error(errors, "password"), type: "password", autocomplete: "new-password"),
-                 UI.textField(name: "confirmation", label: l("link.confirmation"), error: error(errors, "confirmation"),
+                              error: FormInput.error(errors, "password"), type: "password", autocomplete: "new-password"),
+                 UI.textField(name: "confirmation", label: l("link.confirmation"), error: FormInput.error(errors, "confirmation"),
                               type: "password", autocomplete: "new-password"),
                  UI.button(l("link.submit"))))
     }
@@ -57,7 +51,7 @@ enum AccountViews {
     }
 
     static func tokens(_ layout: Layout, tokens: [APITokenModel], organisations: [OrganisationModel],
-                       form: AccountPages.TokenForm, errors: Errors, created: String?, csrf: String) -> String {
+                       form: AccountPages.TokenForm, errors: FormInput.Errors, created: String?, csrf: String) -> String {
         let l = layout.l
         return layout.render(title: l("tokens.title"),
                              breadcrumbs: [(l("nav.home"), "/"), (l("account.title"), "/mon-compte"), (l("tokens.title"), nil)],
@@ -90,15 +84,15 @@ enum AccountViews {
                 H.el("form", H.attr("action", "/mon-compte/jetons"), H.attr("method", "post"), H.attr("novalidate", ""),
                      IdentityViews.csrfField(csrf),
                      UI.textField(name: "name", label: l("tokens.name"), value: form.name ?? "", hint: l("tokens.name_hint"),
-                                  error: error(errors, "name")),
+                                  error: FormInput.error(errors, "name")),
                      UI.select(name: "organisation", label: l("tokens.organisation"),
                                options: organisations.map { ($0.code, $0.name) }, selected: form.organisation,
-                               error: error(errors, "organisation")),
+                               error: FormInput.error(errors, "organisation")),
                      UI.checkboxes(name: "scopes", legend: l("tokens.scopes"),
                                    options: Scope.all.map { ($0.description, scopeLabel(l, $0)) },
-                                   selected: Set(form.scopes ?? []), error: error(errors, "scopes")),
+                                   selected: Set(form.scopes ?? []), error: FormInput.error(errors, "scopes")),
                      UI.textField(name: "days", label: l("tokens.days"), value: form.days ?? "", hint: l("tokens.days_hint"),
-                                  error: error(errors, "days"), type: "number", width: "short"),
+                                  error: FormInput.error(errors, "days"), type: "number", width: "short"),
                      UI.button(l("tokens.create"))))
     }
 

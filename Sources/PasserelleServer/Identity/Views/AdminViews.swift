@@ -170,7 +170,7 @@ enum AdminViews {
     static func journal(_ layout: Layout, filter: AdminPages.JournalFilter, events: [AuditEventModel], total: Int) -> String {
         let l = layout.l
         let title = l("admin.journal")
-        let error = { (field: String) in AccountViews.error(filter.errors, field) }
+        let error = { (field: String) in FormInput.error(filter.errors, field) }
         return layout.render(title: title, breadcrumbs: crumbs(l, title),
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: filter.errors),

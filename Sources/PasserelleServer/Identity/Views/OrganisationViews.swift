@@ -27,7 +27,7 @@ enum OrganisationViews {
                        forms: OrganisationPages.Forms, csrf: String) -> String {
         let l = layout.l
         let code = organisation.code
-        let error = { (field: String) in AccountViews.error(forms.errors, field) }
+        let error = { (field: String) in FormInput.error(forms.errors, field) }
         let grantableNames = Set(grantable.map { MembershipModel.columns(of: $0).0 })
         let services = Set(grantable.compactMap { MembershipModel.columns(of: $0).1 })
         let roleOptions = grantableNames.isEmpty ? [] :

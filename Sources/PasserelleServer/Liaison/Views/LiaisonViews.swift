@@ -8,10 +8,10 @@ enum LiaisonViews {
     }
 
     static func overview(_ layout: Layout, lines: [CoverageModel], agents: [PersonModel], territory: TerritoryDirectory,
-                         form: LiaisonPages.LineForm, errors: AccountViews.Errors, mayEdit: Bool, csrf: String) -> String {
+                         form: LiaisonPages.LineForm, errors: FormInput.Errors, mayEdit: Bool, csrf: String) -> String {
         let l = layout.l
         let title = l("liaison.title")
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let sorted = lines.sorted { a, b in
             (a.coverageScope.rawValue, a.code) < (b.coverageScope.rawValue, b.code)
         }
@@ -53,10 +53,10 @@ enum LiaisonViews {
     }
 
     static func agent(_ layout: Layout, person: PersonModel, lines: [CoverageModel], meetings: [MeetingModel],
-                      territory: TerritoryDirectory, form: LiaisonPages.ProfileForm, errors: AccountViews.Errors,
+                      territory: TerritoryDirectory, form: LiaisonPages.ProfileForm, errors: FormInput.Errors,
                       mayEdit: Bool, csrf: String) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let id = person.id?.uuidString ?? ""
         return layout.render(title: person.displayName, breadcrumbs: crumbs(l, (person.displayName, nil)),
             .h1(.text(person.displayName)),

@@ -29,10 +29,10 @@ enum MeetingViews {
     }
 
     static func calendar(_ layout: Layout, filter: MeetingPages.Filter, meetings: [MeetingModel], agents: [PersonModel],
-                         territory: TerritoryDirectory, form: MeetingPages.Form, errors: AccountViews.Errors, mayCreate: Bool,
+                         territory: TerritoryDirectory, form: MeetingPages.Form, errors: FormInput.Errors, mayCreate: Bool,
                          subscription: String?, csrf: String) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let (y, m) = filter.month
         let previous = m == 1 ? (y - 1, 12) : (y, m - 1)
         let next = m == 12 ? (y + 1, 1) : (y, m + 1)
@@ -92,7 +92,7 @@ enum MeetingViews {
     }
 
     static func show(_ layout: Layout, meeting: MeetingModel, followUps: [FollowUpModel], types: [RequestTypeModel],
-                     errors: AccountViews.Errors, mayUpdate: Bool, csrf: String) -> String {
+                     errors: FormInput.Errors, mayUpdate: Bool, csrf: String) -> String {
         let l = layout.l
         let id = meeting.id?.uuidString ?? ""
         let title = "\(meeting.organisation.name) — \(meeting.subject)"
@@ -124,7 +124,7 @@ enum MeetingViews {
             }),
             mayUpdate ? H.el("form", H.attr("action", "/reseau-liaison/rencontres/\(id)/suivis"), H.attr("method", "post"),
                              IdentityViews.csrfField(csrf),
-                             UI.textArea(name: "text", label: l("meeting.followup.new"), value: "", error: AccountViews.error(errors, "text"),
+                             UI.textArea(name: "text", label: l("meeting.followup.new"), value: "", error: FormInput.error(errors, "text"),
                                          rows: 2),
                              UI.button(l("meeting.followup.add"))) : .empty)
     }

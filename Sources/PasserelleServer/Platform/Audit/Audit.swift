@@ -52,7 +52,7 @@ enum Audit {
             batch.append(event)
             return event
         }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         // Taking the head row first serializes writers: a row lock on PostgreSQL, the write lock on
         // SQLite (a first statement that writes never has to upgrade a read lock). Plain SQL, three
         // statements: Fluent's models cost ten times more CPU than the statements themselves here

@@ -10,24 +10,6 @@ protocol DemoGenerator: Sendable {
     func generate(scale: Int, app: Application) async throws -> String
 }
 
-enum DemoData {
-    /// In dependency order: later generators may use what earlier ones made.
-    static let generators: [any DemoGenerator] = [TerritoryDemoGenerator(), PeopleDemoGenerator(), RequestDemoGenerator(),
-                                                    GrantDemoGenerator(), AgreementDemoGenerator()]
-}
-
-/// The territory is real reference data, not fake: the generator makes sure it is loaded and says
-/// what there is. It does not multiply with the scale (there is one Québec).
-struct TerritoryDemoGenerator: DemoGenerator {
-    var name: String { "territoire" }
-
-    func generate(scale: Int, app: Application) async throws -> String {
-        try await app.territory.refresh(from: app.db)
-        let d = app.territory.current
-        return "\(d.regions.count) régions, \(d.units.count) MRC et territoires équivalents, \(d.municipalities.count) entités"
-    }
-}
-
 struct SeedDemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "scale", help: "How much data: 1 is a ministry's ordinary year (default 1)")
@@ -45,7 +27,7 @@ struct SeedDemoCommand: AsyncCommand {
         }
         let app = context.application
         try await prepare(app)
-        for generator in DemoData.generators {
+        for generator in app.modules.demoGenerators {
             let made = try await generator.generate(scale: scale, app: app)
             context.console.print("\(generator.name): \(made)")
         }

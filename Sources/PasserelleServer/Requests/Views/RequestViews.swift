@@ -46,7 +46,7 @@ enum RequestViews {
         var ministry: Bool
         /// Rows can be chosen and assigned together.
         var bulk: Bool
-        var errors: AccountViews.Errors
+        var errors: FormInput.Errors
         var chosen: Set<String>
         var notice: String?
         var csrf: String
@@ -180,13 +180,13 @@ enum RequestViews {
     }
 
     /// One input per field of the type, what was typed kept.
-    static func fieldInputs(_ l: Localizer, _ fields: [RequestField], answers: [String: [String]], errors: AccountViews.Errors,
+    static func fieldInputs(_ l: Localizer, _ fields: [RequestField], answers: [String: [String]], errors: FormInput.Errors,
                             keptFiles: [Attachments.Blob]) -> BodyNode {
         .group(fields.map { field in
-            let name = RequestPages.inputName(field)
+            let name = FormInput.inputName(field)
             let label = field.label(l.language) + (field.required ? "" : " " + l("form.optional"))
             let help = field.help(l.language).nilIfEmpty
-            let error = AccountViews.error(errors, name)
+            let error = FormInput.error(errors, name)
             let values = answers[field.code] ?? []
             switch field.kind {
             case .text:
@@ -223,9 +223,9 @@ enum RequestViews {
     /// The filing form for one kind (its type chosen first), or a draft being changed.
     static func form(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel],
                      form: RequestPages.FilingForm, answers: [String: [String]] = [:], draft: RequestDraftModel? = nil,
-                     errors: AccountViews.Errors, maxUploadMB: Int, csrf: String) -> String {
+                     errors: FormInput.Errors, maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
-        let error = { (field: String) in AccountViews.error(errors, field) }
+        let error = { (field: String) in FormInput.error(errors, field) }
         let title = l("request.form.title", ["organisation": organisation.name])
         let type = types.first { $0.code == form.type }
         let kept = draft?.content.files ?? []
@@ -292,7 +292,7 @@ enum RequestViews {
 
     /// Check your answers: everything the draft says, each part with its link to change it, and what
     /// would stop it from being filed.
-    static func check(_ layout: Layout, draft: RequestDraftModel, type: RequestTypeModel?, problems: AccountViews.Errors,
+    static func check(_ layout: Layout, draft: RequestDraftModel, type: RequestTypeModel?, problems: FormInput.Errors,
                       csrf: String) -> String {
         let l = layout.l
         let title = l("request.draft.check_title")
@@ -354,7 +354,7 @@ enum RequestViews {
     static func show(_ layout: Layout, model: RequestModel, type: RequestTypeModel, steps: [RequestStepModel],
                      clock: ServiceClock, mayRate: Bool, following: Bool, answers: [StandardAnswerModel], grouped: [RequestModel] = [],
                      days: WorkingDays, conversation: [RequestMessageModel], history: [AuditEventModel],
-                     events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: AccountViews.Errors, note: String,
+                     events: [RequestEvent], ministry: Bool, canWrite: Bool, errors: FormInput.Errors, note: String,
                      message: String, attachments: [AttachmentModel], maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
         let today = CalendarDate.today
@@ -420,7 +420,7 @@ enum RequestViews {
                      IdentityViews.csrfField(csrf),
                      UI.select(name: "rating", label: l("request.rating.question"),
                                options: [("", l("request.form.choose_type"))] + (1...5).reversed().map { (String($0), l("request.rating.\($0)")) },
-                               selected: nil, error: AccountViews.error(errors, "rating")),
+                               selected: nil, error: FormInput.error(errors, "rating")),
                      UI.button(l("request.rating.submit")))) : .empty,
             model.rating.map { .p(.text(l("request.rating.given", ["rating": l("request.rating.\($0)")]))) } ?? .empty,
             events.isEmpty ? .empty : .group(
@@ -429,13 +429,13 @@ enum RequestViews {
                      IdentityViews.csrfField(csrf),
                      H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(model.version))]),
                      UI.textArea(name: "note", label: l("request.actions.note"), value: note, hint: l("request.actions.note_hint"),
-                                 error: AccountViews.error(errors, "note"), rows: 3),
+                                 error: FormInput.error(errors, "note"), rows: 3),
                      events.contains(.assign) ? UI.textField(name: "assignee", label: l("request.actions.assignee"),
                                                              hint: l("request.actions.assignee_hint"),
-                                                             error: AccountViews.error(errors, "assignee"), type: "email") : .empty,
+                                                             error: FormInput.error(errors, "assignee"), type: "email") : .empty,
                      events.contains(.merge) ? UI.textField(name: "merge_into", label: l("request.actions.merge_into"),
                                                             hint: l("request.actions.merge_into_hint"),
-                                                            error: AccountViews.error(errors, "merge_into")) : .empty,
+                                                            error: FormInput.error(errors, "merge_into")) : .empty,
                      .group(events.map { UI.button(l("request.event.\($0.rawValue)"), kind: .secondary, name: "event",
                                                    value: $0.rawValue) }))),
             .h2(.id("conversation"), .text(l("request.conversation"))),
@@ -458,14 +458,14 @@ enum RequestViews {
                 .class("filters"),
                 UI.select(name: "modele", label: l("answer.insert_label"),
                           options: answers.map { ($0.code, $0.title(l.language)) }, selected: nil,
-                          error: AccountViews.error(errors, "modele")),
+                          error: FormInput.error(errors, "modele")),
                 UI.button(l("answer.insert"), kind: .secondary)),
             canWrite ? H.el("form", H.attr("action", "/demandes/\(model.number)/messages"), H.attr("method", "post"),
                             H.attr("enctype", "multipart/form-data"), IdentityViews.csrfField(csrf),
                             UI.textArea(name: "body", label: l("request.message.label"), value: message,
-                                        error: AccountViews.error(errors, "body"), rows: 4),
+                                        error: FormInput.error(errors, "body"), rows: 4),
                             UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]),
-                                         error: AccountViews.error(errors, "pieces"), accept: attachmentAccept),
+                                         error: FormInput.error(errors, "pieces"), accept: attachmentAccept),
                             ministry ? UI.select(name: "kind", label: l("request.message.kind"),
                                                  options: [("message", l("request.message.to_municipality")),
                                                            ("note", l("request.note"))], selected: "message") : .empty,

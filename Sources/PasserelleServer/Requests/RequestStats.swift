@@ -116,7 +116,7 @@ enum RequestStats {
         if DatabaseDialect(database) == .sqlite {
             // Rows kept in key order (no rowid): a period's counters are read in one pass over
             // neighbouring pages, with no lookup from an index into the table.
-            try await (database as! any SQLDatabase).raw("""
+            try await database.sql.raw("""
                 CREATE TABLE request_stats (period TEXT NOT NULL, unit_id BLOB NOT NULL, type_id BLOB NOT NULL,
                 person_id BLOB NOT NULL, metric TEXT NOT NULL, value INTEGER NOT NULL, count INTEGER NOT NULL,
                 PRIMARY KEY (metric, period, unit_id, type_id, person_id, value)) WITHOUT ROWID
@@ -141,7 +141,7 @@ enum RequestStats {
         for (key, n) in counts { for k in withTwin(key) { all[k, default: 0] += n } }
         try await WriteBatch.upsert(all.map { WriteBatch.Sum(table: schema, key: keyColumns, values: values($0.key), column: "count",
                                                              delta: $0.value) },
-                                    on: db as! any SQLDatabase)
+                                    on: db.sql)
     }
 }
 
@@ -150,7 +150,7 @@ extension RequestStats {
     /// each request's steps replayed in order, a thousand requests at a time. An answer is judged
     /// on time against the request's expected date as it stands.
     static func backfill(on db: any Database, days: WorkingDays) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var counts: [Key: Int] = [:]
         var last: UUID?
         while true {
@@ -207,16 +207,4 @@ extension RequestStats {
         }
         try await add(counts, on: db)
     }
-}
-
-struct CreateRequestStats: AsyncMigration {
-    /// The working days the backfill counts with (the app's, read when the migration runs).
-    let days: @Sendable () -> WorkingDays
-
-    func prepare(on database: any Database) async throws {
-        try await RequestStats.create(on: database)
-        try await RequestStats.backfill(on: database, days: days())
-    }
-
-    func revert(on database: any Database) async throws { try await database.schema(RequestStats.schema).delete() }
 }

@@ -56,7 +56,7 @@ struct CreateIdentityTables: AsyncMigration {
             .field("attempted_at", .datetime, .required)
             .field("succeeded", .bool, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "memberships_person").on(MembershipModel.schema).column("person_id").run()
         try await sql.create(index: "sessions_person").on(SessionModel.schema).column("person_id").run()
         try await sql.create(index: "sign_in_attempts_email").on(SignInAttemptModel.schema).column("email").column("attempted_at").run()

@@ -6,7 +6,10 @@ import Vapor
 /// Nothing but a bug becomes a 500, and a 500 never shows its inner details.
 enum ErrorRendering {
     static func response(for error: any Error, request: Request) -> Response {
-        if request.url.path.hasPrefix("/open311/") { return Open311.errorResponse(for: error, request: request) }
+        let path = request.url.path
+        if let renderer = request.application.modules.errorRenderers.first(where: { path.hasPrefix($0.pathPrefix) }) {
+            return renderer.render(error, request)
+        }
         if error is SignInRequired {
             if !(request.isAPI || prefersJSON(request)) && request.method == .GET {
                 return request.redirect(to: "/connexion?retour=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"))
@@ -26,7 +29,7 @@ enum ErrorRendering {
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: "Content-Language", value: l.language.rawValue)
-            let data = (try? TerritoryDTO.encoder.encode(body)) ?? Data("{}".utf8)
+            let data = (try? JSONResponse.encoder.encode(body)) ?? Data("{}".utf8)
             return Response(status: problem.status, headers: headers, body: .init(data: data))
         }
         let detail = problem.fields.first.map { l($0.key, $0.arguments) } ?? l(problem.key, problem.arguments)

@@ -13,10 +13,12 @@ import Vapor
 struct PlatformMiddleware: Middleware {
     let metrics: HTTPMetrics
     let behindTLS: Bool
+    /// Reads who is behind the request and judges the route's policy, then answers (Identity's).
+    let authenticate: @Sendable (Request, any Responder) -> EventLoopFuture<Response>
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
-        return Sessions.attach(to: request, then: next)
+        return authenticate(request, next)
             .recover { error in ErrorRendering.response(for: error, request: request) }
             .map { response in
                 decorate(response, for: request)

@@ -1,0 +1,86 @@
+import Fluent
+import SQLKit
+import Foundation
+import PasserelleCore
+
+struct CreateAccessTables: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MandateModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .restrict))
+            .field("granted_by", .uuid, .required)
+            .field("firm", .string, .required)
+            .field("services", .string, .required)
+            .field("ends_on", .string, .required)
+            .field("revoked_at", .datetime)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(OneTimeLinkModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("created_by", .uuid)
+            .field("purpose", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(OutboxMessageModel.schema)
+            .id()
+            .field("person_id", .uuid)
+            .field("recipient", .string, .required)
+            .field("language", .string, .required)
+            .field("kind", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("sent_at", .datetime)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(APITokenModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationModel.schema, "id", onDelete: .restrict))
+            .field("name", .string, .required)
+            .field("scopes", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("prefix", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("revoked_at", .datetime)
+            .field("last_used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(OIDCIdentityModel.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(PersonModel.schema, "id", onDelete: .cascade))
+            .field("issuer", .string, .required)
+            .field("subject", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "issuer", "subject")
+            .create()
+        try await database.schema(OIDCStateModel.schema)
+            .id()
+            .field("state_hash", .string, .required)
+            .field("nonce", .string, .required)
+            .field("code_verifier", .string, .required)
+            .field("used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "state_hash")
+            .create()
+        let sql = database.sql
+        try await sql.create(index: "mandates_person").on(MandateModel.schema).column("person_id").run()
+        try await sql.create(index: "mandates_organisation").on(MandateModel.schema).column("organisation_id").run()
+        try await sql.create(index: "api_tokens_person").on(APITokenModel.schema).column("person_id").run()
+        try await sql.create(index: "outbox_created").on(OutboxMessageModel.schema).column("created_at").run()
+        try await sql.create(index: "memberships_organisation").on(MembershipModel.schema).column("organisation_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [OIDCStateModel.schema, OIDCIdentityModel.schema, APITokenModel.schema, OutboxMessageModel.schema,
+                       OneTimeLinkModel.schema, MandateModel.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

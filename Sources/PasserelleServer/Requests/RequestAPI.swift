@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import PasserelleCore
+import Vapor
+
+/// The guichet under `/api/v1`: a municipality's requests (or the ministry's queues) as JSON, one
+/// request, and filing one (JSON or a form).
+struct RequestAPI: Sendable {
+
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let filter = try RequestPages.filter(req)
+        let types = try await req.application.requestTypes.all(on: req.db)
+        guard let found = try await RequestPages.query(req, filter, types: types) else { return try JSONResponse.json([RequestDTO]()) }
+        let response = try JSONResponse.json(found.rows.map { RequestDTO($0) })
+        // Exact up to the cap; past it, only that there are more.
+        if found.total > RequestQueues.countCap {
+            response.headers.replaceOrAdd(name: "X-Total-Count-At-Least", value: String(found.total))
+        } else {
+            response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        }
+        return response
+    }
+
+    @Sendable func show(_ req: Request) async throws -> Response {
+        let (model, _, _) = try await RequestPages.loaded(req)
+        return try JSONResponse.json(RequestDTO(model))
+    }
+
+    @Sendable func file(_ req: Request) async throws -> Response {
+        let organisation = try req.requireOrganisation()
+        // One database handle for the whole filing: `req.db` makes a new one at each use.
+        let db = req.db
+        let form: RequestPages.FilingForm
+        do {
+            // JSON, the API's own type, read straight from the body (Vapor's content negotiation
+            // looks its decoder up for each request, and parses the media type); anything else the
+            // usual way.
+            if JSONResponse.isJSON(req.headers), let body = req.body.data {
+                form = try JSONDecoder().decode(RequestPages.FilingForm.self, from: body)
+            } else {
+                form = try req.content.decode(RequestPages.FilingForm.self)
+            }
+        } catch {
+            throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
+        }
+        let types = try await req.application.requestTypes.all(on: db).filter(\.active)
+        let (filing, errors) = RequestPages.validate(form, types: types, filer: organisation.kind)
+        guard let filing else {
+            throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
+                          fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
+        }
+        let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
+                                           organisations: req.application.organisationCache, on: db)
+        let model = try await req.write { db in
+            try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
+        }
+        model.$type.value = filing.type
+        model.$organisation.value = organisation
+        let response = try JSONResponse.json(RequestDTO(model))
+        response.status = .created
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes/\(model.number)")
+        return response
+    }
+}
+
+/// A request as the API gives it (French keys, like the rest of the API).
+struct RequestDTO: Content {
+    let numero: String
+    let type: String?
+    let organisation: String?
+    let titre: String
+    let description: String
+    let statut: String
+    let priorite: String
+    let deposee_le: String
+    let reponse_attendue_le: String
+    let resolution_numero: String?
+    let resolution_date: String?
+    let latitude: Double?
+    let longitude: Double?
+    let version: Int
+
+    init(_ m: RequestModel) {
+        numero = m.number
+        type = m.$type.value?.code
+        organisation = m.$organisation.value?.code
+        titre = m.title
+        description = m.details
+        statut = m.status.rawValue
+        priorite = m.priority
+        deposee_le = m.filedOn
+        reponse_attendue_le = m.expectedOn
+        resolution_numero = m.resolutionNumber
+        resolution_date = m.resolutionDate
+        latitude = m.latitude
+        longitude = m.longitude
+        version = m.version
+    }
+}
