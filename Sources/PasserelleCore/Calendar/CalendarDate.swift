@@ -98,3 +98,17 @@ extension CalendarDate {
 
     public static var today: CalendarDate { CalendarDate(Date(), timeZone: quebecTimeZone) }
 }
+
+extension CalendarDate {
+    /// The Gregorian calendar in Québec's time zone.
+    public static let quebecCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = quebecTimeZone
+        return calendar
+    }()
+
+    /// This day at this time of day in Québec.
+    public func instant(hour: Int, minute: Int) -> Date {
+        Self.quebecCalendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute))!
+    }
+}

@@ -25,7 +25,7 @@ struct AgreementDemoGenerator: DemoGenerator {
             var counter = start
             var agreements: [[any Encodable & Sendable]] = [], payments: [[LiteralRows.Cell]] = [], reports: [[LiteralRows.Cell]] = []
             var firstReported: [UUID] = []
-            let signedAt = MeetingPages.instant(signed, hour: 10, minute: 0)
+            let signedAt = signed.instant(hour: 10, minute: 0)
             for application in approved {
                 guard let id = application.id, !existing.contains(id), let amount = decisions[id], amount > 0 else { continue }
                 counter += 1

@@ -88,24 +88,28 @@ struct AgreementPages: Sendable {
     // MARK: from an application
 
     @Sendable func fromApplication(_ req: Request) async throws -> Response {
-        let application = try await GrantPages.find(req)
+        guard let application = try await GrantQueries.application(number: req.parameters.get("numero") ?? "", on: req.db) else {
+            throw Problem.notFound()
+        }
         if let existing = try await AgreementModel.query(on: req.db).filter(\.$application.$id == application.requireID()).first() {
             return req.redirect(to: "/conventions/\(existing.number)", redirectType: .normal)
         }
         return AgreementViews.newAgreement(Layout(req), application: application, programs: [],
                                            form: ["mois": "36", "versements": "3", "retenue": "10", "mode": "milestones"], errors: [],
-                                           csrf: GrantPages.csrfOf(req)).page(status: .ok)
+                                           csrf: CSRF.sessionToken(req)).page(status: .ok)
     }
 
     @Sendable func createFromApplication(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        let application = try await GrantPages.find(req)
+        guard let application = try await GrantQueries.application(number: req.parameters.get("numero") ?? "", on: req.db) else {
+            throw Problem.notFound()
+        }
         let l = req.localizer
-        let form = GrantPages.fields(req, Self.termFields)
+        let form = FormInput.fields(req, Self.termFields)
         let (terms, errors) = Self.terms(form, amount: application.requestedCents, start: req.application.today, l)
         let page = { (errors: FormInput.Errors, status: HTTPResponseStatus) in
             AgreementViews.newAgreement(Layout(req), application: application, programs: [], form: form, errors: errors,
-                                        csrf: GrantPages.csrfOf(req)).page(status: status)
+                                        csrf: CSRF.sessionToken(req)).page(status: status)
         }
         guard let terms else { return page(errors, .unprocessableEntity) }
         do {
@@ -127,13 +131,13 @@ struct AgreementPages: Sendable {
     func frameworkPage(_ req: Request, form: [String: String], errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let programs = try await GrantProgramModel.query(on: req.db).sort(\.$nameFr).all()
         return AgreementViews.newAgreement(Layout(req), application: nil, programs: programs, form: form, errors: errors,
-                                           csrf: GrantPages.csrfOf(req)).page(status: status)
+                                           csrf: CSRF.sessionToken(req)).page(status: status)
     }
 
     @Sendable func createFramework(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let l = req.localizer
-        let form = GrantPages.fields(req, Self.termFields)
+        let form = FormInput.fields(req, Self.termFields)
         let amount = Money(parsing: form["montant"] ?? "")?.cents
         let (terms, found) = Self.terms(form, amount: amount, start: req.application.today, l)
         var errors = found
@@ -192,7 +196,7 @@ struct AgreementPages: Sendable {
                                    ministry: req.accessActor.isMinistry, mayChange: req.accessActor.isMinistry
                                        && req.allows(.update, Resource(service: .grants)),
                                    indicators: agreement.program?.indicators ?? [], errors: errors, form: form,
-                                   csrf: GrantPages.csrfOf(req)).page(status: status)
+                                   csrf: CSRF.sessionToken(req)).page(status: status)
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
@@ -228,7 +232,7 @@ struct AgreementPages: Sendable {
         try CSRF.verify(req)
         let agreement = try await Self.loaded(req)
         let l = req.localizer
-        let form = GrantPages.fields(req, Self.termFields + ["raison"])
+        let form = FormInput.fields(req, Self.termFields + ["raison"])
         let amount = Money(parsing: form["montant"] ?? "")?.cents
         let (terms, errors) = Self.terms(form, amount: amount, start: req.application.today, l)
         var all = errors
@@ -246,7 +250,7 @@ struct AgreementPages: Sendable {
         try CSRF.verify(req)
         let agreement = try await Self.loaded(req)
         let l = req.localizer
-        let form = GrantPages.fields(req, ["versement", "date", "motif"])
+        let form = FormInput.fields(req, ["versement", "date", "motif"])
         guard let day = CalendarDate(iso: form["date"] ?? "") else {
             return try await showPage(req, agreement, errors: [("date", l("agreements.error.date"))], form: form, status: .unprocessableEntity)
         }
@@ -284,7 +288,7 @@ struct AgreementPages: Sendable {
         let (typed, _) = FormInput.answers(req, fields: indicators)
         let checked = RequestFieldCheck.check(indicators, answers: typed)
         var errors: FormInput.Errors = checked.failures.map { failure in ("champ_" + failure.field, l(failure.key)) }
-        let form = GrantPages.fields(req, ["couts", "note"])
+        let form = FormInput.fields(req, ["couts", "note"])
         let costs = Money(parsing: form["couts"] ?? "")
         if costs.map({ $0.cents >= 0 }) != true { errors.append(("couts", l("agreements.error.costs"))) }
         var kept = form
@@ -301,7 +305,7 @@ struct AgreementPages: Sendable {
         try CSRF.verify(req)
         let agreement = try await Self.loaded(req)
         let report = try await report(req, agreement)
-        let form = GrantPages.fields(req, ["decision", "note"])
+        let form = FormInput.fields(req, ["decision", "note"])
         let version = Self.version(req)
         return try await change(req, agreement, field: "rapport-\(report.sequence)", form: form, anchor: "#rapports") { db in
             try await Agreements.review(report, accept: form["decision"] == "accept", note: form["note"] ?? "", version: version,

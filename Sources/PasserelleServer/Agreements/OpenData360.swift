@@ -129,6 +129,6 @@ struct OpenData360: Sendable {
                          a.territoryCode.flatMap { territory.municipality($0)?.name } ?? "", a.territoryCode ?? "",
                          Self.timestamp(a.modified), base + "/donnees/aide-financiere.csv"])
         }
-        return GrantPages.csv(rows, filename: "aide-financiere-360giving.csv")
+        return CSV.response(rows, filename: "aide-financiere-360giving.csv")
     }
 }

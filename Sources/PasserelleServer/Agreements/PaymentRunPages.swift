@@ -33,7 +33,7 @@ struct PaymentRunPages: Sendable {
         let runs = try await PaymentRunModel.query(on: req.db).sort(\.$createdAt, .descending).limit(100).all()
         let due = try await Self.due(on: req.application.today, on: req.db)
         return PaymentRunViews.list(Layout(req), runs: runs, due: due, today: req.application.today, errors: errors, form: form,
-                                    csrf: GrantPages.csrfOf(req)).page(status: status)
+                                    csrf: CSRF.sessionToken(req)).page(status: status)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
@@ -42,7 +42,7 @@ struct PaymentRunPages: Sendable {
 
     @Sendable func prepare(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        let form = GrantPages.fields(req, ["date"])
+        let form = FormInput.fields(req, ["date"])
         guard let day = CalendarDate(iso: form["date"] ?? "") else {
             return try await listPage(req, errors: [("date", req.localizer("agreements.error.date"))], form: form, refused: [],
                                       status: .unprocessableEntity)
@@ -63,7 +63,7 @@ struct PaymentRunPages: Sendable {
             .compactMap { try? JSONDecoder().decode([String: AuditChange].self, from: Data($0.changes.utf8)) }
             .map(Self.refusal)
         return PaymentRunViews.run(Layout(req), run: run, lines: lines, page: page, refused: refused, errors: errors,
-                                   csrf: GrantPages.csrfOf(req)).page(status: status)
+                                   csrf: CSRF.sessionToken(req)).page(status: status)
     }
 
     /// A payment left out of a run, as its journal event says it.
@@ -169,7 +169,7 @@ struct PaymentRunPages: Sendable {
                          line.organisation, line.program, Self.accountingCode(program: line.program, year: line.governmentYear),
                          line.governmentYear, String(line.municipalYear), line.dueOn, MoneyInput.plain(line.cents)])
         }
-        return GrantPages.csv(rows, filename: "\(run.number).csv")
+        return CSV.response(rows, filename: "\(run.number).csv")
     }
 
     /// `MTMD-PAFFSR-2627`: the program's account and the government year.

@@ -91,7 +91,7 @@ struct CapacityPages: Sendable {
         rows.append([l("capacity.median_answer"), l("capacity.working_days"), f.medianAnswerDays.map(String.init) ?? "", ""])
         rows.append([l("capacity.median_close"), l("capacity.working_days"), f.medianCloseDays.map(String.init) ?? "", ""])
         for rating in 1...5 { rows.append([l("capacity.satisfaction"), String(rating), String(f.ratings[rating] ?? 0), String(f.ratingCount)]) }
-        let text = "\u{FEFF}" + rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text = "\u{FEFF}" + rows.map { $0.map(CSV.field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition,
@@ -100,12 +100,4 @@ struct CapacityPages: Sendable {
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 
-    /// RFC 4180: quoted when it holds a comma, a quote or a line end; a leading =, +, - or @ is
-    /// neutralised so that a spreadsheet never runs it.
-    static func csvField(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

@@ -193,7 +193,7 @@ struct GrantAPI: Sendable {
         var fields: [Problem.Field] = []
         var parties: [OrganisationModel] = []
         for code in input.co_demandeurs ?? [] {
-            if let found = try await MeetingPages.organisation(code, on: req.db), found.id != organisation.id { parties.append(found) }
+            if let found = try await OrganisationQueries.municipalityOrMRC(code, on: req.db), found.id != organisation.id { parties.append(found) }
             else { fields.append(Problem.Field(name: "co_demandeurs", key: "grants.error.co_applicant", arguments: ["name": code])) }
         }
         let answers = (input.reponses ?? [:]).mapValues(\.values)

@@ -72,7 +72,7 @@ struct GrantAssignmentPages: Sendable {
         let call = try await GrantPages.call(req)
         let overview = try await Self.overview(call, on: req.db)
         return GrantAssignmentViews.page(Layout(req), call: call, overview: overview, form: [:], chosen: [], errors: [], result: nil,
-                                         csrf: GrantPages.csrfOf(req)).page(status: .ok)
+                                         csrf: CSRF.sessionToken(req)).page(status: .ok)
     }
 
     struct Result: Sendable {
@@ -99,7 +99,7 @@ struct GrantAssignmentPages: Sendable {
         }
         guard errors.isEmpty, let perFile else {
             return GrantAssignmentViews.page(Layout(req), call: call, overview: before, form: ["par_dossier": perText], chosen: chosen,
-                                             errors: errors, result: nil, csrf: GrantPages.csrfOf(req)).page(status: .unprocessableEntity)
+                                             errors: errors, result: nil, csrf: CSRF.sessionToken(req)).page(status: .unprocessableEntity)
         }
         let result = try await req.write { db -> Result in
             // Read again in the transaction: assignments made meanwhile count.
@@ -133,7 +133,7 @@ struct GrantAssignmentPages: Sendable {
         }
         let after = try await Self.overview(call, on: req.db)
         return GrantAssignmentViews.page(Layout(req), call: call, overview: after, form: ["par_dossier": perText], chosen: chosen,
-                                         errors: [], result: result, csrf: GrantPages.csrfOf(req)).page(status: .ok)
+                                         errors: [], result: result, csrf: CSRF.sessionToken(req)).page(status: .ok)
     }
 }
 
@@ -162,7 +162,7 @@ enum GrantAssignmentViews {
                             (l("grants.assign.unassigned"), .text(l.format.integer(lacking)))]),
             overview.candidates.isEmpty ? .p(.text(l("grants.assign.none"))) :
             H.el("form", H.attr("action", "/appels/\(call.code)/evaluateurs"), H.attr("method", "post"), H.attr("novalidate", ""),
-                 IdentityViews.csrfField(csrf),
+                 UI.csrfField(csrf),
                  UI.checkboxes(name: "evaluateurs", legend: l("grants.assign.evaluators"), options: overview.candidates.map { c in
                      (c.person.id!.uuidString, l("grants.assign.candidate", ["name": c.person.displayName, "load": l.format.integer(c.load),
                                                                             "done": l.format.integer(c.done)]))

@@ -91,7 +91,7 @@ struct GrantOverviewPages: Sendable {
         for r in o.all.byRegion {
             rows.append([o.year.description, territory.region(r.region)?.record.name ?? r.region, String(r.count), MoneyInput.plain(r.requested)])
         }
-        return GrantPages.csv(rows, filename: "aide-\(o.year.description).csv")
+        return CSV.response(rows, filename: "aide-\(o.year.description).csv")
     }
 }
 

@@ -40,9 +40,9 @@ struct GrantPages: Sendable {
 
     /// An application for a ministry route (no owner policy): found by its number.
     static func find(_ req: Request) async throws -> GrantApplicationModel {
-        guard let number = req.parameters.get("numero"),
-              let model = try await GrantApplicationModel.query(on: req.db).filter(\.$number == number)
-                .with(\.$program).with(\.$organisation).first() else { throw Problem.notFound() }
+        guard let model = try await GrantQueries.application(number: req.parameters.get("numero") ?? "", on: req.db) else {
+            throw Problem.notFound()
+        }
         req.grantApplication = model
         return model
     }
@@ -59,8 +59,6 @@ struct GrantPages: Sendable {
         else { throw Problem.notFound() }
         return call
     }
-
-    static var csrfOf: @Sendable (Request) -> String { { $0.currentUser?.csrfToken ?? "" } }
 
     // MARK: public pages
 
@@ -84,7 +82,7 @@ struct GrantPages: Sendable {
                                   mayManage: req.allows(.create, Resource(service: .grants)) && ministry,
                                   mayAdminister: ministry && req.allows(.administer, Resource(service: nil)),
                                   territory: req.application.territory.current, errors: errors, form: form,
-                                  csrf: Self.csrfOf(req)).page(status: status)
+                                  csrf: CSRF.sessionToken(req)).page(status: status)
     }
 
     @Sendable func call(_ req: Request) async throws -> Response {
@@ -100,7 +98,7 @@ struct GrantPages: Sendable {
         try CSRF.verify(req)
         let program = try await Self.program(req)
         let l = req.localizer
-        let form = Self.fields(req, ["exercice", "region", "montant"])
+        let form = FormInput.fields(req, ["exercice", "region", "montant"])
         var errors: FormInput.Errors = []
         let year = GovernmentFiscalYear(form["exercice"] ?? "")
         if year == nil { errors.append(("exercice", l("grants.error.fiscal_year"))) }
@@ -126,14 +124,14 @@ struct GrantPages: Sendable {
         guard let day = CalendarDate(iso: date.trimmingCharacters(in: .whitespaces)) else { return nil }
         let clock = time.trimmingCharacters(in: .whitespaces).split(separator: ":").compactMap { Int($0) }
         guard clock.count == 2, (0...23).contains(clock[0]), (0...59).contains(clock[1]) else { return nil }
-        return MeetingPages.instant(day, hour: clock[0], minute: clock[1])
+        return day.instant(hour: clock[0], minute: clock[1])
     }
 
     @Sendable func createCall(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let program = try await Self.program(req)
         let l = req.localizer
-        let form = Self.fields(req, ["code", "titre_fr", "titre_en", "ouverture_date", "ouverture_heure", "fermeture_date",
+        let form = FormInput.fields(req, ["code", "titre_fr", "titre_en", "ouverture_date", "ouverture_heure", "fermeture_date",
                                      "fermeture_heure", "enveloppe"])
         var errors: FormInput.Errors = []
         let code = (form["code"] ?? "").lowercased()
@@ -161,13 +159,6 @@ struct GrantPages: Sendable {
                                         titleEn: titleEn.isEmpty ? titleFr : titleEn, opensAt: opens, closesAt: closes, request: req, on: db)
         }
         return req.redirect(to: "/appels/\(code)", redirectType: .normal)
-    }
-
-    /// Text inputs of a form, trimmed.
-    static func fields(_ req: Request, _ names: [String]) -> [String: String] {
-        var result: [String: String] = [:]
-        for name in names { result[name] = ((try? req.content.get(String.self, at: name)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        return result
     }
 
     // MARK: applying
@@ -198,7 +189,7 @@ struct GrantPages: Sendable {
         var names = ["appel", "programme", "title", "summary", "co_applicants", "requested", "version"]
         for i in 0..<Form.costRows { names += ["cout_libelle_\(i)", "cout_montant_\(i)"] }
         for i in 0..<Form.fundingRows { names += ["fin_libelle_\(i)", "fin_montant_\(i)", "fin_public_\(i)"] }
-        form.values = fields(req, names)
+        form.values = FormInput.fields(req, names)
         let (answers, _) = FormInput.answers(req, fields: program.fields)
         for (code, values) in answers {
             if program.fields.first(where: { $0.code == code })?.kind == .multiple { form.multiple[code] = values }
@@ -265,7 +256,7 @@ struct GrantPages: Sendable {
         form.values["programme"] = program.code
         return GrantViews.form(Layout(req), organisation: organisation, program: program, call: call, model: nil, form: form,
                                errors: [], documents: [], now: req.application.now, maxUploadMB: maxUploadMB,
-                               csrf: Self.csrfOf(req)).page(status: .ok)
+                               csrf: CSRF.sessionToken(req)).page(status: .ok)
     }
 
     /// The co-applicants typed one per line (code, geographic code or name).
@@ -273,7 +264,7 @@ struct GrantPages: Sendable {
         async throws -> ([OrganisationModel], [String]) {
         var found: [OrganisationModel] = [], unknown: [String] = []
         for line in text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
-            if let organisation = try await MeetingPages.organisation(line, on: db) { found.append(organisation) } else { unknown.append(line) }
+            if let organisation = try await OrganisationQueries.municipalityOrMRC(line, on: db) { found.append(organisation) } else { unknown.append(line) }
         }
         found = found.filter { $0.id != organisation.id }
         var seen = Set<UUID>()
@@ -324,7 +315,7 @@ struct GrantPages: Sendable {
         try CSRF.verify(req)
         let organisation = try req.requireOrganisation()
         let l = req.localizer
-        let raw = Self.fields(req, ["appel", "programme"])
+        let raw = FormInput.fields(req, ["appel", "programme"])
         var probe = Form()
         probe.values = raw
         guard let (program, call) = try await target(req, form: probe) else { throw Problem.notFound() }
@@ -336,7 +327,7 @@ struct GrantPages: Sendable {
         guard errors.isEmpty, let built = draft, case .success(let checked) = files else {
             return GrantViews.form(Layout(req), organisation: organisation, program: program, call: call, model: nil, form: form,
                                    errors: errors, documents: [], now: req.application.now, maxUploadMB: maxUploadMB,
-                                   csrf: Self.csrfOf(req)).page(status: .unprocessableEntity)
+                                   csrf: CSRF.sessionToken(req)).page(status: .unprocessableEntity)
         }
         draft = built
         var blobs: [(requirement: String, blob: Attachments.Blob)] = []
@@ -363,7 +354,7 @@ struct GrantPages: Sendable {
         let documents = try await GrantDocumentModel.query(on: req.db).filter(\.$application.$id == model.requireID()).all()
         return GrantViews.form(Layout(req), organisation: model.organisation, program: program, call: call, model: model, form: form,
                                errors: [], documents: documents, now: req.application.now, maxUploadMB: maxUploadMB,
-                               csrf: Self.csrfOf(req)).page(status: .ok)
+                               csrf: CSRF.sessionToken(req)).page(status: .ok)
     }
 
     @Sendable func save(_ req: Request) async throws -> Response {
@@ -385,7 +376,7 @@ struct GrantPages: Sendable {
             let documents = try await GrantDocumentModel.query(on: req.db).filter(\.$application.$id == model.requireID()).all()
             return GrantViews.form(Layout(req), organisation: model.organisation, program: program, call: call, model: model, form: form,
                                    errors: errors, documents: documents, now: req.application.now, maxUploadMB: maxUploadMB,
-                                   csrf: Self.csrfOf(req)).page(status: version != model.version ? .conflict : .unprocessableEntity)
+                                   csrf: CSRF.sessionToken(req)).page(status: version != model.version ? .conflict : .unprocessableEntity)
         }
         draft = built
         var blobs: [(requirement: String, blob: Attachments.Blob)] = []
@@ -480,7 +471,7 @@ struct GrantPages: Sendable {
         return GrantViews.file(Layout(req), model: model, data: data, actors: Grants.actors(req, for: model, parties: data.parties.compactMap(\.id)),
                                me: req.currentUser?.personID, evaluatorsAvailable: evaluatorsAvailable, errors: errors,
                                submitted: req.query[String.self, at: "depose"] == "1", now: req.application.now,
-                               csrf: Self.csrfOf(req)).page(status: status)
+                               csrf: CSRF.sessionToken(req)).page(status: status)
     }
 
     /// People who may evaluate: the ministry's evaluators and program managers.
@@ -571,7 +562,7 @@ struct GrantPages: Sendable {
         try CSRF.verify(req)
         let model = try await Self.find(req)
         let l = req.localizer
-        let form = Self.fields(req, ["kind", "montant", "motifs", "version"])
+        let form = FormInput.fields(req, ["kind", "montant", "motifs", "version"])
         let kind = form["kind"] ?? ""
         let amount = kind == "approve" ? Money(parsing: form["montant"] ?? "").map(\.cents) : nil
         if kind == "approve" && (amount ?? 0) <= 0 {
@@ -602,8 +593,8 @@ struct GrantPages: Sendable {
     @Sendable func declareConflict(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         guard let user = req.currentUser else { throw SignInRequired() }
-        let form = Self.fields(req, ["organisation", "motif", "retour"])
-        guard let organisation = try await MeetingPages.organisation(form["organisation"] ?? "", on: req.db),
+        let form = FormInput.fields(req, ["organisation", "motif", "retour"])
+        guard let organisation = try await OrganisationQueries.municipalityOrMRC(form["organisation"] ?? "", on: req.db),
               !(form["motif"] ?? "").isEmpty else {
             throw Problem(.unprocessableEntity, code: "invalid_conflict", key: "grants.error.conflict_form")
         }
@@ -702,16 +693,7 @@ struct GrantPages: Sendable {
                          MoneyInput.plain(r.ranked.entry.requestedCents), MoneyInput.plain(r.ranked.cumulativeCents),
                          r.ranked.funded ? l("grants.yes") : l("grants.no"), r.phase])
         }
-        return Self.csv(rows, filename: "classement-\(call.code).csv")
-    }
-
-    static func csv(_ rows: [[String]], filename: String) -> Response {
-        let text = "\u{FEFF}" + rows.map { $0.map(CapacityPages.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return CSV.response(rows, filename: "classement-\(call.code).csv")
     }
 
     // MARK: dashboard and formula
@@ -725,7 +707,7 @@ struct GrantPages: Sendable {
 
     /// The instants a government fiscal year runs between, in Québec time.
     static func bounds(_ year: GovernmentFiscalYear) -> (from: Date, to: Date) {
-        (MeetingPages.instant(year.start, hour: 0, minute: 0), MeetingPages.instant(year.next.start, hour: 0, minute: 0))
+        (year.start.instant(hour: 0, minute: 0), year.next.start.instant(hour: 0, minute: 0))
     }
 
     /// One program's figures (or every program's), for all time or the applications submitted in a fiscal year.
@@ -800,7 +782,7 @@ struct GrantPages: Sendable {
             rows.append([l("grants.envelope.approved"), name, "", MoneyInput.plain(e.approvedCents)])
             rows.append([l("grants.envelope.remaining"), name, "", MoneyInput.plain(e.remainingCents)])
         }
-        return Self.csv(rows, filename: "tableau-\(program.code).csv")
+        return CSV.response(rows, filename: "tableau-\(program.code).csv")
     }
 
     func formulaData(_ req: Request) async throws -> (GrantProgramModel, GrantEnvelopeModel?, [Grants.Allocation]) {
@@ -829,7 +811,7 @@ struct GrantPages: Sendable {
         var rows: [[String]] = [[l("grants.formula.code"), l("grants.organisation"), l("grants.formula.region"), l("grants.formula.indicator"),
                                  l("grants.amount")]]
         for a in allocations { rows.append([a.code, a.name, a.region, String(a.indicator), MoneyInput.plain(a.cents)]) }
-        return Self.csv(rows, filename: "repartition-\(program.code)-\(envelope?.fiscalYear ?? "").csv")
+        return CSV.response(rows, filename: "repartition-\(program.code)-\(envelope?.fiscalYear ?? "").csv")
     }
 }
 

@@ -309,7 +309,7 @@ struct GrantProgramEditor: Sendable {
         let program = try await Self.program(req)
         return GrantEditorViews.edit(Layout(req), program: program, form: Form(ProgramSnapshot(program), version: program.version),
                                      questions: RequestTypePages.Form(questions: program.fields), errors: [],
-                                     territory: req.application.territory.current, csrf: GrantPages.csrfOf(req),
+                                     territory: req.application.territory.current, csrf: CSRF.sessionToken(req),
                                      saved: req.query[String.self, at: "enregistre"] != nil).page(status: .ok)
     }
 
@@ -328,7 +328,7 @@ struct GrantProgramEditor: Sendable {
         }
         let page = { (errors: FormInput.Errors, status: HTTPResponseStatus) in
             GrantEditorViews.edit(Layout(req), program: program, form: form, questions: questions, errors: errors, territory: req.application.territory.current,
-                                  csrf: GrantPages.csrfOf(req), saved: false).page(status: status)
+                                  csrf: CSRF.sessionToken(req), saved: false).page(status: status)
         }
         guard let next else { return page(errors, .unprocessableEntity) }
         guard form.version == program.version else { return page([("version", l("grants.edit.error.stale"))], .conflict) }
@@ -419,7 +419,7 @@ enum GrantEditorViews {
             .p(.text(l("grants.edit.lead"))),
             .p(H.a(l("grants.versions"), href: "/programmes/\(program.code)/versions")),
             H.el("form", H.attr("action", "/programmes/\(program.code)/modifier"), H.attr("method", "post"), H.attr("novalidate", ""),
-                 IdentityViews.csrfField(csrf),
+                 UI.csrfField(csrf),
                  H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(form.version ?? program.version))]),
                  UI.summaryList([(l("type.code"), .text(program.code)), (l("grants.version"), .text(String(program.version))),
                                  (l("grants.allocation"), .text(l("grants.allocation.\(program.allocation.rawValue)")))]),

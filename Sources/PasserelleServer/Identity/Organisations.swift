@@ -8,6 +8,19 @@ import Vapor
 /// Keeps the organisations in step with the territory (one per local municipality and per MRC)
 /// and with the ministry's configured units and partners.
 enum OrganisationQueries {
+    /// Looks an organisation up by its code (`mun-12072`), its geographic code or its exact name.
+    static func municipalityOrMRC(_ text: String, on db: any Database) async throws -> OrganisationModel? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        let kinds: [OrganisationKind] = [.municipality, .mrc]
+        if let found = try await OrganisationModel.query(on: db).group(.or, { $0.filter(\.$code == text).filter(\.$territoryCode == text) })
+            .filter(\.$kind ~~ kinds).first() { return found }
+        // A municipality and its MRC often share a name (Rivière-du-Loup): the name alone means the municipality.
+        let named = try await OrganisationModel.query(on: db).filter(\.$name == text).filter(\.$kind ~~ kinds).all()
+        let municipalities = named.filter { $0.kind == .municipality }
+        return named.count == 1 ? named[0] : municipalities.count == 1 ? municipalities[0] : nil
+    }
+
     struct Configured: Decodable {
         struct Entry: Decodable {
             let code: String

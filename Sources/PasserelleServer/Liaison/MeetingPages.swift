@@ -37,10 +37,6 @@ struct MeetingPages: Sendable {
         return (today.year, today.month)
     }
 
-    static func instant(_ day: CalendarDate, hour: Int, minute: Int) -> Date {
-        Open311.québec.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
-    }
-
     /// The organisations of a region (its municipalities and MRC).
     static func organisationIDs(inRegion code: String, territory: TerritoryDirectory, on db: any Database) async throws -> [UUID] {
         let municipalities = territory.municipalities.filter { $0.record.regionCode == code }.map(\.code)
@@ -77,7 +73,7 @@ struct MeetingPages: Sendable {
         let first = CalendarDate(year: filter.month.year, month: filter.month.month, day: 1)!
         let next = filter.month.month == 12 ? CalendarDate(year: filter.month.year + 1, month: 1, day: 1)!
             : CalendarDate(year: filter.month.year, month: filter.month.month + 1, day: 1)!
-        let meetings = try await Self.meetings(filter, from: Self.instant(first, hour: 0, minute: 0), to: Self.instant(next, hour: 0, minute: 0),
+        let meetings = try await Self.meetings(filter, from: first.instant(hour: 0, minute: 0), to: next.instant(hour: 0, minute: 0),
                                                territory: territory, on: req.db)
         let agents = try await LiaisonPages.agents(on: req.db)
         let me = req.currentUser?.personID
@@ -89,25 +85,12 @@ struct MeetingPages: Sendable {
             .page(status: status)
     }
 
-    /// Looks an organisation up by its code (`mun-12072`), its geographic code or its exact name.
-    static func organisation(_ text: String, on db: any Database) async throws -> OrganisationModel? {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return nil }
-        let kinds: [OrganisationKind] = [.municipality, .mrc]
-        if let found = try await OrganisationModel.query(on: db).group(.or, { $0.filter(\.$code == text).filter(\.$territoryCode == text) })
-            .filter(\.$kind ~~ kinds).first() { return found }
-        // A municipality and its MRC often share a name (Rivière-du-Loup): the name alone means the municipality.
-        let named = try await OrganisationModel.query(on: db).filter(\.$name == text).filter(\.$kind ~~ kinds).all()
-        let municipalities = named.filter { $0.kind == .municipality }
-        return named.count == 1 ? named[0] : municipalities.count == 1 ? municipalities[0] : nil
-    }
-
     @Sendable func create(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
         var errors: FormInput.Errors = []
-        let organisation = try await Self.organisation(form.organisation ?? "", on: req.db)
+        let organisation = try await OrganisationQueries.municipalityOrMRC(form.organisation ?? "", on: req.db)
         if organisation == nil { errors.append(("organisation", l("meeting.error.organisation"))) }
         let agents = try await LiaisonPages.agents(on: req.db)
         let agent = agents.first { $0.id?.uuidString == form.agent_id }
@@ -134,7 +117,7 @@ struct MeetingPages: Sendable {
         meeting.version = 1
         meeting.$agent.id = try agent.requireID()
         meeting.$organisation.id = try organisation.requireID()
-        meeting.startsAt = Self.instant(day, hour: time.0, minute: time.1)
+        meeting.startsAt = day.instant(hour: time.0, minute: time.1)
         meeting.minutes = minutes
         meeting.place = place
         meeting.subject = subject

@@ -121,7 +121,7 @@ enum PartnerViews {
                 .h2(.text(l("partner.add"))),
                 UI.errorSummary(title: l("form.error_summary"), errors: errors),
                 H.el("form", H.attr("action", "/reseau-liaison/partenaires"), H.attr("method", "post"), H.attr("novalidate", ""),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      UI.select(name: "organisation", label: l("partner.organisation"), options: [("", l("liaison.choose"))]
                                + partners.map { ($0.code, $0.name) }, selected: form.organisation, error: error("organisation")),
                      UI.textField(name: "name", label: l("partner.name"), value: form.name ?? "", error: error("name")),

@@ -125,28 +125,11 @@ struct Open311: Sendable {
                                root: "service_definition")
     }
 
-    static let québec: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = CalendarDate.quebecTimeZone
-        return calendar
-    }()
-
-    /// « 2026-11-21T14:30:00-05:00 »: an instant in Québec time, with its offset. Written by hand:
-    /// a formatter made for each of a thousand rows cost more than the query.
-    static func datetime(_ date: Date) -> String {
-        let c = québec.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let offset = CalendarDate.quebecTimeZone.secondsFromGMT(for: date) / 60
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let sign = offset < 0 ? "-" : "+"
-        return "\(c.year ?? 0)-\(two(c.month ?? 1))-\(two(c.day ?? 1))T\(two(c.hour ?? 0)):\(two(c.minute ?? 0)):\(two(c.second ?? 0))"
-            + "\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
-    }
-
     /// A date and time of the spec's parameters (ISO 8601 with an offset, or a plain date).
     static func parseDate(_ text: String) -> Date? {
         let full = ISO8601DateFormatter()
         if let date = full.date(from: text) { return date }
-        if let day = CalendarDate(iso: text) { return MeetingPages.instant(day, hour: 0, minute: 0) }
+        if let day = CalendarDate(iso: text) { return day.instant(hour: 0, minute: 0) }
         return nil
     }
 
@@ -176,7 +159,7 @@ struct Open311: Sendable {
         if let reason = row.transferReason { notes += " — " + reason }
         if let into = row.mergedInto { notes += " — " + l("open311.merged", ["number": into]) }
         let expected = CalendarDate(iso: row.expectedOn).map {
-            québec.date(from: DateComponents(year: $0.year, month: $0.month, day: $0.day, hour: 17))!
+            CalendarDate.quebecCalendar.date(from: DateComponents(year: $0.year, month: $0.month, day: $0.day, hour: 17))!
         }
         return .object([
             ("service_request_id", .string(row.number)),
@@ -387,7 +370,7 @@ struct Open311: Sendable {
         }
         let description = (first("description") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let title = String(description.split(separator: "\n").first.map { String($0) }?.prefix(120) ?? "")
-        var form = RequestPages.FilingForm()
+        var form = RequestQueries.FilingForm()
         form.type = code
         form.title = title
         form.description = description
@@ -403,7 +386,7 @@ struct Open311: Sendable {
                 Self.parseDate(text).map { CalendarDate($0, timeZone: CalendarDate.quebecTimeZone).iso } ?? text
             }
         }
-        let (filing, errors) = RequestPages.validate(form, types: types, answers: answers, filer: organisation.kind)
+        let (filing, errors) = RequestQueries.validate(form, types: types, answers: answers, filer: organisation.kind)
         guard let filing else {
             let text = errors.map { error -> String in
                 let field = error.field.hasPrefix("champ_") ? "attribute[\(error.field.dropFirst("champ_".count))]" : error.field
@@ -434,6 +417,17 @@ struct Open311: Sendable {
     }
 
     // MARK: errors
+
+    /// « 2026-11-21T14:30:00-05:00 »: an instant in Québec time, with its offset. Written by hand:
+    /// a formatter made for each of a thousand rows cost more than the query.
+    static func datetime(_ date: Date) -> String {
+        let c = CalendarDate.quebecCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let offset = CalendarDate.quebecTimeZone.secondsFromGMT(for: date) / 60
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let sign = offset < 0 ? "-" : "+"
+        return "\(c.year ?? 0)-\(two(c.month ?? 1))-\(two(c.day ?? 1))T\(two(c.hour ?? 0)):\(two(c.minute ?? 0)):\(two(c.second ?? 0))"
+            + "\(sign)\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
+    }
 
     /// Any error on an Open311 path, in the spec's form: a list of `{code, description}`, as JSON
     /// or XML like the path asked. A missing or wrong api_key is a 403.

@@ -43,7 +43,7 @@ struct PortalHome: Sendable {
         if actor.isMinistry {
             let base = { RequestModel.query(on: req.db).filter(\.$assignee.$id == user.personID).filter(RequestQueues.openFilter) }
             let waiting: [RequestStatus] = [.answered, .awaitingMunicipality]
-            let soon = days.adding(RequestPages.dueSoonDays, to: today)
+            let soon = days.adding(RequestQueries.dueSoonDays, to: today)
             var triage: [(OrganisationModel, Int, Int)] = []
             let triaged = actor.memberships.filter { [.administrator, .bcamCoordinator, .liaisonAgent].contains($0.role) }
             for unit in try await OrganisationModel.query(on: req.db).filter(\.$id ~~ triaged.map(\.organisationID))

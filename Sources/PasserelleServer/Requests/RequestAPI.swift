@@ -10,7 +10,8 @@ struct RequestAPI: Sendable {
     @Sendable func list(_ req: Request) async throws -> Response {
         let filter = try RequestPages.filter(req)
         let types = try await req.application.requestTypes.all(on: req.db)
-        guard let found = try await RequestPages.query(req, filter, types: types) else { return try JSONResponse.json([RequestDTO]()) }
+        guard let found = try await RequestQueries.list(filter, types: types, actor: req.accessActor,
+                                                       workingDays: req.application.workingDays, on: req.db) else { return try JSONResponse.json([RequestDTO]()) }
         let response = try JSONResponse.json(found.rows.map { RequestDTO($0) })
         // Exact up to the cap; past it, only that there are more.
         if found.total > RequestQueues.countCap {
@@ -30,21 +31,21 @@ struct RequestAPI: Sendable {
         let organisation = try req.requireOrganisation()
         // One database handle for the whole filing: `req.db` makes a new one at each use.
         let db = req.db
-        let form: RequestPages.FilingForm
+        let form: RequestQueries.FilingForm
         do {
             // JSON, the API's own type, read straight from the body (Vapor's content negotiation
             // looks its decoder up for each request, and parses the media type); anything else the
             // usual way.
             if JSONResponse.isJSON(req.headers), let body = req.body.data {
-                form = try JSONDecoder().decode(RequestPages.FilingForm.self, from: body)
+                form = try JSONDecoder().decode(RequestQueries.FilingForm.self, from: body)
             } else {
-                form = try req.content.decode(RequestPages.FilingForm.self)
+                form = try req.content.decode(RequestQueries.FilingForm.self)
             }
         } catch {
             throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
         }
         let types = try await req.application.requestTypes.all(on: db).filter(\.active)
-        let (filing, errors) = RequestPages.validate(form, types: types, filer: organisation.kind)
+        let (filing, errors) = RequestQueries.validate(form, types: types, filer: organisation.kind)
         guard let filing else {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
                           fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })

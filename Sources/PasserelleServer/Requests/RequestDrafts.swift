@@ -45,9 +45,9 @@ final class RequestDraftModel: Model, @unchecked Sendable {
     }
 
     /// The draft as the filing form reads it.
-    var form: RequestPages.FilingForm {
+    var form: RequestQueries.FilingForm {
         let c = content
-        return RequestPages.FilingForm(type: typeCode, title: title, description: c.description, resolution_number: c.resolutionNumber,
+        return RequestQueries.FilingForm(type: typeCode, title: title, description: c.description, resolution_number: c.resolutionNumber,
                                        resolution_date: c.resolutionDate, latitude: c.latitude, longitude: c.longitude)
     }
 }
@@ -79,7 +79,7 @@ enum RequestDrafts {
 
     /// Saves what the form carries into the draft (new when nil), with the files already stored;
     /// `removed`: the shas of the draft's files to drop.
-    static func save(_ draft: RequestDraftModel?, form: RequestPages.FilingForm, answers: [String: [String]],
+    static func save(_ draft: RequestDraftModel?, form: RequestQueries.FilingForm, answers: [String: [String]],
                      files: [Attachments.Blob], removed: Set<String>, organisation: OrganisationModel, request req: Request)
         async throws -> RequestDraftModel {
         guard let user = req.currentUser else { throw SignInRequired() }
@@ -130,7 +130,7 @@ extension RequestPages {
         // What would stop it from being filed, said before the button is pressed.
         let files = Set(content.files.compactMap(\.field))
         let problems = errors.isEmpty
-            ? Self.validate(draft.form, types: types, answers: content.answers, files: files, filer: draft.organisation.kind).1
+            ? RequestQueries.validate(draft.form, types: types, answers: content.answers, files: files, filer: draft.organisation.kind).1
                 .map { ($0.field, l($0.message)) }
             : errors
         return RequestViews.check(Layout(req), draft: draft, type: types.first { $0.code == draft.typeCode },
@@ -157,7 +157,7 @@ extension RequestPages {
         }
         let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let content = draft.content
-        let (filing, errors) = Self.validate(draft.form, types: types, answers: content.answers,
+        let (filing, errors) = RequestQueries.validate(draft.form, types: types, answers: content.answers,
                                              files: Set(content.files.compactMap(\.field)), filer: draft.organisation.kind)
         guard let filing else {
             return try await draftPage(req, draft, errors: errors.map { ($0.field, l($0.message)) }, status: .unprocessableEntity)

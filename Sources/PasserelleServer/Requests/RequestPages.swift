@@ -29,97 +29,11 @@ struct RequestPages: Sendable {
 
     // MARK: list
 
-    struct Filter {
-        var status = ""
-        var unit = ""
-        var mine = false
-        var q = ""
-        var page = 1
-        /// The assignee's email (a person's queue).
-        var agent = ""
-        /// `retard` (overdue) or `bientot` (due within `dueSoonDays` working days).
-        var due = ""
-        var priority = ""
-        var type = ""
-
-        /// The list's address with these filters (for links, paging and coming back after an action).
-        var query: String {
-            let pairs: [(String, String)] = [("statut", status), ("unite", unit), ("moi", mine ? "1" : ""), ("q", q),
-                                             ("agent", agent), ("echeance", due), ("priorite", priority), ("type", type)]
-            return pairs.filter { !$0.1.isEmpty }
-                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-                .joined(separator: "&")
-        }
-    }
-
-    /// Working days before its expected date when a request counts as due soon.
-    static let dueSoonDays = 3
-
-    static func filter(_ req: Request) throws -> Filter {
-        Filter(status: FormInput.text(req, "statut"), unit: FormInput.text(req, "unite"),
+    static func filter(_ req: Request) throws -> RequestQueries.Filter {
+        RequestQueries.Filter(status: FormInput.text(req, "statut"), unit: FormInput.text(req, "unite"),
                mine: req.query[String.self, at: "moi"] == "1", q: FormInput.text(req, "q"), page: try FormInput.page(req),
                agent: FormInput.text(req, "agent"), due: FormInput.text(req, "echeance"),
                priority: FormInput.text(req, "priorite"), type: FormInput.text(req, "type"))
-    }
-
-    /// The requests the person may read, filtered and paged in SQL.
-    static func query(_ req: Request, _ filter: Filter, types: [RequestTypeModel]) async throws -> (rows: [RequestModel], total: Int)? {
-        guard let scope = Policy.readableOwners(req.accessActor, service: .requests, on: .today) else { return nil }
-        var query = RequestModel.query(on: req.db)
-        if case .only(let owners) = scope { query = query.filter(\.$organisation.$id ~~ owners) }
-        if filter.status == "ouvertes" || filter.status.isEmpty {
-            if filter.status == "ouvertes" { query = query.filter(RequestQueues.openFilter) }
-        } else if let status = RequestStatus(rawValue: filter.status) {
-            query = query.filter(\.$status == status)
-        } else {
-            throw Problem.invalidParameter("statut", key: "problem.parameter.one_of",
-                                           ["allowed": RequestStatus.allCases.map(\.rawValue).joined(separator: ", "),
-                                            "value": filter.status])
-        }
-        if !filter.unit.isEmpty {
-            guard let unit = try await OrganisationQueries.find(code: filter.unit, on: req.db) else {
-                throw Problem.invalidParameter("unite", key: "problem.parameter.unknown_code", ["value": filter.unit])
-            }
-            query = query.filter(\.$unit.$id == (try unit.requireID()))
-        }
-        if filter.mine, let me = req.currentUser?.personID { query = query.filter(\.$assignee.$id == me) }
-        if !filter.agent.isEmpty {
-            guard let person = try await PersonModel.query(on: req.db).filter(\.$email == PersonModel.normalized(filter.agent))
-                .first() else {
-                throw Problem.invalidParameter("agent", key: "problem.parameter.unknown_code", ["value": filter.agent])
-            }
-            query = query.filter(\.$assignee.$id == (try person.requireID()))
-        }
-        try FormInput.oneOf("echeance", filter.due, ["retard", "bientot"])
-        if !filter.due.isEmpty {
-            let today = CalendarDate.today
-            query = query.filter(\.$status !~ [.closed, .transferred, .merged, .answered, .awaitingMunicipality])
-            if filter.due == "retard" {
-                query = query.filter(\.$expectedOn < today.iso)
-            } else {
-                let soon = req.application.workingDays.adding(Self.dueSoonDays, to: today)
-                query = query.filter(\.$expectedOn >= today.iso).filter(\.$expectedOn <= soon.iso)
-            }
-        }
-        try FormInput.oneOf("priorite", filter.priority, Requests.priorities)
-        if !filter.priority.isEmpty { query = query.filter(\.$priority == filter.priority) }
-        if !filter.type.isEmpty {
-            guard let type = types.first(where: { $0.code == filter.type }) else {
-                throw Problem.invalidParameter("type", key: "problem.parameter.unknown_code", ["value": filter.type])
-            }
-            query = query.filter(\.$type.$id == (try type.requireID()))
-        }
-        if let search = try await RequestSearch.filter(query: filter.q, internalNotes: req.accessActor.isMinistry,
-                                                       owners: { if case .only(let o) = scope { o } else { nil } }(), on: req.db) {
-            query = query.filter(search)
-        }
-        // Counted on `number` (the queue indexes hold it, so the count never reads the table), and
-        // only up to the cap, while the page's rows are read.
-        let counting = RequestQueues.cappedCountSQL(query)
-        async let total = RequestQueues.count(counting, on: req.db)
-        let rows = try await RequestQueues.rows(query.sort(\.$expectedOn).sort(\.$number)
-            .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)), types: types, on: req.db)
-        return (rows, try await total)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
@@ -127,7 +41,7 @@ struct RequestPages: Sendable {
     }
 
     /// The list, or a ministry person's queue with its bulk assignment.
-    func listPage(_ req: Request, filter: Filter, errors: FormInput.Errors = [], chosen: Set<String> = [],
+    func listPage(_ req: Request, filter: RequestQueries.Filter, errors: FormInput.Errors = [], chosen: Set<String> = [],
                   notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let types = try await req.application.requestTypes.all(on: req.db).sorted { $0.code < $1.code }
         let ministry = req.accessActor.isMinistry
@@ -135,7 +49,8 @@ struct RequestPages: Sendable {
         // PostgreSQL each query is a round trip of its own).
         async let units = ministry ? OrganisationQueries.units(on: req.db) : []
         async let staff = ministry ? Self.staff(on: req.db, unit: filter.unit) : []
-        let found = try await Self.query(req, filter, types: types)
+        let found = try await RequestQueries.list(filter, types: types, actor: req.accessActor,
+                                                 workingDays: req.application.workingDays, on: req.db)
         let view = RequestViews.Queue(filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, readable: found != nil,
                                       units: try await units, types: types, staff: try await staff, ministry: ministry,
                                       bulk: ministry && req.allows(.update, Resource(service: .requests)), errors: errors, chosen: chosen,
@@ -182,7 +97,7 @@ struct RequestPages: Sendable {
         let l = req.localizer
         // The queue as it was shown: its filters travel in `retour`.
         let back = URI(string: "/demandes?" + (form.retour ?? ""))
-        var filter = (try? Self.filter(Request(application: req.application, method: .GET, url: back, on: req.eventLoop))) ?? Filter()
+        var filter = (try? Self.filter(Request(application: req.application, method: .GET, url: back, on: req.eventLoop))) ?? RequestQueries.Filter()
         filter.page = 1
         let numbers = Array(Set(form.numeros ?? [])).sorted()
         let chosen = Set(numbers)
@@ -251,22 +166,6 @@ struct RequestPages: Sendable {
 
     // MARK: filing
 
-    struct FilingForm: Content {
-        var type: String?
-        var title: String?
-        var description: String?
-        var resolution_number: String?
-        var resolution_date: String?
-        var latitude: String?
-        var longitude: String?
-        var pieces: [File]?
-        /// The answers to the type's fields (the API's JSON: `{"code": "value"}` or `{"code": ["a", "b"]}`);
-        /// HTML forms send `champ_<code>` inputs instead, read by `answers(_:type:)`.
-        var answers: [String: FormInput.AnswerValue]?
-        /// Set when the form asks for the check-your-answers page (`verifier`) or a saved draft (`brouillon`).
-        var etape: String?
-    }
-
     /// The answers an HTML form carries for the type's fields, and the files of its file fields.
     static func answers(_ req: Request, type: RequestTypeModel?) -> (answers: [String: [String]], files: [(String, File)]) {
         FormInput.answers(req, fields: type?.fields ?? [])
@@ -284,51 +183,8 @@ struct RequestPages: Sendable {
                 .page(status: error == nil ? .ok : .unprocessableEntity)
         }
         return RequestViews.form(Layout(req), organisation: organisation, types: types,
-                                 form: FilingForm(type: code), errors: [],
+                                 form: RequestQueries.FilingForm(type: code), errors: [],
                                  maxUploadMB: req.application.settings.attachmentMaxMB, csrf: req.currentUser?.csrfToken ?? "").page(status: .ok)
-    }
-
-    /// Checks a filing field by field; the errors are catalog keys.
-    static func validate(_ form: FilingForm, types: [RequestTypeModel], answers: [String: [String]]? = nil,
-                         files: Set<String> = [], filer: OrganisationKind? = nil) -> (Requests.Filing?, FormInput.Errors) {
-        var errors: FormInput.Errors = []
-        let type = types.first { $0.code == form.type }
-        if type == nil { errors.append(("type", "request.error.type")) }
-        if let type, let filer, !type.filerKinds.contains(filer) { errors.append(("type", "request.error.type_filer")) }
-        let title = (form.title ?? "").trimmed
-        if title.isEmpty || title.count > 200 { errors.append(("title", "request.error.title")) }
-        let details = (form.description ?? "").trimmed
-        if details.isEmpty || details.count > 20_000 { errors.append(("description", "request.error.description")) }
-        let number = (form.resolution_number ?? "").trimmed
-        let dateText = (form.resolution_date ?? "").trimmed
-        let resolutionDate = CalendarDate(iso: dateText)
-        if type?.resolutionRequired == true {
-            if number.isEmpty || number.count > 40 { errors.append(("resolution_number", "request.error.resolution_number")) }
-            if resolutionDate == nil { errors.append(("resolution_date", "request.error.resolution_date")) }
-        } else if !dateText.isEmpty && resolutionDate == nil {
-            errors.append(("resolution_date", "request.error.resolution_date"))
-        }
-        if let date = resolutionDate, date > .today { errors.append(("resolution_date", "request.error.resolution_future")) }
-        let latitudeText = (form.latitude ?? "").trimmed
-        let longitudeText = (form.longitude ?? "").trimmed
-        var latitude: Double?, longitude: Double?
-        if !latitudeText.isEmpty || !longitudeText.isEmpty {
-            latitude = Double(latitudeText.replacingOccurrences(of: ",", with: "."))
-            longitude = Double(longitudeText.replacingOccurrences(of: ",", with: "."))
-            // Québec's bounding box, roughly.
-            if latitude.map({ (44.9...62.6).contains($0) }) != true { errors.append(("latitude", "request.error.latitude")) }
-            if longitude.map({ (-79.8 ... -57.0).contains($0) }) != true { errors.append(("longitude", "request.error.longitude")) }
-        }
-        let given = answers ?? (form.answers ?? [:]).mapValues(\.values)
-        let checked = RequestFieldCheck.check(type?.fields ?? [], answers: given, files: files)
-        for failure in checked.failures {
-            guard let field = type?.fields.first(where: { $0.code == failure.field }) else { continue }
-            errors.append((FormInput.inputName(field), failure.key))
-        }
-        guard errors.isEmpty, let type else { return (nil, errors) }
-        return (Requests.Filing(type: type, title: title, details: details, resolutionNumber: number.nilIfEmpty,
-                                resolutionDate: resolutionDate, latitude: latitude, longitude: longitude,
-                                answers: checked.answers), [])
     }
 
     @Sendable func file(_ req: Request) async throws -> Response {
@@ -347,7 +203,7 @@ struct RequestPages: Sendable {
     /// shown for checking (`verifier`, once it is complete), or kept as it is (`brouillon`). Files are
     /// checked by content first; a refused form comes back with what was typed.
     func receive(_ req: Request, organisation: OrganisationModel, draft: RequestDraftModel?) async throws -> Response {
-        let form = (try? req.content.decode(FilingForm.self)) ?? FilingForm()
+        let form = (try? req.content.decode(RequestQueries.FilingForm.self)) ?? RequestQueries.FilingForm()
         let types = try await req.application.requestTypes.all(on: req.db).filter(\.active)
         let type = types.first { $0.code == form.type }
         let (answers, fieldFiles) = Self.answers(req, type: type)
@@ -382,7 +238,7 @@ struct RequestPages: Sendable {
         }
         var filing: Requests.Filing?
         if mode != "brouillon" {
-            let validated = Self.validate(form, types: types, answers: answers,
+            let validated = RequestQueries.validate(form, types: types, answers: answers,
                                           files: Set(answered.map(\.0)).union(keptFields), filer: organisation.kind)
             problems = validated.1.map { ($0.field, l($0.message)) } + problems
             filing = validated.0

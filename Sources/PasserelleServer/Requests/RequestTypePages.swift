@@ -212,7 +212,7 @@ enum RequestTypeViews {
     static func list(_ layout: Layout, types: [RequestTypeModel]) -> String {
         let l = layout.l
         let title = l("type.title")
-        return layout.render(title: title, breadcrumbs: AdminViews.crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             .p(.text(l("type.lead"))),
             UI.table(caption: title, columns: [
@@ -247,7 +247,7 @@ enum RequestTypeViews {
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             H.el("form", H.attr("action", "/administration/types-demandes/\(type.code)"), H.attr("method", "post"), H.attr("novalidate", ""),
-                 IdentityViews.csrfField(csrf),
+                 UI.csrfField(csrf),
                  H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(form.version ?? type.version))]),
                  UI.summaryList([(l("type.code"), .text(type.code))]),
                  UI.textField(name: "name_fr", label: l("type.name_fr"), value: form.name_fr ?? "", error: error("name_fr")),

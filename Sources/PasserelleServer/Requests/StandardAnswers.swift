@@ -166,7 +166,7 @@ enum StandardAnswerViews {
                      csrf: String) -> String {
         let l = layout.l
         let title = l("answer.title")
-        return layout.render(title: title, breadcrumbs: AdminViews.crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             .p(.text(l("answer.lead"))),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
@@ -179,7 +179,7 @@ enum StandardAnswerViews {
             }, captionHidden: true),
             .h2(.text(l("answer.new"))),
             H.el("form", H.attr("action", "/administration/reponses-types"), H.attr("method", "post"), H.attr("novalidate", ""),
-                 IdentityViews.csrfField(csrf), fields(l, form: form, errors: errors, newCode: true), UI.button(l("answer.create"))))
+                 UI.csrfField(csrf), fields(l, form: form, errors: errors, newCode: true), UI.button(l("answer.create"))))
     }
 
     static func edit(_ layout: Layout, answer: StandardAnswerModel, form: StandardAnswerPages.Form, errors: FormInput.Errors,
@@ -191,7 +191,7 @@ enum StandardAnswerViews {
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             H.el("form", H.attr("action", "/administration/reponses-types/\(answer.code)"), H.attr("method", "post"),
-                 H.attr("novalidate", ""), IdentityViews.csrfField(csrf), fields(l, form: form, errors: errors, newCode: false),
+                 H.attr("novalidate", ""), UI.csrfField(csrf), fields(l, form: form, errors: errors, newCode: false),
                  UI.button(l("answer.save"))))
     }
 }

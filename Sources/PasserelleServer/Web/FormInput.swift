@@ -68,4 +68,11 @@ enum FormInput {
         }
         return (answers, files)
     }
+
+    /// The named text fields of a form, trimmed ("" for one not sent).
+    static func fields(_ req: Request, _ names: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for name in names { result[name] = ((try? req.content.get(String.self, at: name)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        return result
+    }
 }

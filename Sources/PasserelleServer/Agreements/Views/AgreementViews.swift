@@ -56,7 +56,7 @@ enum AgreementViews {
                                 (l("agreements.amount"), .text(l("agreements.amount_decided")))])
             },
             H.el("form", H.attr("action", application.map { "/aide/\($0.number)/convention" } ?? "/conventions"), H.attr("method", "post"),
-                 H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+                 H.attr("novalidate", ""), UI.csrfField(csrf),
                  application == nil ? .group(
                      UI.textField(name: "titre", label: l("agreements.title_field"), value: form["titre"] ?? "", error: error("titre")),
                      UI.textField(name: "organisation", label: l("agreements.organisation"), value: form["organisation"] ?? "",
@@ -141,7 +141,7 @@ enum AgreementViews {
             ]),
             .unwrap(error("signature")) { UI.notice($0, kind: .error) },
             a.state == "awaiting_signatures" && side != nil && mySignature == nil ? H.el("form", H.attr("action", "/conventions/\(a.number)/signature"),
-                H.attr("method", "post"), IdentityViews.csrfField(csrf), version,
+                H.attr("method", "post"), UI.csrfField(csrf), version,
                 .p(.text(l(side == .ministry ? "agreements.sign_lead.ministry" : "agreements.sign_lead.municipality"))),
                 UI.button(l("agreements.sign"))) : .empty,
             .h2(.id("versements"), .text(l("agreements.schedule"))),
@@ -162,7 +162,7 @@ enum AgreementViews {
                     .init(title: l("agreements.carried_over"), numeric: true), .init(title: l("agreements.paid"), numeric: true),
                 ], rows: commitments.map { [.text($0.year), .text(money(l, $0.planned)), .text(money(l, $0.carried)), .text(money(l, $0.paid))] })),
             mayChange && a.state == "in_force" && !data.payments.isEmpty ? H.el("form", H.attr("action", "/conventions/\(a.number)/report"),
-                H.attr("method", "post"), H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+                H.attr("method", "post"), H.attr("novalidate", ""), UI.csrfField(csrf),
                 .h3(.text(l("agreements.carry_over"))),
                 UI.select(name: "versement", label: l("agreements.payment"), options: data.payments
                     .filter { ["planned", "awaiting_report", "due", "failed"].contains($0.state) }
@@ -190,7 +190,7 @@ enum AgreementViews {
                                    + (r.reviewNote.isEmpty ? [] : [(l("agreements.report.review_note"), .text(r.reviewNote))])),
                     .unwrap(error("rapport-\(r.sequence)")) { UI.notice($0, kind: .error) },
                     mayChange && r.state == "submitted" ? H.el("form", H.attr("action", "/conventions/\(a.number)/rapports/\(r.sequence)/revue"),
-                        H.attr("method", "post"), IdentityViews.csrfField(csrf),
+                        H.attr("method", "post"), UI.csrfField(csrf),
                         H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(r.version))]),
                         UI.select(name: "decision", label: l("agreements.report.decision"),
                                   options: [("accept", l("agreements.report.accept")), ("send_back", l("agreements.report.send_back"))], selected: nil),
@@ -200,7 +200,7 @@ enum AgreementViews {
                 }),
             side == .municipality || (!ministry && side == nil) ? .unwrap(openReport.flatMap { a.state == "in_force" ? $0 : nil }) { r in
                 H.el("form", H.attr("action", "/conventions/\(a.number)/rapports/\(r.sequence)"), H.attr("method", "post"), H.attr("novalidate", ""),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(r.version))]),
                      .h3(.text(l("agreements.report.submit_heading", ["number": String(r.sequence), "due": day(l, r.dueOn)]))),
                      .unwrap(error("rapport-\(r.sequence)")) { UI.notice($0, kind: .error) },
@@ -213,7 +213,7 @@ enum AgreementViews {
                      UI.button(l("agreements.report.submit")))
             } : .empty,
             mayChange && a.state == "in_force" ? H.el("form", H.attr("action", "/conventions/\(a.number)/avenant"), H.attr("method", "post"),
-                H.attr("novalidate", ""), IdentityViews.csrfField(csrf), version,
+                H.attr("novalidate", ""), UI.csrfField(csrf), version,
                 .h2(.id("avenant"), .text(l("agreements.amend"))),
                 .p(.text(l("agreements.amend_lead"))),
                 termInputs(l, form: form.isEmpty || form["raison"] == nil ? [
@@ -269,7 +269,7 @@ enum PaymentRunViews {
             .h1(.text(l("payments.title"))),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             .p(.text(l("payments.due_today", ["count": l.format.integer(due.count), "total": AgreementViews.money(l, due.cents)]))),
-            H.el("form", H.attr("action", "/paiements/lots"), H.attr("method", "post"), H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+            H.el("form", H.attr("action", "/paiements/lots"), H.attr("method", "post"), H.attr("novalidate", ""), UI.csrfField(csrf),
                  UI.textField(name: "date", label: l("payments.run_date"), value: form["date"] ?? today.iso, hint: l("payments.run_date_hint"),
                               error: FormInput.error(errors, "date"), type: "date", width: "short"),
                  UI.button(l("payments.prepare"))),
@@ -306,13 +306,13 @@ enum PaymentRunViews {
                          rows: refused.map { [H.a($0.agreement, href: "/conventions/\($0.agreement)"), .text(AgreementViews.money(l, $0.asked)),
                                               .text(AgreementViews.money(l, $0.owed))] })),
             ["prepared", "pending_approval"].contains(run.state) ? H.el("form", H.attr("action", "/paiements/lots/\(run.number)/approbation"),
-                H.attr("method", "post"), IdentityViews.csrfField(csrf), version,
+                H.attr("method", "post"), UI.csrfField(csrf), version,
                 .p(.text(l(run.state == "prepared" ? "payments.approve_lead" : "payments.second_lead"))),
                 .unwrap(FormInput.error(errors, "approbation")) { UI.notice($0, kind: .error) },
                 UI.button(l(run.state == "prepared" ? "payments.approve" : "payments.second"))) : .empty,
             run.state == "approved" || run.state == "closed" ? .p(H.a(l("payments.export"), href: "/paiements/lots/\(run.number)/export.csv")) : .empty,
             run.state == "approved" ? H.el("form", H.attr("action", "/paiements/lots/\(run.number)/confirmation"), H.attr("method", "post"),
-                IdentityViews.csrfField(csrf), version,
+                UI.csrfField(csrf), version,
                 .h2(.text(l("payments.confirm_heading"))),
                 .p(.text(l("payments.confirm_lead"))),
                 .unwrap(FormInput.error(errors, "confirmation")) { UI.notice($0, kind: .error) },

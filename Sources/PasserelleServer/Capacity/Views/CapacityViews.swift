@@ -118,7 +118,7 @@ enum CapacityViews {
             UI.table(caption: l("capacity.flow"), columns: [.init(title: l(f.byMonth ? "capacity.month" : "capacity.week")),
                                                            .init(title: l("capacity.filed"), numeric: true),
                                                            .init(title: l("capacity.closed"), numeric: true)],
-                     rows: f.weeks.map { [.text(f.byMonth ? MeetingViews.monthName(l, $0.week.year, $0.week.month) : l.format.date($0.week)),
+                     rows: f.weeks.map { [.text(f.byMonth ? UI.monthName(l, $0.week.year, $0.week.month) : l.format.date($0.week)),
                                           .text(l.format.integer($0.filed)), .text(l.format.integer($0.closed))] }),
             .unwrap(f.backlog) { backlog in
                 .group(

@@ -13,7 +13,7 @@ enum AccountViews {
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             .p(.text(l("forgot.lead"))),
             H.el("form", H.attr("action", "/mot-de-passe-oublie"), H.attr("method", "post"), H.attr("novalidate", ""),
-                 IdentityViews.csrfField(csrf),
+                 UI.csrfField(csrf),
                  UI.textField(name: "email", label: l("signin.email"), value: email, error: FormInput.error(errors, "email"),
                               type: "email", autocomplete: "username"),
                  UI.button(l("forgot.submit"))))
@@ -28,7 +28,7 @@ enum AccountViews {
             .p(.class("lead"), .text(l(link.purpose == .invitation ? "link.invitation.lead" : "link.reset.lead",
                                        ["name": link.person.displayName, "email": link.person.email]))),
             H.el("form", H.attr("action", "/lien/" + token), H.attr("method", "post"), H.attr("novalidate", ""),
-                 IdentityViews.csrfField(csrf),
+                 UI.csrfField(csrf),
                  UI.textField(name: "password", label: l("link.password"), hint: l("password.rules"),
                               error: FormInput.error(errors, "password"), type: "password", autocomplete: "new-password"),
                  UI.textField(name: "confirmation", label: l("link.confirmation"), error: FormInput.error(errors, "confirmation"),
@@ -82,7 +82,7 @@ enum AccountViews {
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             organisations.isEmpty ? .p(.text(l("tokens.no_organisation"))) :
                 H.el("form", H.attr("action", "/mon-compte/jetons"), H.attr("method", "post"), H.attr("novalidate", ""),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      UI.textField(name: "name", label: l("tokens.name"), value: form.name ?? "", hint: l("tokens.name_hint"),
                                   error: FormInput.error(errors, "name")),
                      UI.select(name: "organisation", label: l("tokens.organisation"),

@@ -3,9 +3,6 @@ import PasserelleCore
 import Plot
 
 enum AdminViews {
-    static func crumbs(_ l: Localizer, _ title: String) -> [(label: String, href: String?)] {
-        [(l("nav.home"), "/"), (l("admin.title"), "/administration"), (title, nil)]
-    }
 
     static func pageCount(_ total: Int) -> Int { max(1, (total + AdminPages.pageSize - 1) / AdminPages.pageSize) }
 
@@ -38,7 +35,7 @@ enum AdminViews {
         let l = layout.l
         let title = l("admin.organisations")
         let query = "q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&type=\(kind?.rawValue ?? "")"
-        return layout.render(title: title, breadcrumbs: crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             filterForm("/administration/organisations", l,
                        UI.textField(name: "q", label: l("admin.search"), value: q),
@@ -60,7 +57,7 @@ enum AdminViews {
     static func people(_ layout: Layout, rows: [PersonModel], total: Int, page: Int, q: String) -> String {
         let l = layout.l
         let title = l("admin.people")
-        return layout.render(title: title, breadcrumbs: crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             filterForm("/administration/personnes", l, UI.textField(name: "q", label: l("admin.search"), value: q)),
             .p(.text(l("admin.count", ["count": l.format.integer(total)]))),
@@ -111,7 +108,7 @@ enum AdminViews {
     static func tokens(_ layout: Layout, rows: [APITokenModel], total: Int, page: Int, csrf: String) -> String {
         let l = layout.l
         let title = l("admin.tokens")
-        return layout.render(title: title, breadcrumbs: crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             .p(.text(l("admin.count", ["count": l.format.integer(total)]))),
             rows.isEmpty ? .p(.text(l("tokens.none"))) :
@@ -136,7 +133,7 @@ enum AdminViews {
         let title = l("admin.outbox")
         let statuses = [("", l("request.filter.all"))] + OutboxSender.Status.allCases.map { ($0.rawValue, l("mail.status.\($0.rawValue)")) }
         let query = "destinataire=\(recipient.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&statut=\(status)"
-        return layout.render(title: title, breadcrumbs: crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             .p(.text(l("admin.outbox_lead"))),
             smtp.map { UI.notice(l("mail.smtp_on", ["host": "\($0.host):\($0.port)", "security": $0.security.rawValue])) }
@@ -171,7 +168,7 @@ enum AdminViews {
         let l = layout.l
         let title = l("admin.journal")
         let error = { (field: String) in FormInput.error(filter.errors, field) }
-        return layout.render(title: title, breadcrumbs: crumbs(l, title),
+        return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: filter.errors),
             filterForm("/administration/journal", l,

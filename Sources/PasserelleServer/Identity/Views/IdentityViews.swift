@@ -3,9 +3,6 @@ import PasserelleCore
 import Plot
 
 enum IdentityViews {
-    static func csrfField(_ token: String) -> BodyNode {
-        H.void("input", [.named("type", "hidden"), .named("name", CSRF.field), .named("value", token)])
-    }
 
     static func signIn(_ layout: Layout, email: String, errors: [(field: String, message: String)], csrf: String,
                        back: String, oidcName: String?) -> String {
@@ -15,7 +12,7 @@ enum IdentityViews {
             .h1(.text(l("signin.title"))),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             H.el("form", H.attr("action", "/connexion"), H.attr("method", "post"), H.attr("novalidate", ""),
-                 csrfField(csrf),
+                 UI.csrfField(csrf),
                  H.void("input", [.named("type", "hidden"), .named("name", "retour"), .named("value", back)]),
                  UI.textField(name: "email", label: l("signin.email"), value: email, error: error("email"), type: "email",
                               autocomplete: "username"),
@@ -63,9 +60,9 @@ enum IdentityViews {
                  links.administration ? H.li(H.a(l("admin.title"), href: "/administration")) : .empty,
                  links.journal && !links.administration ? H.li(H.a(l("admin.journal"), href: "/administration/journal")) : .empty),
             .h2(.text(l("account.sign_out_title"))),
-            H.el("form", H.attr("action", "/deconnexion"), H.attr("method", "post"), csrfField(csrf),
+            H.el("form", H.attr("action", "/deconnexion"), H.attr("method", "post"), UI.csrfField(csrf),
                  UI.button(l("account.sign_out"), kind: .secondary)),
-            H.el("form", H.attr("action", "/mon-compte/deconnexion-partout"), H.attr("method", "post"), csrfField(csrf),
+            H.el("form", H.attr("action", "/mon-compte/deconnexion-partout"), H.attr("method", "post"), UI.csrfField(csrf),
                  .p(.text(l("account.sign_out_everywhere_hint"))),
                  UI.button(l("account.sign_out_everywhere"), kind: .secondary)))
     }

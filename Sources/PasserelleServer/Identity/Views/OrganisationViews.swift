@@ -65,7 +65,7 @@ enum OrganisationViews {
                 .h2(.text(l("org.invite"))),
                 .p(.text(l("org.invite_lead"))),
                 H.el("form", H.attr("action", "/organisations/\(code)/invitations"), H.attr("method", "post"),
-                     H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+                     H.attr("novalidate", ""), UI.csrfField(csrf),
                      UI.textField(name: "email", label: l("account.email"), value: forms.invite.email ?? "",
                                   error: error("email"), type: "email"),
                      UI.textField(name: "name", label: l("account.name"), value: forms.invite.name ?? "", error: error("name")),
@@ -111,7 +111,7 @@ enum OrganisationViews {
                 services.isEmpty ? .empty : .group(
                     .h3(.text(l("mandates.new"))),
                     H.el("form", H.attr("action", "/organisations/\(code)/mandats"), H.attr("method", "post"),
-                         H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+                         H.attr("novalidate", ""), UI.csrfField(csrf),
                          UI.textField(name: "mandate_email", label: l("account.email"), value: forms.mandate.mandate_email ?? "",
                                       error: error("mandate_email"), type: "email"),
                          UI.textField(name: "mandate_name", label: l("account.name"), value: forms.mandate.mandate_name ?? "",
@@ -158,31 +158,5 @@ extension OrganisationViews {
                    (l("org.language"), .text(l("language.\(person.language)"))),
                    (l("org.status"), .text(l(person.active ? "org.active" : "org.inactive"))),
                ] + more))
-    }
-}
-
-/// The journal, as tables: the administrator's filtered view and each record's own history.
-enum JournalViews {
-    static func events(_ l: Localizer, _ events: [AuditEventModel], caption: String) -> BodyNode {
-        guard !events.isEmpty else { return .p(.text(l("history.none"))) }
-        return UI.table(caption: caption, columns: [
-            .init(title: l("journal.sequence"), numeric: true), .init(title: l("journal.when")), .init(title: l("journal.who")),
-            .init(title: l("journal.action")), .init(title: l("journal.record")), .init(title: l("journal.changes")),
-        ], rows: events.map { event in
-            [.text(String(event.sequence)),
-             .text(AuditEventModel.date(event.occurredAt).map(l.format.dateTime) ?? event.occurredAt),
-             .text(event.actorLabel),
-             .code(.text(event.action)),
-             .text(event.recordType + " " + event.recordID.prefix(8)),
-             changes(event)]
-        }, captionHidden: true)
-    }
-
-    static func changes(_ event: AuditEventModel) -> BodyNode {
-        let changes = event.decodedChanges
-        guard !changes.isEmpty else { return .text("—") }
-        return H.ul(.class("changes"), .forEach(changes.sorted { $0.key < $1.key }) { key, change in
-            H.li(.code(.text(key)), .text(": " + (change.before ?? "∅") + " → " + (change.after ?? "∅")))
-        })
     }
 }

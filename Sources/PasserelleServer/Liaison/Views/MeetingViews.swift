@@ -21,13 +21,6 @@ enum MeetingViews {
         ] }, captionHidden: true)
     }
 
-    static func monthName(_ l: Localizer, _ year: Int, _ month: Int) -> String {
-        let day = l.format.date(CalendarDate(year: year, month: month, day: 2)!)
-        // « 2 novembre 2026 » → « novembre 2026 »; "November 2, 2026" → "November 2026".
-        return l.language == .frCA ? String(day.drop { $0 != "\u{00A0}" }.dropFirst())
-            : day.replacingOccurrences(of: "\u{00A0}2,", with: "")
-    }
-
     static func calendar(_ layout: Layout, filter: MeetingPages.Filter, meetings: [MeetingModel], agents: [PersonModel],
                          territory: TerritoryDirectory, form: MeetingPages.Form, errors: FormInput.Errors, mayCreate: Bool,
                          subscription: String?, csrf: String) -> String {
@@ -57,7 +50,7 @@ enum MeetingViews {
                  H.void("input", [.named("type", "hidden"), .named("name", "mois"),
                                   .named("value", "\(y)-\(m < 10 ? "0" : "")\(m)")]),
                  UI.button(l("meeting.show"), kind: .secondary)),
-            .h2(.text(monthName(l, y, m))),
+            .h2(.text(UI.monthName(l, y, m))),
             .p(.class("no-print"), H.a(l("meeting.previous"), href: link(previous)), .text(" · "), H.a(l("meeting.next"), href: link(next))),
             meetings.isEmpty ? .p(.text(l("meeting.none_month"))) : .group(.forEach(byDay.keys.sorted()) { day in
                 .group(.h3(.text(l.format.date(day))), table(l, byDay[day] ?? []))
@@ -72,7 +65,7 @@ enum MeetingViews {
                 .h2(.id("nouvelle"), .text(l("meeting.new"))),
                 UI.errorSummary(title: l("form.error_summary"), errors: errors),
                 H.el("form", H.attr("action", "/reseau-liaison/rencontres"), H.attr("method", "post"), H.attr("novalidate", ""),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      UI.textField(name: "organisation", label: l("meeting.organisation"), value: form.organisation ?? "",
                                   hint: l("meeting.organisation_hint"), error: error("organisation")),
                      UI.select(name: "agent_id", label: l("card.agent"), options: [("", l("liaison.choose"))]
@@ -117,13 +110,13 @@ enum MeetingViews {
                         f.done ? .empty : UI.actionForm(action: "/reseau-liaison/rencontres/\(id)/suivis/\(f.id?.uuidString ?? "")/fait",
                                                         csrf: csrf, label: l("meeting.followup.complete")),
                         H.el("form", H.attr("action", "/reseau-liaison/rencontres/\(id)/suivis/\(f.id?.uuidString ?? "")/demande"),
-                             H.attr("method", "post"), .class("inline-form"), IdentityViews.csrfField(csrf),
+                             H.attr("method", "post"), .class("inline-form"), UI.csrfField(csrf),
                              UI.select(name: "type", label: l("meeting.followup.type"),
                                        options: types.map { ($0.code, $0.name(l.language)) }, selected: nil, error: nil),
                              UI.button(l("meeting.followup.file"), kind: .secondary))) : .empty)
             }),
             mayUpdate ? H.el("form", H.attr("action", "/reseau-liaison/rencontres/\(id)/suivis"), H.attr("method", "post"),
-                             IdentityViews.csrfField(csrf),
+                             UI.csrfField(csrf),
                              UI.textArea(name: "text", label: l("meeting.followup.new"), value: "", error: FormInput.error(errors, "text"),
                                          rows: 2),
                              UI.button(l("meeting.followup.add"))) : .empty)

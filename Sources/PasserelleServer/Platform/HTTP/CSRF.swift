@@ -17,6 +17,9 @@ enum CSRF {
                                         isHTTPOnly: true, sameSite: .strict))
     }
 
+    /// The signed-in person's token, for the forms of a page ("" for nobody: such a page has no form).
+    static func sessionToken(_ request: Request) -> String { request.currentUser?.csrfToken ?? "" }
+
     static func verify(_ request: Request) throws {
         // A system with an API token sends no cookie: there is no browser to trick.
         if request.currentUser?.tokenID != nil { return }

@@ -36,7 +36,7 @@ enum RequestViews {
 
     /// What the list shows: a municipality's requests, or a ministry person's queue.
     struct Queue {
-        var filter: RequestPages.Filter
+        var filter: RequestQueries.Filter
         var rows: [RequestModel]
         var total: Int
         var readable: Bool
@@ -133,7 +133,7 @@ enum RequestViews {
                     : l("admin.count", ["count": l.format.integer(queue.total)]))),
                 queue.bulk ? H.el("form", H.attr("id", "attribution"), H.attr("action", "/demandes/attribution"),
                                   H.attr("method", "post"), .class("filters"),
-                                  IdentityViews.csrfField(queue.csrf),
+                                  UI.csrfField(queue.csrf),
                                   H.void("input", [.named("type", "hidden"), .named("name", "retour"), .named("value", filter.query)]),
                                   .div(.id("champ-numeros"), .class("field__hint"), .text(l("request.bulk.hint"))),
                                   UI.select(name: "assignee", label: l("request.bulk.assignee"),
@@ -222,7 +222,7 @@ enum RequestViews {
 
     /// The filing form for one kind (its type chosen first), or a draft being changed.
     static func form(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel],
-                     form: RequestPages.FilingForm, answers: [String: [String]] = [:], draft: RequestDraftModel? = nil,
+                     form: RequestQueries.FilingForm, answers: [String: [String]] = [:], draft: RequestDraftModel? = nil,
                      errors: FormInput.Errors, maxUploadMB: Int, csrf: String) -> String {
         let l = layout.l
         let error = { (field: String) in FormInput.error(errors, field) }
@@ -234,7 +234,7 @@ enum RequestViews {
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
             H.el("form", H.attr("action", action), H.attr("method", "post"),
-                 H.attr("enctype", "multipart/form-data"), H.attr("novalidate", ""), IdentityViews.csrfField(csrf),
+                 H.attr("enctype", "multipart/form-data"), H.attr("novalidate", ""), UI.csrfField(csrf),
                  .unwrap(draft) { H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String($0.version))]) },
                  type.map { t in .group(
                      H.void("input", [.named("type", "hidden"), .named("name", "type"), .named("value", t.code)]),
@@ -332,7 +332,7 @@ enum RequestViews {
                 .h2(.text(l("request.draft.now_file"))),
                 .p(.text(l("request.draft.declaration"))),
                 H.el("form", H.attr("action", "/demandes/brouillons/\(id)/depot"), H.attr("method", "post"),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(draft.version))]),
                      UI.button(l("request.draft.file")))) : .empty,
             UI.actionForm(action: "/demandes/brouillons/\(id)/supprimer", csrf: csrf, label: l("request.draft.delete")))
@@ -417,7 +417,7 @@ enum RequestViews {
             mayRate ? .group(
                 .h2(.id("evaluation"), .text(l("request.rating.title"))),
                 H.el("form", H.attr("action", "/demandes/\(model.number)/evaluation"), H.attr("method", "post"),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      UI.select(name: "rating", label: l("request.rating.question"),
                                options: [("", l("request.form.choose_type"))] + (1...5).reversed().map { (String($0), l("request.rating.\($0)")) },
                                selected: nil, error: FormInput.error(errors, "rating")),
@@ -426,7 +426,7 @@ enum RequestViews {
             events.isEmpty ? .empty : .group(
                 .h2(.text(l("request.actions"))),
                 H.el("form", H.attr("action", "/demandes/\(model.number)/evenements"), H.attr("method", "post"),
-                     IdentityViews.csrfField(csrf),
+                     UI.csrfField(csrf),
                      H.void("input", [.named("type", "hidden"), .named("name", "version"), .named("value", String(model.version))]),
                      UI.textArea(name: "note", label: l("request.actions.note"), value: note, hint: l("request.actions.note_hint"),
                                  error: FormInput.error(errors, "note"), rows: 3),
@@ -461,7 +461,7 @@ enum RequestViews {
                           error: FormInput.error(errors, "modele")),
                 UI.button(l("answer.insert"), kind: .secondary)),
             canWrite ? H.el("form", H.attr("action", "/demandes/\(model.number)/messages"), H.attr("method", "post"),
-                            H.attr("enctype", "multipart/form-data"), IdentityViews.csrfField(csrf),
+                            H.attr("enctype", "multipart/form-data"), UI.csrfField(csrf),
                             UI.textArea(name: "body", label: l("request.message.label"), value: message,
                                         error: FormInput.error(errors, "body"), rows: 4),
                             UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]),

@@ -4,6 +4,22 @@ import Plot
 /// The component library: small functions with a few parameters, used the same way on every page
 /// (after GOV.UK Frontend and the Québec design system). Text comes in already localized.
 enum UI {
+
+    static func csrfField(_ token: String) -> BodyNode {
+        H.void("input", [.named("type", "hidden"), .named("name", CSRF.field), .named("value", token)])
+    }
+
+    static func adminCrumbs(_ l: Localizer, _ title: String) -> [(label: String, href: String?)] {
+        [(l("nav.home"), "/"), (l("admin.title"), "/administration"), (title, nil)]
+    }
+
+    static func monthName(_ l: Localizer, _ year: Int, _ month: Int) -> String {
+        let day = l.format.date(CalendarDate(year: year, month: month, day: 2)!)
+        // « 2 novembre 2026 » → « novembre 2026 »; "November 2, 2026" → "November 2026".
+        return l.language == .frCA ? String(day.drop { $0 != "\u{00A0}" }.dropFirst())
+            : day.replacingOccurrences(of: "\u{00A0}2,", with: "")
+    }
+
     enum ButtonKind: String { case primary, secondary }
 
     static func button(_ label: String, kind: ButtonKind = .primary, name: String? = nil, value: String? = nil) -> BodyNode {
