@@ -72,13 +72,4 @@ enum RouteGuard {
             try request.authorize(action, Resource(service: service, ownerID: owner))
         }
     }
-
-    static func problem(for reason: DenialReason) -> any Error {
-        switch reason {
-        case .notSignedIn: SignInRequired()
-        case .mandateEnded: Problem(.forbidden, code: "mandate_ended", key: "problem.mandate_ended")
-        case .missingScope: Problem(.forbidden, code: "insufficient_scope", key: "problem.missing_scope")
-        case .otherOrganisation, .missingRole: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
-        }
-    }
 }

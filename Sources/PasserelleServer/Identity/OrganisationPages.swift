@@ -112,7 +112,7 @@ struct OrganisationPages: Sendable {
                   .filter(\.$organisation.$id == organisation.requireID()).first(),
               let role = membership.decodedRole else { throw Problem.notFound() }
         guard Policy.mayGrant(req.accessActor, role, in: try organisation.requireID(), kind: organisation.kind, on: .today) else {
-            throw RouteGuard.problem(for: .missingRole)
+            throw RoutePolicy.problem(for: .missingRole)
         }
         try await req.write { db in
             try await AccessChanges.remove(membership, organisation: organisation, request: req, on: db)

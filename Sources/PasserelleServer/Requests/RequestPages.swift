@@ -418,7 +418,7 @@ struct RequestPages: Sendable {
         guard !body.isEmpty, body.count <= 20_000 else {
             return try await showPage(req, errors: [("body", l("request.error.message"))], status: .unprocessableEntity)
         }
-        guard Requests.party(of: req, for: model) != nil else { throw RouteGuard.problem(for: .missingRole) }
+        guard Requests.party(of: req, for: model) != nil else { throw RoutePolicy.problem(for: .missingRole) }
         let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
         let files: [(File, FileKind)]
         switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
@@ -473,7 +473,7 @@ struct RequestPages: Sendable {
         guard model.status == .closed, model.rating == nil else {
             return try await showPage(req, errors: [("rating", l("request.error.rating_closed"))], status: .conflict)
         }
-        guard Requests.party(of: req, for: model) == .requester else { throw RouteGuard.problem(for: .missingRole) }
+        guard Requests.party(of: req, for: model) == .requester else { throw RoutePolicy.problem(for: .missingRole) }
         guard let rating = form.rating.flatMap(Int.init), (1...5).contains(rating) else {
             return try await showPage(req, errors: [("rating", l("request.error.rating"))], status: .unprocessableEntity)
         }

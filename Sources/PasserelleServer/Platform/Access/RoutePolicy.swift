@@ -24,6 +24,16 @@ enum RoutePolicy: Sendable {
     static let key = "passerelle.policy"
 
     var isOpen: Bool { if case .open = self { true } else { false } }
+
+    /// What a refusal of the policy answers.
+    static func problem(for reason: DenialReason) -> any Error {
+        switch reason {
+        case .notSignedIn: SignInRequired()
+        case .mandateEnded: Problem(.forbidden, code: "mandate_ended", key: "problem.mandate_ended")
+        case .missingScope: Problem(.forbidden, code: "insufficient_scope", key: "problem.missing_scope")
+        case .otherOrganisation, .missingRole: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
+        }
+    }
 }
 
 extension Route {
@@ -45,7 +55,7 @@ extension Request {
     /// Judges one more action inside a handler (each grant of a role, each record of a list).
     func authorize(_ action: Action, _ resource: Resource) throws {
         if case .deny(let reason) = Policy.decide(accessActor, action, resource, on: .today) {
-            throw RouteGuard.problem(for: reason)
+            throw RoutePolicy.problem(for: reason)
         }
     }
 
