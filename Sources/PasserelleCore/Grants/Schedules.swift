@@ -136,7 +136,7 @@ public enum PaymentSchedule {
 
 extension ScheduleTerms {
     /// The terms from their JSON. The flat object the app writes is read in one pass over its bytes
-    /// (JSONDecoder takes some 15 µs an object on Linux, which 50,000 schedules feel: issue 7);
+    /// (JSONDecoder takes some 15 µs an object on Linux, which 50,000 schedules feel);
     /// anything else — spaces, escapes, fractions, another key — goes to JSONDecoder.
     public init?(json: String) {
         if let scanned = Self.scan(json) {

@@ -8,7 +8,7 @@ import Vapor
 /// from, the sequence of its first payment and the number of the reports before its own.
 ///
 /// A schedule is planned in full at signing and shown in full everywhere, but its lines become
-/// rows only when something happens to them (issue 7: 50,000 schedules in 2 s leave no room for
+/// rows only when something happens to them (50,000 schedules in 2 s leave no room for
 /// 350,000 rows): a payment when a run dated on or after its day takes it, when the report that
 /// releases it is accepted, or when it is carried over; a report when the one before it is
 /// accepted (the first at signing). The rows are always a prefix of the plan, by sequence; the

@@ -3,7 +3,7 @@ import Foundation
 import PasserelleCore
 import SQLKit
 
-/// Schedules written as rows when they come due (issue 7): an agreement keeps the plan its payments
+/// Schedules written as rows when they come due: an agreement keeps the plan its payments
 /// and reports are computed from, and the day its next dated payment falls due, which a partial
 /// index finds for the payment runs. The agreements signed before keep every row they have: their
 /// plan is marked empty.

@@ -29,6 +29,13 @@ struct Layout {
         self.searchQuery = readsQuery ? QueryParameters(query)["q"] ?? "" : ""
     }
 
+    /// A page built from plain values, without a request (a view's test).
+    init(_ localizer: Localizer, path: String, query: String? = nil) {
+        self.l = localizer
+        self.path = path
+        self.query = query
+    }
+
     /// The page in a language of its own (a letter in its addressee's language).
     init(_ request: Request, language: PasserelleCore.Language) {
         self.l = Localizer(language)

@@ -4,7 +4,7 @@ import PasserelleCore
 import SQLKit
 import Vapor
 
-/// The agreements' scenarios (issue 7): the schedules of 50,000 agreements computed and written;
+/// The agreements' scenarios: the schedules of 50,000 agreements computed and written;
 /// a payment run over 100,000 due payments; and the one-municipality view with 1,000,000
 /// payments stored. Each makes its data the first time (agreements numbered `BENCH-…`) and
 /// leaves the database as it found it between iterations.

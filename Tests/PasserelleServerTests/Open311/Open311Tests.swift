@@ -9,7 +9,7 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// Open311 GeoReport v2 (issue 5): every response checked against the spec's JSON schemas (by
+/// Open311 GeoReport v2: every response checked against the spec's JSON schemas (by
 /// jsonschema under scripts/with-python-checks.sh; their required fields here always), the XML
 /// form well formed and saying the same, errors in the spec's format.
 @Suite struct Open311Tests {
@@ -61,8 +61,7 @@ import VaporTesting
     /// The schema's required fields are in every item (the full check is jsonschema's, in CI).
     static func requiredFieldsPresent(_ document: Any, schema name: String) throws {
         guard name != "none" else { return }
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/open311-georeport-v2")
+        let folder = Fixtures.sourcesFolder.appendingPathComponent("Tests/Fixtures/open311-georeport-v2")
         func load(_ file: String) throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(file))) as! [String: Any]
         }
@@ -184,12 +183,5 @@ extension Open311Tests {
         #expect(value.json == #"{"t":"a \"b\" <c> & d\n\u0001","n":null,"l":[1]}"#)
         #expect(value.xml(root: "r").contains("<r><t>a &quot;b&quot; &lt;c&gt; &amp; d\n</t><n/><l><x>1</x></l></r>"))
         #expect(XMLCheck.wellFormed(value.xml(root: "r")))
-    }
-}
-
-/// Whether a text is well-formed XML (Foundation's parser).
-enum XMLCheck {
-    static func wellFormed(_ text: String) -> Bool {
-        XMLParser(data: Data(text.utf8)).parse()
     }
 }

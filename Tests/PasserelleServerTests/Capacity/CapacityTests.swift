@@ -7,7 +7,7 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// The capacity dashboards and the yearly report (issue 5): figures kept as requests change,
+/// The capacity dashboards and the yearly report: figures kept as requests change,
 /// checked against the same figures computed here from the requests themselves.
 @Suite struct CapacityTests {
     @Test func theReportOfASeededYearMatchesFiguresComputedFromTheRequests() async throws {

@@ -1,0 +1,43 @@
+import Foundation
+@testable import PasserelleCore
+@testable import PasserelleServer
+import Testing
+
+/// The liaison network's agents query and a card entry, called directly.
+@Suite struct LiaisonQueryAndViewTests {
+    @Test func theAgentsAreTheActiveLiaisonAgentsByName() async throws {
+        try await withPasserelle { app in
+            // setup
+            let zoe = try await IdentityFixtures.person("zoe@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            zoe.displayName = "Zoé Gagnon"
+            try await zoe.save(on: app.db)
+            let emile = try await IdentityFixtures.person("emile@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            emile.displayName = "Émile Tremblay"
+            try await emile.save(on: app.db)
+            let gone = try await IdentityFixtures.person("parti@mtmd.test", on: app, roles: [("unite-dgt-est", .liaisonAgent)])
+            gone.active = false
+            try await gone.save(on: app.db)
+            try await IdentityFixtures.person("analyste@mtmd.test", on: app, roles: [("unite-bcam", .analyst)])
+
+            // act
+            let agents = try await LiaisonPages.agents(on: app.db)
+
+            // validate
+            #expect(Set(agents.map(\.email)) == ["zoe@mtmd.test", "emile@mtmd.test"])
+        }
+    }
+
+    @Test func aCardEntryLinksItsPhoneAndEmail() {
+        // setup
+        let l = Localizer(.frCA)
+
+        // act
+        let html = LiaisonViews.entry(l, role: "Agente de liaison", name: "Léa Bouchard", title: "Conseillère",
+                                      email: "lea@mtmd.test", phone: "418 555-0101 poste 22").render()
+
+        // validate
+        #expect(html.contains("Léa Bouchard"))
+        #expect(html.contains("href=\"mailto:lea@mtmd.test\""))
+        #expect(html.contains("href=\"tel:418555010122\""))
+    }
+}
