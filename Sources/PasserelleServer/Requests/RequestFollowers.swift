@@ -4,18 +4,6 @@ import PasserelleCore
 import SQLKit
 import Vapor
 
-/// A person who wants to hear of every message and status change of a request.
-final class RequestFollowerModel: Model, @unchecked Sendable {
-    static let schema = "request_followers"
-
-    @ID(key: .id) var id: UUID?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Parent(key: "request_id") var request: RequestModel
-    @Parent(key: "person_id") var person: PersonModel
-
-    init() {}
-}
-
 /// Followers and their notices. The requester follows from filing, an assignee from assignment;
 /// anyone who reads a request may follow or stop following it. Each notice goes through the
 /// outbox in the follower's language, never to the person who acted, and only to those who may
