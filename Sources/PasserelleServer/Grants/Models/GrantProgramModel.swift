@@ -39,7 +39,10 @@ final class GrantProgramModel: Model, @unchecked Sendable {
     /// JSON of the report's indicators (`[RequestField]`).
     @Field(key: "indicators") var indicatorsJSON: String
 
-    init() {}
+    /// A program asks for no indicators until its editor adds some (the column is required).
+    init() {
+        indicatorsJSON = "[]"
+    }
 
     var indicators: [RequestField] {
         (try? JSONDecoder().decode([RequestField].self, from: Data(indicatorsJSON.utf8))) ?? []
