@@ -3,6 +3,7 @@
 # run, nginx serving the very same response bytes from files: requests/s and latency percentiles
 # for each scenario, and Passerelle's share of nginx's throughput.
 #   scripts/load.sh [--duration SECONDS] [--connections N] [--no-build]
+# PASSERELLE_BINARY names another build to drive (an earlier commit's, for a comparison).
 # Installs wrk and nginx-light from Debian's packages when missing. Loopback only; bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ need wrk wrk
 need nginx nginx-light
 
 [ "$build" -eq 1 ] && swift build -c release
-binary=.build/release/passerelle
+binary=${PASSERELLE_BINARY:-.build/release/passerelle}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 work=$(mktemp -d /tmp/passerelle-load.XXXXXX)
 app_port=$(free_port)
