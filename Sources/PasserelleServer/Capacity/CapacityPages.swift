@@ -44,7 +44,7 @@ struct CapacityPages: Sendable {
 
     @Sendable func dashboard(_ req: Request) async throws -> Response {
         let scope = try await scope(req, defaultWeeks: 12)
-        let figures = try await Capacity.figures(from: scope.from, to: scope.to, unit: try scope.unit?.requireID(), backlog: true,
+        let figures = try await CapacityQueries.figures(from: scope.from, to: scope.to, unit: try scope.unit?.requireID(), backlog: true,
                                                  today: req.application.today, language: req.localizer.language, on: req.db)
         return CapacityViews.dashboard(Layout(req), scope: scope, figures: figures, query: req.url.query ?? "")
             .page(status: scope.errors.isEmpty ? .ok : .unprocessableEntity)
@@ -63,9 +63,9 @@ struct CapacityPages: Sendable {
         let before = (scope.from.adding(days: -length - 1), scope.from.adding(days: -1))
         let language = req.localizer.language
         let unit = try scope.unit?.requireID()
-        let current = try await Capacity.figures(from: scope.from, to: scope.to, unit: unit, backlog: false, today: today,
+        let current = try await CapacityQueries.figures(from: scope.from, to: scope.to, unit: unit, backlog: false, today: today,
                                                  language: language, byMonth: true, on: req.db)
-        let previous = try await Capacity.figures(from: before.0, to: before.1, unit: unit, backlog: false, today: today,
+        let previous = try await CapacityQueries.figures(from: before.0, to: before.1, unit: unit, backlog: false, today: today,
                                                   language: language, byMonth: true, on: req.db)
         return CapacityViews.report(Layout(req), scope: scope, current: current, previous: previous)
             .page(status: scope.errors.isEmpty ? .ok : .unprocessableEntity)
@@ -76,7 +76,7 @@ struct CapacityPages: Sendable {
         let scope = try await scope(req, defaultWeeks: 12)
         guard scope.errors.isEmpty else { throw Problem(.badRequest, code: "bad_request", key: "capacity.error.csv") }
         let l = req.localizer
-        let f = try await Capacity.figures(from: scope.from, to: scope.to, unit: try scope.unit?.requireID(), backlog: true,
+        let f = try await CapacityQueries.figures(from: scope.from, to: scope.to, unit: try scope.unit?.requireID(), backlog: true,
                                            today: req.application.today, language: l.language, on: req.db)
         var rows: [[String]] = [[l("capacity.csv.figure"), l("capacity.csv.dimension"), l("capacity.csv.value"), l("capacity.csv.of")]]
         for w in f.weeks {

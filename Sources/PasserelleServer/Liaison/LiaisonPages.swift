@@ -24,18 +24,12 @@ struct LiaisonPages: Sendable {
     }
 
     func overviewPage(_ req: Request, form: LineForm, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
-        let lines = try await Liaison.lines(on: req.db)
-        let agents = try await Self.agents(on: req.db)
+        let lines = try await LiaisonQueries.lines(on: req.db)
+        let agents = try await LiaisonQueries.agents(on: req.db)
         let territory = req.application.territory.current
         return LiaisonViews.overview(Layout(req), lines: lines, agents: agents, territory: territory, form: form, errors: errors,
                                      mayEdit: req.allows(.administer, Resource()), csrf: req.currentUser?.csrfToken ?? "")
             .page(status: status)
-    }
-
-    /// The people who may cover a territory: active, with a liaison-agent role.
-    static func agents(on db: any Database) async throws -> [PersonModel] {
-        let ids = try await MembershipModel.query(on: db).filter(\.$role == "liaison_agent").all().map(\.$person.id)
-        return try await PersonModel.query(on: db).filter(\.$id ~~ Set(ids)).filter(\.$active == true).sort(\.$displayName).all()
     }
 
     /// Names a territory: « Bas-Saint-Laurent (01) », « Rivière-du-Loup (MRC 120) ».
@@ -61,7 +55,7 @@ struct LiaisonPages: Sendable {
         if let scope, Self.territoryName(scope, code, territory) == nil {
             errors.append(("code", l("liaison.error.code.\(scope.rawValue)")))
         }
-        let agents = try await Self.agents(on: req.db)
+        let agents = try await LiaisonQueries.agents(on: req.db)
         let agent = agents.first { $0.id?.uuidString == form.agent }
         if agent == nil { errors.append(("agent", l("liaison.error.agent"))) }
         let backupText = form.backup ?? ""
@@ -171,32 +165,32 @@ struct LiaisonPages: Sendable {
         let region = req.query[String.self, at: "region"].flatMap { territory.region($0) }
         var cards: [EntryPoints] = []
         if let region {
-            let lines = try await Liaison.lines(on: req.db)
-            let profiles = try await Liaison.profiles(on: req.db)
+            let lines = try await LiaisonQueries.lines(on: req.db)
+            let profiles = try await LiaisonQueries.profiles(on: req.db)
             let codes = Set(territory.municipalities.filter { $0.active && $0.isLocal && $0.record.regionCode == region.record.code }
                 .map(\.code))
             let organisations = try await OrganisationModel.query(on: req.db).filter(\.$kind == .municipality)
                 .filter(\.$territoryCode ~~ codes).filter(\.$active == true).all()
                 .sorted { $0.name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
                     < $1.name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil) }
-            cards = organisations.map { Liaison.entryPoints(for: $0, territory: territory, lines: lines, profiles: profiles) }
+            cards = organisations.map { LiaisonQueries.entryPoints(for: $0, territory: territory, lines: lines, profiles: profiles) }
         }
         return LiaisonViews.regionCards(Layout(req), territory: territory, region: region, cards: cards).page(status: .ok)
     }
 
     @Sendable func card(_ req: Request) async throws -> Response {
         let organisation = try req.requireOrganisation()
-        let points = try await Liaison.entryPoints(for: organisation, territory: req.application.territory.current, on: req.db)
+        let points = try await LiaisonQueries.entryPoints(for: organisation, territory: req.application.territory.current, on: req.db)
         return LiaisonViews.card(Layout(req), points).page(status: .ok)
     }
 
     @Sendable func vcard(_ req: Request) async throws -> Response {
         let organisation = try req.requireOrganisation()
-        let points = try await Liaison.entryPoints(for: organisation, territory: req.application.territory.current, on: req.db)
+        let points = try await LiaisonQueries.entryPoints(for: organisation, territory: req.application.territory.current, on: req.db)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/vcard; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"carte-\(organisation.code).vcf\"")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(string: Liaison.vcards(points, req.localizer)))
+        return Response(status: .ok, headers: headers, body: .init(string: LiaisonQueries.vcards(points, req.localizer)))
     }
 }

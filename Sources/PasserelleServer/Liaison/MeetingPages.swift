@@ -37,23 +37,6 @@ struct MeetingPages: Sendable {
         return (today.year, today.month)
     }
 
-    /// The organisations of a region (its municipalities and MRC).
-    static func organisationIDs(inRegion code: String, territory: TerritoryDirectory, on db: any Database) async throws -> [UUID] {
-        let municipalities = territory.municipalities.filter { $0.record.regionCode == code }.map(\.code)
-        let units = territory.units.filter { $0.record.regionCode == code }.map(\.record.code)
-        return try await OrganisationModel.query(on: db).filter(\.$territoryCode ~~ Set(municipalities + units)).all().compactMap(\.id)
-    }
-
-    static func meetings(_ filter: Filter, from: Date, to: Date, territory: TerritoryDirectory, on db: any Database) async throws -> [MeetingModel] {
-        let query = MeetingModel.query(on: db).filter(\.$startsAt >= from).filter(\.$startsAt < to)
-            .with(\.$organisation).with(\.$agent).sort(\.$startsAt)
-        if let agent = filter.agent { query.filter(\.$agent.$id == (try agent.requireID())) }
-        if let region = filter.region {
-            query.filter(\.$organisation.$id ~~ (try await organisationIDs(inRegion: region.record.code, territory: territory, on: db)))
-        }
-        return try await query.all()
-    }
-
     func filter(_ req: Request) async throws -> Filter {
         let territory = req.application.territory.current
         let agent = try await req.query[String.self, at: "agent"].flatMap(UUID.init(uuidString:))
@@ -73,9 +56,9 @@ struct MeetingPages: Sendable {
         let first = CalendarDate(year: filter.month.year, month: filter.month.month, day: 1)!
         let next = filter.month.month == 12 ? CalendarDate(year: filter.month.year + 1, month: 1, day: 1)!
             : CalendarDate(year: filter.month.year, month: filter.month.month + 1, day: 1)!
-        let meetings = try await Self.meetings(filter, from: first.instant(hour: 0, minute: 0), to: next.instant(hour: 0, minute: 0),
+        let meetings = try await LiaisonQueries.meetings(filter, from: first.instant(hour: 0, minute: 0), to: next.instant(hour: 0, minute: 0),
                                                territory: territory, on: req.db)
-        let agents = try await LiaisonPages.agents(on: req.db)
+        let agents = try await LiaisonQueries.agents(on: req.db)
         let me = req.currentUser?.personID
         var form = form ?? Form()
         if form.agent_id == nil, let me, agents.contains(where: { $0.id == me }) { form.agent_id = me.uuidString }
@@ -92,7 +75,7 @@ struct MeetingPages: Sendable {
         var errors: FormInput.Errors = []
         let organisation = try await OrganisationQueries.municipalityOrMRC(form.organisation ?? "", on: req.db)
         if organisation == nil { errors.append(("organisation", l("meeting.error.organisation"))) }
-        let agents = try await LiaisonPages.agents(on: req.db)
+        let agents = try await LiaisonQueries.agents(on: req.db)
         let agent = agents.first { $0.id?.uuidString == form.agent_id }
         if agent == nil { errors.append(("agent_id", l("liaison.error.agent"))) }
         let day = CalendarDate(iso: (form.date ?? "").trimmingCharacters(in: .whitespaces))
@@ -285,7 +268,7 @@ struct MeetingPages: Sendable {
             name = region.record.name
         } else { throw Problem.notFound() }
         let now = Date()
-        let meetings = try await Self.meetings(filter, from: now.addingTimeInterval(-366 * 86_400), to: now.addingTimeInterval(366 * 86_400),
+        let meetings = try await LiaisonQueries.meetings(filter, from: now.addingTimeInterval(-366 * 86_400), to: now.addingTimeInterval(366 * 86_400),
                                                territory: territory, on: req.db)
         let l = Localizer(PasserelleCore.Language(rawValue: feed.person.language) ?? .frCA)
         let calendar = ICalendar(name: l("meeting.feed_name", ["name": name]), events: meetings.map { m in

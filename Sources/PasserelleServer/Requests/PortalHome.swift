@@ -90,10 +90,10 @@ struct PortalHome: Sendable {
             let places = try await OrganisationModel.query(on: req.db).filter(\.$id ~~ mine).filter(\.$kind ~~ [.municipality, .mrc])
                 .sort(\.$name).all()
             if !places.isEmpty {
-                let lines = try await Liaison.lines(on: req.db)
-                let profiles = try await Liaison.profiles(on: req.db)
+                let lines = try await LiaisonQueries.lines(on: req.db)
+                let profiles = try await LiaisonQueries.profiles(on: req.db)
                 withCards.cards = places.map {
-                    Liaison.entryPoints(for: $0, territory: req.application.territory.current, lines: lines, profiles: profiles)
+                    LiaisonQueries.entryPoints(for: $0, territory: req.application.territory.current, lines: lines, profiles: profiles)
                 }
             }
             response = Response.html(PortalViews.municipal(Layout(req), user: user, withCards, days: days))

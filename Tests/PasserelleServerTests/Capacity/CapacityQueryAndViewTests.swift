@@ -8,7 +8,7 @@ import Testing
     @Test func anEmptyGuichetHasNoBacklog() async throws {
         try await withPasserelle { app in
             // act
-            let backlog = try await Capacity.backlog(unit: nil, today: .today, on: app.db)
+            let backlog = try await CapacityQueries.backlog(unit: nil, today: .today, on: app.db)
 
             // validate
             #expect(!backlog.isEmpty)

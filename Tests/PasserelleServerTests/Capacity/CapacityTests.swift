@@ -53,7 +53,7 @@ import VaporTesting
             }
             #expect(filed > 4_000)
 
-            let figures = try await Capacity.figures(from: from, to: to, unit: nil, backlog: false, today: today, language: .frCA, on: app.db)
+            let figures = try await CapacityQueries.figures(from: from, to: to, unit: nil, backlog: false, today: today, language: .frCA, on: app.db)
             #expect(figures.filed == filed)
             #expect(figures.closed == closed)
             #expect(figures.onTime == .init(onTime: onTime, total: answered))
@@ -64,12 +64,12 @@ import VaporTesting
             #expect(figures.byType.map(\.rate.total).reduce(0, +) == answered)
             #expect(figures.byUnit.map(\.rate.total).reduce(0, +) == answered)
             // Nobody under the minimum is listed.
-            #expect(figures.byAgent.allSatisfy { $0.rate.total >= Capacity.minimumVolume })
+            #expect(figures.byAgent.allSatisfy { $0.rate.total >= CapacityQueries.minimumVolume })
 
             // A database that had requests before the counters gets the same figures from its steps.
             try await sql.raw("DELETE FROM request_stats").run()
             try await RequestStats.backfill(on: app.db, days: days)
-            let replayed = try await Capacity.figures(from: from, to: to, unit: nil, backlog: false, today: today, language: .frCA, on: app.db)
+            let replayed = try await CapacityQueries.figures(from: from, to: to, unit: nil, backlog: false, today: today, language: .frCA, on: app.db)
             #expect(replayed.filed == filed && replayed.closed == closed && replayed.onTime == figures.onTime)
             #expect(replayed.medianAnswerDays == figures.medianAnswerDays && replayed.medianCloseDays == figures.medianCloseDays)
             #expect(replayed.ratings == ratings && replayed.byAgent.map(\.name) == figures.byAgent.map(\.name))
@@ -83,7 +83,7 @@ import VaporTesting
                 let age = today.dayNumber - day.dayNumber
                 bands[age < 10 ? 0 : age < 30 ? 1 : age < 90 ? 2 : 3] += 1
             }
-            #expect(try await Capacity.backlog(unit: nil, today: today, on: app.db) == bands)
+            #expect(try await CapacityQueries.backlog(unit: nil, today: today, on: app.db) == bands)
 
             // The report page shows them, with the year before, for the ministry only.
             try await IdentityFixtures.person("gestion@mtmd.test", on: app, roles: [("unite-bcam", .manager)])
@@ -130,11 +130,11 @@ import VaporTesting
                     try await RequestStats.count(RequestStats.key(.answerDays, value: 400, on: day, unit: unit.id!, type: type.id!), on: db)
                 }
             }
-            let figures = try await Capacity.figures(from: day, to: day, unit: unit.id, backlog: false, today: day, language: .frCA, on: app.db)
+            let figures = try await CapacityQueries.figures(from: day, to: day, unit: unit.id, backlog: false, today: day, language: .frCA, on: app.db)
             #expect(figures.filed == 3)
             // Days are capped: one long wait does not make a histogram of its own.
             #expect(figures.medianAnswerDays == RequestStats.maxDays)
-            #expect(Capacity.median([1: 1, 2: 1, 9: 2]) == 2 && Capacity.median([:]) == nil)
+            #expect(CapacityQueries.median([1: 1, 2: 1, 9: 2]) == 2 && CapacityQueries.median([:]) == nil)
             #expect(CSV.field("=SOMME(A1)") == "'=SOMME(A1)" && CSV.field("a, \"b\"") == "\"a, \"\"b\"\"\"")
             #expect(CSV.field("-12") == "-12")
         }

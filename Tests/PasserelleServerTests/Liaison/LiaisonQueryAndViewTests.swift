@@ -20,7 +20,7 @@ import Testing
             try await IdentityFixtures.person("analyste@mtmd.test", on: app, roles: [("unite-bcam", .analyst)])
 
             // act
-            let agents = try await LiaisonPages.agents(on: app.db)
+            let agents = try await LiaisonQueries.agents(on: app.db)
 
             // validate
             #expect(Set(agents.map(\.email)) == ["zoe@mtmd.test", "emile@mtmd.test"])

@@ -127,12 +127,12 @@ import VaporTesting
             // The capacity counters followed it: filed, answered on time (same day), out, rated; and the
             // backlog counted it while it waited in the BCAM then the directorate, and no more.
             let today = app.today
-            let counted = try await Capacity.figures(from: today, to: today, unit: nil, backlog: true, today: today, language: .frCA,
+            let counted = try await CapacityQueries.figures(from: today, to: today, unit: nil, backlog: true, today: today, language: .frCA,
                                                      on: app.db)
             #expect(counted.filed == 1 && counted.closed == 1 && counted.onTime == .init(onTime: 1, total: 1))
             #expect(counted.ratings == [4: 1] && counted.backlog == [0, 0, 0, 0] && counted.medianAnswerDays == 0)
             let est = try #require(try await OrganisationModel.query(on: app.db).filter(\.$code == "unite-dgt-est").first()?.id)
-            #expect(try await Capacity.figures(from: today, to: today, unit: est, backlog: false, today: today, language: .frCA,
+            #expect(try await CapacityQueries.figures(from: today, to: today, unit: est, backlog: false, today: today, language: .frCA,
                                                on: app.db).onTime.total == 1)
 
             // Every step is in the journal, and the chain holds.

@@ -140,7 +140,7 @@ enum CapacityViews {
             .h2(.text(l("capacity.on_time_unit"))),
             rateTable(l, caption: l("capacity.on_time_unit"), f.byUnit),
             .h2(.text(l("capacity.on_time_agent"))),
-            .p(.text(l("capacity.agents_rule", ["minimum": String(Capacity.minimumVolume), "count": String(f.agentsBelowMinimum)]))),
+            .p(.text(l("capacity.agents_rule", ["minimum": String(CapacityQueries.minimumVolume), "count": String(f.agentsBelowMinimum)]))),
             f.byAgent.isEmpty ? .p(.text(l("capacity.none"))) : rateTable(l, caption: l("capacity.on_time_agent"), f.byAgent),
             .h2(.text(l("capacity.satisfaction"))),
             .element(named: "figure", nodes: [

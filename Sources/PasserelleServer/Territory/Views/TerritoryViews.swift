@@ -114,7 +114,7 @@ enum TerritoryViews {
     /// everyone, so the page stays cacheable), and for signed-in people the full card with the agents.
     static func entryPoints(_ l: Localizer, _ m: TerritoryDirectory.Municipality) -> BodyNode {
         guard m.active && m.isLocal else { return .empty }
-        let offices = [Liaison.directorate(forRegion: m.record.regionCode).map(Liaison.office), Liaison.bcam].compactMap { $0 }
+        let offices = [LiaisonQueries.directorate(forRegion: m.record.regionCode).map(LiaisonQueries.office), LiaisonQueries.bcam].compactMap { $0 }
         return .group(
             .h2(.text(l("municipality_page.entry_points"))),
             .div(.class("card"), .group(offices.enumerated().map { index, o in
