@@ -87,7 +87,7 @@ import VaporTesting
             #expect(reports.map(\.dueOn) == ["2027-11-01", "2028-11-01", "2029-12-01"] && reports.map(\.isFinal) == [false, false, true])
             #expect(reports.map(\.state) == ["expected", "planned", "planned"])
             // One municipality, one view: the plan is to come, year by year.
-            let planned = try await AgreementOverviewPages.standing(of: agreement.$organisation.id, on: app.db)
+            let planned = try await AgreementQueries.standing(of: agreement.$organisation.id, on: app.db)
             #expect(planned.byYear.map(\.year) == ["2026-2027", "2027-2028", "2028-2029", "2029-2030"])
             #expect(planned.byYear.map(\.toCome) == [12_000_00, 12_000_00, 12_000_00, 4_000_00] && planned.toCome == 40_000_00)
             // The same through the API, for Acton Vale's finance system; Rivière-du-Loup sees none of it.
@@ -339,7 +339,7 @@ import VaporTesting
             let schedule = try await Agreements.schedule(of: agreement, on: app.db)
             #expect(schedule.payments.map(\.state) == ["in_run", "in_run", "awaiting_report"])
             #expect(schedule.payments.map(\.kind) == ["instalment", "instalment", "holdback"])
-            let standing = try await AgreementOverviewPages.standing(of: agreement.$organisation.id, on: app.db)
+            let standing = try await AgreementQueries.standing(of: agreement.$organisation.id, on: app.db)
             #expect(standing.toCome == 100_000_00)
         }
     }

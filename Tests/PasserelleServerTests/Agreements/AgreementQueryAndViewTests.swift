@@ -8,7 +8,7 @@ import Testing
     @Test func noAgreementRollsUpToNoCommitment() async throws {
         try await withPasserelle { app in
             // act
-            let lines = try await AgreementOverviewPages.rollUp(region: nil, territory: app.territory.current, on: app.db)
+            let lines = try await AgreementQueries.rollUp(region: nil, territory: app.territory.current, on: app.db)
 
             // validate
             #expect(lines.allSatisfy { $0.agreements == 0 && $0.committed == 0 && $0.paid == 0 })
@@ -18,7 +18,7 @@ import Testing
     @Test func theRollUpShowsWhatIsCommittedPaidAndToCome() {
         // setup
         let layout = Layout(Localizer(.frCA), path: "/aide/vue")
-        let line = AgreementOverviewPages.Line(code: "01", name: "Bas-Saint-Laurent", agreements: 2, committed: 250_000_00, paid: 100_000_00)
+        let line = AgreementQueries.Line(code: "01", name: "Bas-Saint-Laurent", agreements: 2, committed: 250_000_00, paid: 100_000_00)
 
         // act
         let html = AgreementOverviewViews.rollUp(layout, region: nil, regionCode: nil, lines: [line])
