@@ -4,15 +4,17 @@ import Plot
 /// The component library: small functions with a few parameters, used the same way on every page
 /// (after GOV.UK Frontend and the Québec design system). Text comes in already localized.
 enum UI {
-
+    /// The hidden field that carries a form's CSRF token (`CSRF.verify` reads it).
     static func csrfField(_ token: String) -> BodyNode {
         H.void("input", [.named("type", "hidden"), .named("name", CSRF.field), .named("value", token)])
     }
 
+    /// The breadcrumbs of an administration page: home, administration, the page.
     static func adminCrumbs(_ l: Localizer, _ title: String) -> [(label: String, href: String?)] {
         [(l("nav.home"), "/"), (l("admin.title"), "/administration"), (title, nil)]
     }
 
+    /// A month as a heading reads it: « novembre 2026 », "November 2026".
     static func monthName(_ l: Localizer, _ year: Int, _ month: Int) -> String {
         let day = l.format.date(CalendarDate(year: year, month: month, day: 2)!)
         // « 2 novembre 2026 » → « novembre 2026 »; "November 2, 2026" → "November 2026".
@@ -120,7 +122,7 @@ enum UI {
     static func actionForm(action: String, csrf: String, label: String, kind: ButtonKind = .secondary,
                            hidden: [(String, String)] = []) -> BodyNode {
         H.el("form", H.attr("action", action), H.attr("method", "post"), .class("inline-form"),
-             H.void("input", [.named("type", "hidden"), .named("name", CSRF.field), .named("value", csrf)]),
+             csrfField(csrf),
              .group(hidden.map { H.void("input", [.named("type", "hidden"), .named("name", $0.0), .named("value", $0.1)]) }),
              button(label, kind: kind))
     }
