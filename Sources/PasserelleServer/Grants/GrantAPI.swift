@@ -218,7 +218,7 @@ struct GrantAPI: Sendable {
                 continue
             }
             let file = File(data: ByteBuffer(data: data), filename: document.nom)
-            switch Attachments.check([file], maxBytes: maxBytes) {
+            switch FileStore.check([file], maxBytes: maxBytes) {
             case .success(let checked): files += checked.map { (document.exigence, $0.0, $0.1) }
             case .failure:
                 fields.append(Problem.Field(name: "documents[\(index)]", key: "grants.error.document_file", arguments: ["name": document.nom]))
@@ -231,8 +231,8 @@ struct GrantAPI: Sendable {
             throw Problem(.unprocessableEntity, code: "invalid_application", key: "grants.error.summary_api",
                           fields: fields.map { f in Problem.Field(name: f.name, key: f.key, arguments: f.arguments) })
         }
-        var blobs: [(requirement: String, blob: Attachments.Blob)] = []
-        for (code, file, kind) in files { blobs.append((code, try await Attachments.save(file, kind: kind, app: req.application))) }
+        var blobs: [(requirement: String, blob: FileStore.Blob)] = []
+        for (code, file, kind) in files { blobs.append((code, try await FileStore.save(file, kind: kind, app: req.application))) }
         let stored = blobs
         let found = call
         // Submitted in the same transaction when it can be; a draft missing documents is kept and

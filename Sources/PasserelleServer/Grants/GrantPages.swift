@@ -274,7 +274,7 @@ struct GrantPages: Sendable {
     /// The files of the form, one input per required document (`doc_<code>`), checked.
     struct DocumentProblem: Error {
         let field: String
-        let problem: Attachments.Problem
+        let problem: FileStore.Problem
     }
 
     func documents(_ req: Request, program: GrantProgramModel) -> Result<[(String, File, FileKind)], DocumentProblem> {
@@ -282,7 +282,7 @@ struct GrantPages: Sendable {
         for document in program.eligibility.documents {
             let name = "doc_\(document.code)"
             let files = (try? req.content.get([File].self, at: name)) ?? ((try? req.content.get(File.self, at: name)).map { [$0] } ?? [])
-            switch Attachments.check(files, maxBytes: maxUploadMB * 1_048_576) {
+            switch FileStore.check(files, maxBytes: maxUploadMB * 1_048_576) {
             case .success(let checked): result += checked.map { (document.code, $0.0, $0.1) }
             case .failure(let problem): return .failure(DocumentProblem(field: name, problem: problem))
             }
@@ -322,7 +322,7 @@ struct GrantPages: Sendable {
         let form = Self.readForm(req, program: program)
         var (draft, errors) = try await validate(req, form: form, program: program, organisation: organisation)
         let files = documents(req, program: program)
-        if case .failure(let found) = files { errors.append((found.field, Attachments.message(l, found.problem, maxBytes: maxUploadMB * 1_048_576))) }
+        if case .failure(let found) = files { errors.append((found.field, FileStore.message(l, found.problem, maxBytes: maxUploadMB * 1_048_576))) }
         if let call, req.application.now >= call.closesAt { errors.insert(("title", l("grants.error.call_closed_draft")), at: 0) }
         guard errors.isEmpty, let built = draft, case .success(let checked) = files else {
             return GrantViews.form(Layout(req), organisation: organisation, program: program, call: call, model: nil, form: form,
@@ -330,8 +330,8 @@ struct GrantPages: Sendable {
                                    csrf: CSRF.sessionToken(req)).page(status: .unprocessableEntity)
         }
         draft = built
-        var blobs: [(requirement: String, blob: Attachments.Blob)] = []
-        for (code, file, kind) in checked { blobs.append((code, try await Attachments.save(file, kind: kind, app: req.application))) }
+        var blobs: [(requirement: String, blob: FileStore.Blob)] = []
+        for (code, file, kind) in checked { blobs.append((code, try await FileStore.save(file, kind: kind, app: req.application))) }
         let stored = blobs
         let model = try await req.write { db in
             let model = try await Grants.createDraft(built, program: program, call: call, for: organisation, request: req, on: db)
@@ -368,7 +368,7 @@ struct GrantPages: Sendable {
         let form = Self.readForm(req, program: program)
         var (draft, errors) = try await validate(req, form: form, program: program, organisation: model.organisation)
         let files = documents(req, program: program)
-        if case .failure(let found) = files { errors.append((found.field, Attachments.message(l, found.problem, maxBytes: maxUploadMB * 1_048_576))) }
+        if case .failure(let found) = files { errors.append((found.field, FileStore.message(l, found.problem, maxBytes: maxUploadMB * 1_048_576))) }
         let version = Int(form.values["version"] ?? "") ?? -1
         if version != model.version { errors.insert(("title", l("grants.error.stale")), at: 0) }
         let call = try await model.$call.get(on: req.db)
@@ -379,8 +379,8 @@ struct GrantPages: Sendable {
                                    csrf: CSRF.sessionToken(req)).page(status: version != model.version ? .conflict : .unprocessableEntity)
         }
         draft = built
-        var blobs: [(requirement: String, blob: Attachments.Blob)] = []
-        for (code, file, kind) in checked { blobs.append((code, try await Attachments.save(file, kind: kind, app: req.application))) }
+        var blobs: [(requirement: String, blob: FileStore.Blob)] = []
+        for (code, file, kind) in checked { blobs.append((code, try await FileStore.save(file, kind: kind, app: req.application))) }
         let stored = blobs
         try await req.write { db in
             try await Grants.update(model, with: built, version: version, request: req, on: db)
@@ -503,7 +503,7 @@ struct GrantPages: Sendable {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let document = try await GrantDocumentModel.query(on: req.db).filter(\.$id == id)
                 .filter(\.$application.$id == model.requireID()).first() else { throw Problem.notFound() }
-        guard let response = Attachments.download(sha256: document.sha256, filename: document.filename,
+        guard let response = FileStore.download(sha256: document.sha256, filename: document.filename,
                                                    contentType: (FileKind(rawValue: document.kind) ?? .pdf).contentType,
                                                    app: req.application) else { throw Problem.notFound() }
         return response

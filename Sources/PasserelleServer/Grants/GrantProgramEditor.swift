@@ -111,7 +111,7 @@ extension Grants {
 struct GrantProgramEditor: Sendable {
 
     /// The form as typed: the program's parts. Its questions come in the same body, as the request
-    /// types' editor sends them (`RequestTypePages.Form`).
+    /// types' editor sends them (`Questions.Rows`).
     struct Form: Content {
         var version: Int?
         var name_fr: String?
@@ -168,14 +168,14 @@ struct GrantProgramEditor: Sendable {
             documents = ProgramText.text(s.eligibility.documents)
             grid = ProgramText.text(s.grid)
             workflow = Self.pretty(s.workflow)
-            let rows = RequestTypePages.Form(questions: s.indicators ?? [])
+            let rows = Questions.Rows(questions: s.indicators ?? [])
             (i_code, i_kind, i_label_fr, i_label_en, i_help_fr, i_help_en, i_options, i_required) =
                 (rows.f_code, rows.f_kind, rows.f_label_fr, rows.f_label_en, rows.f_help_fr, rows.f_help_en, rows.f_options, rows.f_required)
         }
 
         /// The indicators' rows as the shared question rows read them.
-        var indicatorRows: RequestTypePages.Form {
-            var rows = RequestTypePages.Form()
+        var indicatorRows: Questions.Rows {
+            var rows = Questions.Rows()
             (rows.f_code, rows.f_kind, rows.f_label_fr, rows.f_label_en, rows.f_help_fr, rows.f_help_en, rows.f_options, rows.f_required,
              rows.f_remove) = (i_code, i_kind, i_label_fr, i_label_en, i_help_fr, i_help_en, i_options, i_required, i_remove)
             return rows
@@ -190,7 +190,7 @@ struct GrantProgramEditor: Sendable {
 
     /// The program a form describes, or every error found, field by field. The workflow keeps its
     /// version when unchanged and takes the next one otherwise.
-    static func read(_ form: Form, questions: RequestTypePages.Form, current: ProgramSnapshot, allocation: AllocationMode, phasesInUse: Set<String>,
+    static func read(_ form: Form, questions: Questions.Rows, current: ProgramSnapshot, allocation: AllocationMode, phasesInUse: Set<String>,
                      territory: TerritoryDirectory, _ l: Localizer) -> (ProgramSnapshot?, FormInput.Errors) {
         let text = { (value: String?) in (value ?? "").replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .whitespacesAndNewlines) }
         var errors: FormInput.Errors = []
@@ -244,11 +244,11 @@ struct GrantProgramEditor: Sendable {
         case .failure(let bad):
             errors.append(("grid", l("grants.edit.error.lines", ["lines": bad.lines.map(String.init).joined(separator: ", ")])))
         }
-        let (fields, fieldErrors) = RequestTypePages.fields(questions, l)
+        let (fields, fieldErrors) = Questions.read(questions, l)
         errors += fieldErrors
         s.fields = fields
         // A report is a plain form: its indicators take no file.
-        let (indicators, indicatorErrors) = RequestTypePages.fields(form.indicatorRows, l, prefix: "i")
+        let (indicators, indicatorErrors) = Questions.read(form.indicatorRows, l, prefix: "i")
         errors += indicatorErrors
         for (index, indicator) in indicators.enumerated() where indicator.kind == .file {
             errors.append(("i_kind-\(index)", l("grants.edit.error.indicator_file", ["code": indicator.code])))
@@ -286,7 +286,7 @@ struct GrantProgramEditor: Sendable {
     @Sendable func edit(_ req: Request) async throws -> Response {
         let program = try await Self.program(req)
         return GrantEditorViews.edit(Layout(req), program: program, form: Form(ProgramSnapshot(program), version: program.version),
-                                     questions: RequestTypePages.Form(questions: program.fields), errors: [],
+                                     questions: Questions.Rows(questions: program.fields), errors: [],
                                      territory: req.application.territory.current, csrf: CSRF.sessionToken(req),
                                      saved: req.query[String.self, at: "enregistre"] != nil).page(status: .ok)
     }
@@ -296,7 +296,7 @@ struct GrantProgramEditor: Sendable {
         let program = try await Self.program(req)
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
-        let questions = (try? req.content.decode(RequestTypePages.Form.self)) ?? RequestTypePages.Form()
+        let questions = (try? req.content.decode(Questions.Rows.self)) ?? Questions.Rows()
         let current = ProgramSnapshot(program)
         let usage = try await Self.usage(program, on: req.db)
         var (next, errors) = Self.read(form, questions: questions, current: current, allocation: program.allocation, phasesInUse: usage.phases, territory: req.application.territory.current, l)
@@ -383,7 +383,7 @@ struct GrantProgramEditor: Sendable {
 }
 
 enum GrantEditorViews {
-    static func edit(_ layout: Layout, program: GrantProgramModel, form: GrantProgramEditor.Form, questions: RequestTypePages.Form,
+    static func edit(_ layout: Layout, program: GrantProgramModel, form: GrantProgramEditor.Form, questions: Questions.Rows,
                      errors: FormInput.Errors,
                      territory: TerritoryDirectory, csrf: String, saved: Bool) -> String {
         let l = layout.l
@@ -437,10 +437,10 @@ enum GrantEditorViews {
                              error: error("grid"), rows: 6),
                  .h2(.text(l("type.fields"))),
                  .p(.text(l("type.fields_lead"))),
-                 RequestTypeViews.fieldRows(l, form: questions, errors: errors),
+                 Questions.editorRows(l, form: questions, errors: errors),
                  .h2(.text(l("grants.edit.indicators"))),
                  .p(.text(l("grants.edit.indicators_lead"))),
-                 RequestTypeViews.fieldRows(l, form: form.indicatorRows, errors: errors, prefix: "i"),
+                 Questions.editorRows(l, form: form.indicatorRows, errors: errors, prefix: "i"),
                  .h2(.text(l("grants.edit.workflow"))),
                  UI.textArea(name: "workflow", label: l("grants.edit.workflow"), value: form.workflow ?? "", hint: l("grants.edit.workflow_hint"),
                              error: error("workflow"), rows: 16),

@@ -292,7 +292,7 @@ enum Grants {
     }
 
     /// Joins stored files to an application as the documents of a requirement.
-    static func attach(_ blobs: [(requirement: String, blob: Attachments.Blob)], to model: GrantApplicationModel, request: Request,
+    static func attach(_ blobs: [(requirement: String, blob: FileStore.Blob)], to model: GrantApplicationModel, request: Request,
                        on db: any Database) async throws {
         guard !blobs.isEmpty else { return }
         let now = Date()

@@ -32,7 +32,7 @@ enum RequestDrafts {
     /// Saves what the form carries into the draft (new when nil), with the files already stored;
     /// `removed`: the shas of the draft's files to drop.
     static func save(_ draft: RequestDraftModel?, form: RequestQueries.FilingForm, answers: [String: [String]],
-                     files: [Attachments.Blob], removed: Set<String>, organisation: OrganisationModel, request req: Request)
+                     files: [FileStore.Blob], removed: Set<String>, organisation: OrganisationModel, request req: Request)
         async throws -> RequestDraftModel {
         guard let user = req.currentUser else { throw SignInRequired() }
         let model = draft ?? RequestDraftModel()

@@ -211,16 +211,16 @@ struct RequestPages: Sendable {
         let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
         var problems: FormInput.Errors = []
         var pieces: [(File, FileKind)] = []
-        switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
+        switch FileStore.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
         case .success(let checked): pieces = checked
-        case .failure(let problem): problems.append(("pieces", Attachments.message(l, problem, maxBytes: maxBytes)))
+        case .failure(let problem): problems.append(("pieces", FileStore.message(l, problem, maxBytes: maxBytes)))
         }
         if (form.pieces ?? []).count > 5 { problems.append(("pieces", l("attachment.error.count"))) }
         var answered: [(String, File, FileKind)] = []
         for (code, file) in fieldFiles {
-            switch Attachments.check([file], maxBytes: maxBytes) {
+            switch FileStore.check([file], maxBytes: maxBytes) {
             case .success(let checked): answered += checked.map { (code, $0.0, $0.1) }
-            case .failure(let problem): problems.append(("champ_\(code)", Attachments.message(l, problem, maxBytes: maxBytes)))
+            case .failure(let problem): problems.append(("champ_\(code)", FileStore.message(l, problem, maxBytes: maxBytes)))
             }
         }
         let removed = Set((try? req.content.get([String].self, at: "retirer")) ?? [])
@@ -248,10 +248,10 @@ struct RequestPages: Sendable {
         guard problems.isEmpty else { return refused(problems) }
         do {
             if mode == "verifier" || mode == "brouillon" {
-                var blobs: [Attachments.Blob] = []
-                for (file, kind) in pieces { blobs.append(try await Attachments.save(file, kind: kind, app: req.application)) }
+                var blobs: [FileStore.Blob] = []
+                for (file, kind) in pieces { blobs.append(try await FileStore.save(file, kind: kind, app: req.application)) }
                 for (code, file, kind) in answered {
-                    blobs.append(try await Attachments.save(file, kind: kind, field: code, app: req.application))
+                    blobs.append(try await FileStore.save(file, kind: kind, field: code, app: req.application))
                 }
                 // A new file for a file field replaces the one the draft had.
                 let replaced = Set(answered.map(\.0))
@@ -271,8 +271,8 @@ struct RequestPages: Sendable {
                 return model
             }
             return RequestViews.filed(Layout(req), model: model, type: filing.type).page(status: .created)
-        } catch let problem as Attachments.Problem {
-            return refused([("pieces", Attachments.message(l, problem, maxBytes: maxBytes))])
+        } catch let problem as FileStore.Problem {
+            return refused([("pieces", FileStore.message(l, problem, maxBytes: maxBytes))])
         }
     }
 
@@ -421,10 +421,10 @@ struct RequestPages: Sendable {
         guard Requests.party(of: req, for: model) != nil else { throw RoutePolicy.problem(for: .missingRole) }
         let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
         let files: [(File, FileKind)]
-        switch Attachments.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
+        switch FileStore.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
         case .success(let checked): files = checked
         case .failure(let problem):
-            return try await showPage(req, errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
+            return try await showPage(req, errors: [("pieces", FileStore.message(l, problem, maxBytes: maxBytes))],
                                       status: .unprocessableEntity, message: body)
         }
         do {
@@ -432,8 +432,8 @@ struct RequestPages: Sendable {
                 try await Requests.addMessage(model, kind: kind, body: body, request: req, on: db)
                 _ = try await Attachments.store(files, for: model, shared: kind == "message", request: req, on: db)
             }
-        } catch let problem as Attachments.Problem {
-            return try await showPage(req, errors: [("pieces", Attachments.message(l, problem, maxBytes: maxBytes))],
+        } catch let problem as FileStore.Problem {
+            return try await showPage(req, errors: [("pieces", FileStore.message(l, problem, maxBytes: maxBytes))],
                                       status: .unprocessableEntity, message: body)
         }
         return req.redirect(to: "/demandes/\(model.number)#conversation", redirectType: .normal)
@@ -497,7 +497,7 @@ struct RequestPages: Sendable {
         var query = AttachmentModel.query(on: req.db).filter(\.$id == id).filter(\.$request.$id == (try model.requireID()))
         if !req.accessActor.isMinistry { query = query.filter(\.$shared == true) }
         guard let attachment = try await query.first(),
-              let response = Attachments.download(sha256: attachment.sha256, filename: attachment.filename,
+              let response = FileStore.download(sha256: attachment.sha256, filename: attachment.filename,
                                                   contentType: attachment.contentType, app: req.application)
         else { throw Problem.notFound() }
         return response

@@ -11,7 +11,7 @@ import Vapor
 /// journaled with what it changed, and a save made on an older version is refused (409).
 struct RequestTypePages: Sendable {
 
-    /// The form: the type's properties, then one row per field (`f_*[]`, in order) and a blank row to add one.
+    /// The form: the type's properties; its questions come in the same body as `Questions.Rows`.
     struct Form: Content {
         var version: Int?
         var name_fr: String?
@@ -24,33 +24,10 @@ struct RequestTypePages: Sendable {
         var resolution_required: String?
         var active: String?
         var filers: [String]?
-        var f_code: [String]?
-        var f_kind: [String]?
-        var f_label_fr: [String]?
-        var f_label_en: [String]?
-        var f_help_fr: [String]?
-        var f_help_en: [String]?
-        var f_options: [String]?
-        /// The indexes of the rows whose field is required, and of those to remove.
-        var f_required: [String]?
-        var f_remove: [String]?
 
         init() {}
 
-        /// The rows of these questions, and nothing else.
-        init(questions fields: [RequestField]) {
-            f_code = fields.map(\.code)
-            f_kind = fields.map(\.kind.rawValue)
-            f_label_fr = fields.map(\.labelFr)
-            f_label_en = fields.map(\.labelEn)
-            f_help_fr = fields.map(\.helpFr)
-            f_help_en = fields.map(\.helpEn)
-            f_options = fields.map { $0.options.map { "\($0.code) | \($0.fr) | \($0.en)" }.joined(separator: "\n") }
-            f_required = fields.indices.filter { fields[$0].required }.map(String.init)
-        }
-
         init(_ type: RequestTypeModel) {
-            self.init(questions: type.fields)
             version = type.version
             name_fr = type.nameFr
             name_en = type.nameEn
@@ -78,50 +55,8 @@ struct RequestTypePages: Sendable {
 
     @Sendable func edit(_ req: Request) async throws -> Response {
         let type = try await load(req)
-        return RequestTypeViews.edit(Layout(req), type: type, form: Form(type), errors: [], csrf: req.currentUser?.csrfToken ?? "")
+        return RequestTypeViews.edit(Layout(req), type: type, form: Form(type), questions: Questions.Rows(questions: type.fields), errors: [], csrf: req.currentUser?.csrfToken ?? "")
             .page(status: .ok)
-    }
-
-    /// The fields the rows describe, or what is wrong with them (the errors name the row's input).
-    /// `prefix` names the rows' fields in the errors (`f_code-0`; the programs' indicators use `i`).
-    static func fields(_ form: Form, _ l: Localizer, prefix: String = "f") -> ([RequestField], FormInput.Errors) {
-        var fields: [RequestField] = []
-        var errors: FormInput.Errors = []
-        let codes = form.f_code ?? []
-        let required = Set(form.f_required ?? [])
-        let removed = Set(form.f_remove ?? [])
-        func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i].trimmingCharacters(in: .whitespacesAndNewlines) : "" }
-        for i in codes.indices where !removed.contains(String(i)) {
-            let code = at(form.f_code, i).lowercased()
-            let labelFr = at(form.f_label_fr, i), labelEn = at(form.f_label_en, i)
-            // The blank row left blank adds nothing.
-            if code.isEmpty && labelFr.isEmpty && labelEn.isEmpty { continue }
-            let row = String(i)
-            if !RequestField.validCode(code) { errors.append(("\(prefix)_code-\(row)", l("type.error.field_code", ["row": String(i + 1)]))) }
-            else if fields.contains(where: { $0.code == code }) { errors.append(("\(prefix)_code-\(row)", l("type.error.field_code_taken", ["code": code]))) }
-            guard let kind = RequestField.Kind(rawValue: at(form.f_kind, i)) else {
-                errors.append(("\(prefix)_kind-\(row)", l("type.error.field_kind", ["row": String(i + 1)])))
-                continue
-            }
-            if labelFr.isEmpty || labelFr.count > 200 { errors.append(("\(prefix)_label_fr-\(row)", l("type.error.field_label", ["row": String(i + 1)]))) }
-            if labelEn.isEmpty || labelEn.count > 200 { errors.append(("\(prefix)_label_en-\(row)", l("type.error.field_label", ["row": String(i + 1)]))) }
-            var options: [RequestField.Option] = []
-            for line in at(form.f_options, i).split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 3, RequestField.validCode(parts[0]), !parts[1].isEmpty, !parts[2].isEmpty else {
-                    errors.append(("\(prefix)_options-\(row)", l("type.error.option", ["line": String(line)])))
-                    continue
-                }
-                options.append(.init(code: parts[0], fr: parts[1], en: parts[2]))
-            }
-            if (kind == .choice || kind == .multiple) && options.count < 2 {
-                errors.append(("\(prefix)_options-\(row)", l("type.error.options", ["row": String(i + 1)])))
-            }
-            fields.append(RequestField(code: code, kind: kind, labelFr: labelFr, labelEn: labelEn, helpFr: at(form.f_help_fr, i),
-                                       helpEn: at(form.f_help_en, i), required: required.contains(row),
-                                       options: kind == .choice || kind == .multiple ? options : []))
-        }
-        return (fields, errors)
     }
 
     @Sendable func save(_ req: Request) async throws -> Response {
@@ -129,6 +64,7 @@ struct RequestTypePages: Sendable {
         let type = try await load(req)
         let l = req.localizer
         let form = (try? req.content.decode(Form.self)) ?? Form()
+        let questions = (try? req.content.decode(Questions.Rows.self)) ?? Questions.Rows()
         let text = { (value: String?) in (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         var errors: FormInput.Errors = []
         for (name, value, max) in [("name_fr", form.name_fr, 200), ("name_en", form.name_en, 200),
@@ -144,14 +80,14 @@ struct RequestTypePages: Sendable {
         if triage.map({ $0 >= 1 && $0 < (days ?? 251) }) != true { errors.append(("triage_days", l("type.error.triage_days"))) }
         let filers = Set((form.filers ?? []).compactMap(OrganisationKind.init(rawValue:))).intersection([.municipality, .mrc])
         if filers.isEmpty { errors.append(("filers", l("type.error.filers"))) }
-        let (fields, fieldErrors) = Self.fields(form, l)
+        let (fields, fieldErrors) = Questions.read(questions, l)
         errors += fieldErrors
         let csrf = req.currentUser?.csrfToken ?? ""
         guard errors.isEmpty, let days, let triage else {
-            return RequestTypeViews.edit(Layout(req), type: type, form: form, errors: errors, csrf: csrf).page(status: .unprocessableEntity)
+            return RequestTypeViews.edit(Layout(req), type: type, form: form, questions: questions, errors: errors, csrf: csrf).page(status: .unprocessableEntity)
         }
         guard form.version == type.version else {
-            return RequestTypeViews.edit(Layout(req), type: type, form: form, errors: [("version", l("type.error.stale"))], csrf: csrf)
+            return RequestTypeViews.edit(Layout(req), type: type, form: form, questions: questions, errors: [("version", l("type.error.stale"))], csrf: csrf)
                 .page(status: .conflict)
         }
         let before = Form(type)
@@ -201,7 +137,7 @@ struct RequestTypePages: Sendable {
         }
         req.application.requestTypes.forget()
         if stale {
-            return RequestTypeViews.edit(Layout(req), type: type, form: form, errors: [("version", l("type.error.stale"))], csrf: csrf)
+            return RequestTypeViews.edit(Layout(req), type: type, form: form, questions: questions, errors: [("version", l("type.error.stale"))], csrf: csrf)
                 .page(status: .conflict)
         }
         return req.redirect(to: "/administration/types-demandes/\(type.code)?enregistre=1", redirectType: .normal)
@@ -227,17 +163,8 @@ enum RequestTypeViews {
             ] }, captionHidden: true))
     }
 
-    /// One input with its own id (rows repeat names, never ids).
-    static func input(_ name: String, row: Int, label: String, value: String, error: String?) -> BodyNode {
-        let id = "champ-\(name)-\(row)"
-        return .div(.class("field" + (error == nil ? "" : " field--error")),
-            H.el("label", H.attr("for", id), .class("field__label"), .text(label)),
-            .unwrap(error) { .p(.id("\(id)-erreur"), .class("field__error"), .text($0)) },
-            H.void("input", [.named("type", "text"), .named("id", id), .named("name", name + "[]"), .named("value", value),
-                             .named("class", "field__input"), .named("aria-invalid", error == nil ? nil : "true")]))
-    }
-
-    static func edit(_ layout: Layout, type: RequestTypeModel, form: RequestTypePages.Form, errors: FormInput.Errors,
+    static func edit(_ layout: Layout, type: RequestTypeModel, form: RequestTypePages.Form, questions: Questions.Rows,
+                     errors: FormInput.Errors,
                      csrf: String) -> String {
         let l = layout.l
         let title = l("type.edit", ["name": type.name(l.language)])
@@ -278,47 +205,7 @@ enum RequestTypeViews {
                            H.el("label", H.attr("for", "champ-active"), .text(l("type.active_label"))))),
                  .h2(.text(l("type.fields"))),
                  .p(.text(l("type.fields_lead"))),
-                 fieldRows(l, form: form, errors: errors),
+                 Questions.editorRows(l, form: questions, errors: errors),
                  UI.button(l("type.save"))))
-    }
-
-    /// The rows of a form's questions (`f_*[]`), one fieldset each, and a blank one to add a question:
-    /// the request types' editor and the programs' share them.
-    /// `prefix` names the rows' fields (`f_code[]`; the programs' indicators use `i`).
-    static func fieldRows(_ l: Localizer, form: RequestTypePages.Form, errors: FormInput.Errors, prefix: String = "f") -> BodyNode {
-        let error = { (field: String) in FormInput.error(errors, field) }
-        let rows = (form.f_code ?? []).count + 1
-        func at(_ list: [String]?, _ i: Int) -> String { (list ?? []).indices.contains(i) ? list![i] : "" }
-        let kinds = RequestField.Kind.allCases.map { (value: $0.rawValue, label: l("type.kind.\($0.rawValue)")) }
-        return .group((0..<rows).map { i in
-                     let row = String(i)
-                     let fieldError = { (name: String) in error("\(name)-\(row)") }
-                     return H.el("fieldset", .class("fieldset"),
-                         H.el("legend", .class("field__label"), .text(i == rows - 1 ? l("type.field_new") : l("type.field_row", ["row": String(i + 1)]))),
-                         input("\(prefix)_code", row: i, label: l("type.field_code"), value: at(form.f_code, i), error: fieldError("\(prefix)_code")),
-                         .div(.class("field"),
-                              H.el("label", H.attr("for", "champ-\(prefix)_kind-\(i)"), .class("field__label"), .text(l("type.field_kind"))),
-                              H.el("select", H.attr("id", "champ-\(prefix)_kind-\(i)"), H.attr("name", "\(prefix)_kind[]"), .class("field__select"),
-                                   UI.options(kinds, selected: at(form.f_kind, i)))),
-                         input("\(prefix)_label_fr", row: i, label: l("type.field_label_fr"), value: at(form.f_label_fr, i), error: fieldError("\(prefix)_label_fr")),
-                         input("\(prefix)_label_en", row: i, label: l("type.field_label_en"), value: at(form.f_label_en, i), error: fieldError("\(prefix)_label_en")),
-                         input("\(prefix)_help_fr", row: i, label: l("type.field_help_fr"), value: at(form.f_help_fr, i), error: nil),
-                         input("\(prefix)_help_en", row: i, label: l("type.field_help_en"), value: at(form.f_help_en, i), error: nil),
-                         .div(.class("field"),
-                              H.el("label", H.attr("for", "champ-\(prefix)_options-\(i)"), .class("field__label"), .text(l("type.field_options"))),
-                              .div(.id("champ-\(prefix)_options-\(i)-aide"), .class("field__hint"), .text(l("type.field_options_hint"))),
-                              .unwrap(fieldError("\(prefix)_options")) { .p(.class("field__error"), .text($0)) },
-                              H.el("textarea", H.attr("id", "champ-\(prefix)_options-\(i)"), H.attr("name", "\(prefix)_options[]"), H.attr("rows", "3"),
-                                   H.attr("aria-describedby", "champ-\(prefix)_options-\(i)-aide"), .class("field__input field__textarea"),
-                                   .text(at(form.f_options, i)))),
-                         .div(.class("checkbox"),
-                              H.void("input", [.named("type", "checkbox"), .named("id", "champ-\(prefix)_required-\(i)"), .named("name", "\(prefix)_required[]"),
-                                               .named("value", row), .named("checked", (form.f_required ?? []).contains(row) ? "checked" : nil)]),
-                              H.el("label", H.attr("for", "champ-\(prefix)_required-\(i)"), .text(l("type.field_required")))),
-                         i == rows - 1 ? .empty : .div(.class("checkbox"),
-                              H.void("input", [.named("type", "checkbox"), .named("id", "champ-\(prefix)_remove-\(i)"), .named("name", "\(prefix)_remove[]"),
-                                               .named("value", row)]),
-                              H.el("label", H.attr("for", "champ-\(prefix)_remove-\(i)"), .text(l("type.field_remove")))))
-                 })
     }
 }

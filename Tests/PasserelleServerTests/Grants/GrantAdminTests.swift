@@ -17,7 +17,7 @@ import VaporTesting
     /// The editor's form as the page sends it: every field of `Form` and of the program's questions, lists as `name[]`.
     static func pairs(_ form: GrantProgramEditor.Form, csrf: String, questions: [RequestField]) -> [(String, String)] {
         var pairs = [("_csrf", csrf)]
-        for child in Array(Mirror(reflecting: form).children) + Array(Mirror(reflecting: RequestTypePages.Form(questions: questions)).children) {
+        for child in Array(Mirror(reflecting: form).children) + Array(Mirror(reflecting: Questions.Rows(questions: questions)).children) {
             guard let name = child.label else { continue }
             switch child.value {
             case let value as String?: if let value { pairs.append((name, value)) }

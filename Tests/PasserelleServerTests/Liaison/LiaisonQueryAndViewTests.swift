@@ -27,13 +27,36 @@ import Testing
         }
     }
 
-    @Test func aCardEntryLinksItsPhoneAndEmail() {
-        // setup
-        let l = Localizer(.frCA)
+    @Test func aCardWithoutAnAgentSaysSoAndStillGivesTheBCAM() {
+        // setup: a municipality the network does not cover yet
+        let organisation = OrganisationModel()
+        organisation.code = "mun-99999"
+        organisation.name = "Village-Témoin"
+        let bcam = EntryPoints.Office(code: "unite-bcam", name: "Bureau de la coordination des affaires municipales", contact: nil)
+        let points = EntryPoints(organisation: organisation, regionName: "Capitale-Nationale", agent: nil, backup: nil,
+                                 coveredBy: nil, directorate: nil, bcam: bcam)
+        let layout = Layout(Localizer(.frCA), path: "/organisations/mun-99999/carte")
 
         // act
-        let html = LiaisonViews.entry(l, role: "Agente de liaison", name: "Léa Bouchard", title: "Conseillère",
-                                      email: "lea@mtmd.test", phone: "418 555-0101 poste 22").render()
+        let card = points.card(layout.l)
+        let html = LiaisonViews.card(layout, points)
+
+        // validate
+        #expect(card.notice == Localizer(.frCA)("card.no_agent"))
+        #expect(card.contacts.map(\.name) == ["Bureau de la coordination des affaires municipales"])
+        #expect(html.contains("Village-Témoin"))
+        #expect(html.contains("Capitale-Nationale"))
+        #expect(html.contains("/organisations/mun-99999/carte.vcf"))
+    }
+
+    @Test func aContactLinksItsPhoneAndEmail() {
+        // setup
+        let l = Localizer(.frCA)
+        let contact = UI.Contact(role: "Agente de liaison", name: "Léa Bouchard", title: "Conseillère",
+                                 email: "lea@mtmd.test", phone: "418 555-0101 poste 22")
+
+        // act
+        let html = UI.contact(l, contact).render()
 
         // validate
         #expect(html.contains("Léa Bouchard"))

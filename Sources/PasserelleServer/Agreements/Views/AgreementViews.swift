@@ -205,7 +205,7 @@ enum AgreementViews {
                      .h3(.text(l("agreements.report.submit_heading", ["number": String(r.sequence), "due": day(l, r.dueOn)]))),
                      .unwrap(error("rapport-\(r.sequence)")) { UI.notice($0, kind: .error) },
                      r.reviewNote.isEmpty ? .empty : UI.notice(l("agreements.report.changes", ["note": r.reviewNote]), kind: .warning),
-                     RequestViews.fieldInputs(l, indicators, answers: Dictionary(uniqueKeysWithValues: indicators.map {
+                     Questions.inputs(l, indicators, answers: Dictionary(uniqueKeysWithValues: indicators.map {
                          ($0.code, [form["champ_\($0.code)"] ?? (r.answers[$0.code]?.first ?? "")])
                      }), errors: errors, keptFiles: []),
                      UI.textField(name: "couts", label: l("agreements.report.costs"), value: form["couts"] ?? "", error: error("couts"), width: "short"),

@@ -104,3 +104,21 @@ final class GrantProgramModel: Model, @unchecked Sendable {
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }
+
+extension GrantProgramModel {
+    /// A phase by its name in the program's workflow (its code when the workflow no longer has it).
+    func phaseName(_ phase: String, _ language: Language) -> String {
+        workflow.phase(phase)?.name(language) ?? phase
+    }
+
+    /// How a phase is shown at a glance, wherever an application is listed.
+    static func phaseStatus(_ phase: String) -> UI.TagStatus {
+        switch phase {
+        case "approved": .success
+        case "refused", "ineligible", "withdrawn": .error
+        case "changes_requested", "pending_approval", "waitlisted": .warning
+        case "draft": .neutral
+        default: .info
+        }
+    }
+}

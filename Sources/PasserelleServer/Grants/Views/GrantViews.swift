@@ -44,15 +44,7 @@ enum GrantViews {
     }
 
     static func phaseTag(_ l: Localizer, _ program: GrantProgramModel, _ phase: String) -> BodyNode {
-        let name = program.workflow.phase(phase)?.name(l.language) ?? phase
-        let status: UI.TagStatus = switch phase {
-        case "approved": .success
-        case "refused", "ineligible", "withdrawn": .error
-        case "changes_requested", "pending_approval", "waitlisted": .warning
-        case "draft": .neutral
-        default: .info
-        }
-        return UI.tag(name, status)
+        UI.tag(program.phaseName(phase, l.language), GrantProgramModel.phaseStatus(phase))
     }
 
     static func callState(_ l: Localizer, _ call: GrantCallModel, now: Date) -> BodyNode {
@@ -252,7 +244,7 @@ enum GrantViews {
                  .h2(.text(l("grants.section.project"))),
                  UI.textField(name: "title", label: l("grants.title"), value: v("title"), error: error("title")),
                  UI.textArea(name: "summary", label: l("grants.summary"), value: v("summary"), hint: l("grants.summary_hint"), error: error("summary")),
-                 RequestViews.fieldInputs(l, program.fields, answers: answers, errors: errors, keptFiles: []),
+                 Questions.inputs(l, program.fields, answers: answers, errors: errors, keptFiles: []),
                  UI.textArea(name: "co_applicants", label: l("grants.co_applicants") + " " + l("form.optional"), value: v("co_applicants"),
                              hint: l("grants.co_applicants_hint"), error: error("co_applicants"), rows: 3),
                  .h2(.text(l("grants.section.budget"))),
@@ -324,7 +316,7 @@ enum GrantViews {
             ]),
             .h2(.text(l("grants.summary"))), .p(.class("pre-wrap"), .text(model.summary)),
             program.fields.isEmpty ? .empty : UI.summaryList(program.fields.map { f in
-                (f.label(l.language), .text(RequestViews.answerText(l, f, model.answers[f.code] ?? [])))
+                (f.label(l.language), .text(Questions.answerText(l, f, model.answers[f.code] ?? [])))
             }),
             .h2(.text(l("grants.section.budget"))),
             UI.table(caption: l("grants.costs"), columns: [.init(title: l("grants.line")), .init(title: l("grants.amount"), numeric: true)],

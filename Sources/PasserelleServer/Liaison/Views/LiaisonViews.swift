@@ -85,37 +85,6 @@ enum LiaisonViews {
                      UI.button(l("liaison.save")))) : .empty)
     }
 
-    /// One entry point: who, what they are, how to reach them.
-    static func entry(_ l: Localizer, role: String, name: String, title: String?, email: String?, phone: String?,
-                      address: String? = nil, hours: String? = nil) -> BodyNode {
-        H.el("dl", .class("card__entry"),
-             H.el("dt", .text(role)),
-             H.el("dd", .strong(.text(name))),
-             .unwrap(title) { H.el("dd", .text($0)) },
-             .unwrap(phone) { p in H.el("dd", .text(l("card.phone") + " "), H.a(p, href: "tel:" + p.filter { $0.isNumber || $0 == "+" })) },
-             .unwrap(email) { e in H.el("dd", .text(l("card.email") + " "), H.a(e, href: "mailto:" + e)) },
-             .unwrap(address) { H.el("dd", .text($0)) },
-             .unwrap(hours) { H.el("dd", .text(l("card.hours") + " " + $0)) })
-    }
-
-    /// The card's content: usable on its own page, on the municipality's page and on a home page.
-    static func cardBody(_ l: Localizer, _ points: EntryPoints, heading: Int = 2) -> BodyNode {
-        func office(_ role: String, _ o: EntryPoints.Office) -> BodyNode {
-            let c = o.contact
-            return entry(l, role: role, name: o.name, title: nil, email: c?.email, phone: c?.phone,
-                         address: c.map { "\($0.street), \($0.city) (Québec) \($0.postalCode)" }, hours: c?.hours)
-        }
-        let title = l("card.title_for", ["organisation": points.organisation.name])
-        return .div(.class("card"),
-            heading == 2 ? .h2(.text(title)) : .h3(.text(title)),
-            .unwrap(points.regionName) { .p(.text(l("card.region", ["region": $0]))) },
-            points.agent.map { entry(l, role: l("card.agent"), name: $0.name, title: $0.title, email: $0.email, phone: $0.phone) }
-                ?? .p(.text(l("card.no_agent"))),
-            .unwrap(points.backup) { entry(l, role: l("card.backup"), name: $0.name, title: $0.title, email: $0.email, phone: $0.phone) },
-            .unwrap(points.directorate) { office(l("card.directorate"), $0) },
-            office(l("card.bcam"), points.bcam))
-    }
-
     static func card(_ layout: Layout, _ points: EntryPoints) -> String {
         let l = layout.l
         let title = l("card.title_for", ["organisation": points.organisation.name])
@@ -125,7 +94,7 @@ enum LiaisonViews {
             .p(.class("lead no-print"), .text(l("card.lead"))),
             .p(.class("no-print"), H.a(l("card.download"), href: "/organisations/\(code)/carte.vcf"), .text(" · "),
                .text(l("card.print_hint"))),
-            .div(.class("card--sheet"), cardBody(l, points)))
+            .div(.class("card--sheet"), UI.contactCard(l, points.card(l))))
     }
 
     static func regionCards(_ layout: Layout, territory: TerritoryDirectory, region: TerritoryDirectory.Region?,
@@ -141,6 +110,6 @@ enum LiaisonViews {
             }) : .group(
                 .p(.text(l("liaison.cards.count", ["count": l.format.integer(cards.count)])),
                    .text(" "), .text(l("liaison.cards.uncovered", ["count": l.format.integer(cards.filter { $0.agent == nil }.count)]))),
-                H.ul(.class("cards"), .forEach(cards) { H.li(cardBody(l, $0, heading: 2)) })))
+                H.ul(.class("cards"), .forEach(cards) { H.li(UI.contactCard(l, $0.card(l), heading: 2)) })))
     }
 }

@@ -32,7 +32,7 @@ final class RequestDraftModel: Model, @unchecked Sendable {
         var latitude = ""
         var longitude = ""
         var answers: [String: [String]] = [:]
-        var files: [Attachments.Blob] = []
+        var files: [FileStore.Blob] = []
     }
 
     var content: Content {

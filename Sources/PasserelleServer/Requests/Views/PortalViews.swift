@@ -59,7 +59,7 @@ enum PortalViews {
                                                                .init(title: l("grants.letter"))],
                          rows: view.grants.map { g in
                              [H.a(g.number, href: "/aide/\(g.number)"), .text(g.title), .text(g.program.name(l.language)),
-                              GrantViews.phaseTag(l, g.program, g.phase),
+                              UI.tag(g.program.phaseName(g.phase, l.language), GrantProgramModel.phaseStatus(g.phase)),
                               ["approved", "refused", "waitlisted"].contains(g.phase) ? H.a(l("grants.letter"), href: "/aide/\(g.number)/lettre")
                                   : .text("—")]
                          }, captionHidden: true),
@@ -67,7 +67,7 @@ enum PortalViews {
             view.cards.isEmpty ? .empty : .group(
                 .h2(.id("portes-entree"), .text(l("portal.entry_points"))),
                 H.ul(.class("cards"), .forEach(view.cards) { points in
-                    H.li(LiaisonViews.cardBody(l, points, heading: 3),
+                    H.li(UI.contactCard(l, points.card(l), heading: 3),
                          .p(H.a(l("portal.card_print"), href: "/organisations/\(points.organisation.code)/carte"), .text(" · "),
                             H.a(l("card.download"), href: "/organisations/\(points.organisation.code)/carte.vcf")))
                 })))

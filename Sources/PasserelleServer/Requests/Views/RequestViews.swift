@@ -3,7 +3,6 @@ import PasserelleCore
 import Plot
 
 enum RequestViews {
-    static let attachmentAccept = FileKind.allCases.flatMap(\.extensions).sorted().map { "." + $0 }.joined(separator: ",")
 
     static func statusTag(_ l: Localizer, _ status: RequestStatus) -> BodyNode {
         UI.tag(l("request.status.\(status.rawValue)"), statusKind(status))
@@ -179,47 +178,6 @@ enum RequestViews {
                  UI.button(l("request.form.continue"))))
     }
 
-    /// One input per field of the type, what was typed kept.
-    static func fieldInputs(_ l: Localizer, _ fields: [RequestField], answers: [String: [String]], errors: FormInput.Errors,
-                            keptFiles: [Attachments.Blob]) -> BodyNode {
-        .group(fields.map { field in
-            let name = FormInput.inputName(field)
-            let label = field.label(l.language) + (field.required ? "" : " " + l("form.optional"))
-            let help = field.help(l.language).nilIfEmpty
-            let error = FormInput.error(errors, name)
-            let values = answers[field.code] ?? []
-            switch field.kind {
-            case .text:
-                return UI.textArea(name: name, label: label, value: values.first ?? "", hint: help, error: error, rows: 3)
-            case .number:
-                return UI.textField(name: name, label: label, value: values.first ?? "", hint: help, error: error, width: "short")
-            case .date:
-                return UI.textField(name: name, label: label, value: values.first ?? "", hint: help ?? l("mandates.ends_on_hint"),
-                                    error: error, type: "date")
-            case .choice:
-                return UI.select(name: name, label: label,
-                                 options: [("", l("request.form.choose"))] + field.options.map { ($0.code, $0.label(l.language)) },
-                                 selected: values.first, error: error)
-            case .multiple:
-                return UI.checkboxes(name: name, legend: label, options: field.options.map { ($0.code, $0.label(l.language)) },
-                                     selected: Set(values), error: error)
-            case .location:
-                return H.el("fieldset", .class("fieldset" + (error == nil ? "" : " field--error")), H.attr("id", "champ-\(name)"),
-                            H.el("legend", .class("field__label"), .text(label)),
-                            .unwrap(help) { .p(.class("field__hint"), .text($0)) },
-                            .unwrap(error) { .p(.class("field__error"), .text($0)) },
-                            UI.textField(name: name + "_lat", label: l("request.latitude"), value: values.first ?? "", width: "short"),
-                            UI.textField(name: name + "_lon", label: l("request.longitude"), value: values.dropFirst().first ?? "",
-                                         width: "short"))
-            case .file:
-                let kept = keptFiles.filter { $0.field == field.code }.map(\.filename)
-                return .group(
-                    UI.fileField(name: name, label: label, hint: [help, kept.isEmpty ? nil : l("request.draft.kept_file", ["name": kept.joined(separator: ", ")])]
-                        .compactMap { $0 }.joined(separator: " ").nilIfEmpty, error: error, accept: attachmentAccept))
-            }
-        })
-    }
-
     /// The filing form for one kind (its type chosen first), or a draft being changed.
     static func form(_ layout: Layout, organisation: OrganisationModel, types: [RequestTypeModel],
                      form: RequestQueries.FilingForm, answers: [String: [String]] = [:], draft: RequestDraftModel? = nil,
@@ -248,7 +206,7 @@ enum RequestViews {
                               error: error("title")),
                  UI.textArea(name: "description", label: l("request.description"), value: form.description ?? "",
                              hint: l("request.form.description_hint"), error: error("description")),
-                 fieldInputs(l, type?.fields ?? [], answers: answers, errors: errors, keptFiles: kept),
+                 Questions.inputs(l, type?.fields ?? [], answers: answers, errors: errors, keptFiles: kept),
                  type?.resolutionRequired == false ? .empty : H.el("fieldset", .class("fieldset"),
                       H.el("legend", .class("field__label"), .text(l("request.form.resolution"))),
                       .p(.class("field__hint"), .text(l("request.form.resolution_hint"))),
@@ -268,26 +226,10 @@ enum RequestViews {
                      options: kept.filter { $0.field == nil }.map { ($0.sha256, l("request.draft.remove_file", ["name": $0.filename])) },
                      selected: []),
                  UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]), error: error("pieces"),
-                              accept: attachmentAccept),
+                              accept: FileStore.accept),
                  .div(.class("button-group"),
                       UI.button(l("request.form.continue"), name: "etape", value: "verifier"),
                       UI.button(l("request.draft.save"), kind: .secondary, name: "etape", value: "brouillon"))))
-    }
-
-    /// An answer as the reader reads it: options by their label, numbers and dates in the reader's format.
-    static func answerText(_ l: Localizer, _ field: RequestField, _ values: [String]) -> String {
-        switch field.kind {
-        case .choice, .multiple:
-            return values.map { v in field.options.first { $0.code == v }?.label(l.language) ?? v }.joined(separator: ", ")
-        case .location:
-            return values.filter { !$0.isEmpty }.joined(separator: ", ")
-        case .number:
-            return values.first.map { v in RequestFieldCheck.number(v).map { $0 == $0.rounded() ? l.format.integer(Int($0)) : l.format.decimal($0, places: 2) } ?? v } ?? ""
-        case .date:
-            return values.first.map { v in CalendarDate(iso: v).map(l.format.date) ?? v } ?? ""
-        case .text, .file:
-            return values.first ?? ""
-        }
     }
 
     /// Check your answers: everything the draft says, each part with its link to change it, and what
@@ -308,7 +250,7 @@ enum RequestViews {
         ]
         for field in type?.fields ?? [] {
             let shown = field.kind == .file ? content.files.filter { $0.field == field.code }.map(\.filename).joined(separator: ", ")
-                : answerText(l, field, content.answers[field.code] ?? [])
+                : Questions.answerText(l, field, content.answers[field.code] ?? [])
             rows.append((field.label(l.language), .text(shown.nilIfEmpty ?? none)))
         }
         if type?.resolutionRequired != false || !content.resolutionNumber.isEmpty {
@@ -412,7 +354,7 @@ enum RequestViews {
             type.fields.filter({ $0.kind != .file && model.answers[$0.code] != nil }).isEmpty ? .empty : .group(
                 .h2(.text(l("request.answers"))),
                 UI.summaryList(type.fields.filter { $0.kind != .file }.compactMap { f in
-                    model.answers[f.code].map { (f.label(l.language), .text(answerText(l, f, $0))) }
+                    model.answers[f.code].map { (f.label(l.language), .text(Questions.answerText(l, f, $0))) }
                 })),
             mayRate ? .group(
                 .h2(.id("evaluation"), .text(l("request.rating.title"))),
@@ -465,7 +407,7 @@ enum RequestViews {
                             UI.textArea(name: "body", label: l("request.message.label"), value: message,
                                         error: FormInput.error(errors, "body"), rows: 4),
                             UI.fileField(name: "pieces", label: l("attachment.label"), hint: l("attachment.hint", ["max": String(maxUploadMB)]),
-                                         error: FormInput.error(errors, "pieces"), accept: attachmentAccept),
+                                         error: FormInput.error(errors, "pieces"), accept: FileStore.accept),
                             ministry ? UI.select(name: "kind", label: l("request.message.kind"),
                                                  options: [("message", l("request.message.to_municipality")),
                                                            ("note", l("request.note"))], selected: "message") : .empty,

@@ -118,9 +118,7 @@ enum TerritoryViews {
         return .group(
             .h2(.text(l("municipality_page.entry_points"))),
             .div(.class("card"), .group(offices.enumerated().map { index, o in
-                LiaisonViews.entry(l, role: l(index == 0 && offices.count == 2 ? "card.directorate" : "card.bcam"), name: o.name, title: nil,
-                                   email: o.contact?.email, phone: o.contact?.phone,
-                                   address: o.contact.map { "\($0.street), \($0.city) (Québec) \($0.postalCode)" }, hours: o.contact?.hours)
+                UI.contact(l, o.contact(role: l(index == 0 && offices.count == 2 ? "card.directorate" : "card.bcam")))
             })),
             .p(H.a(l("municipality_page.full_card"), href: "/organisations/mun-\(m.code)/carte")))
     }
