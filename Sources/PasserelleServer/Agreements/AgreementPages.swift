@@ -114,7 +114,7 @@ struct AgreementPages: Sendable {
         guard let terms else { return page(errors, .unprocessableEntity) }
         do {
             let agreement = try await req.write { db in
-                try await Agreements.create(from: application, terms: terms, conditions: form["conditions"] ?? "", request: req, on: db)
+                try await Agreements.create(from: application, terms: terms, conditions: form["conditions"] ?? "", as: req.caller, on: db)
             }
             return req.redirect(to: "/conventions/\(agreement.number)", redirectType: .normal)
         } catch let refusal as Agreements.Refusal {
@@ -151,7 +151,7 @@ struct AgreementPages: Sendable {
         }
         let agreement = try await req.write { db in
             try await Agreements.createFramework(organisation: organisation, program: program, title: title, terms: validTerms,
-                                                 conditions: form["conditions"] ?? "", request: req, on: db)
+                                                 conditions: form["conditions"] ?? "", as: req.caller, on: db)
         }
         return req.redirect(to: "/conventions/\(agreement.number)", redirectType: .normal)
     }
@@ -192,7 +192,7 @@ struct AgreementPages: Sendable {
         let data = PageData(
             payments: schedule.payments, reports: schedule.reports,
             revisions: try await AgreementRevisionModel.query(on: req.db).filter(\.$agreement.$id == id).sort(\.$revision).all())
-        return AgreementViews.page(Layout(req), agreement: agreement, data: data, side: Agreements.side(of: req, for: agreement),
+        return AgreementViews.page(Layout(req), agreement: agreement, data: data, side: Agreements.side(of: req.caller, for: agreement),
                                    ministry: req.accessActor.isMinistry, mayChange: req.accessActor.isMinistry
                                        && req.allows(.update, Resource(service: .grants)),
                                    indicators: agreement.program?.indicators ?? [], errors: errors, form: form,
@@ -224,7 +224,7 @@ struct AgreementPages: Sendable {
         let agreement = try await Self.loaded(req)
         let version = Self.version(req)
         return try await change(req, agreement, field: "signature", anchor: "#signatures") { db in
-            try await Agreements.sign(agreement, version: version, request: req, on: db)
+            try await Agreements.sign(agreement, version: version, as: req.caller, on: db)
         }
     }
 
@@ -242,7 +242,7 @@ struct AgreementPages: Sendable {
         return try await change(req, agreement, field: "montant", form: form, anchor: "#versements") { db in
             try await Agreements.amend(agreement, amountCents: terms.totalCents, months: terms.months, instalments: terms.instalments,
                                        holdbackBasisPoints: terms.holdbackBasisPoints, conditions: form["conditions"] ?? agreement.conditions,
-                                       reason: form["raison"] ?? "", version: version, request: req, on: db)
+                                       reason: form["raison"] ?? "", version: version, as: req.caller, on: db)
         }
     }
 
@@ -260,7 +260,7 @@ struct AgreementPages: Sendable {
                                       status: .unprocessableEntity)
         }
         return try await change(req, agreement, field: "date", form: form, anchor: "#versements") { db in
-            try await Agreements.carryOver(sequence: sequence, to: day, reason: form["motif"] ?? "", agreement: agreement, request: req, on: db)
+            try await Agreements.carryOver(sequence: sequence, to: day, reason: form["motif"] ?? "", agreement: agreement, as: req.caller, on: db)
         }
     }
 
@@ -297,7 +297,7 @@ struct AgreementPages: Sendable {
         let version = Self.version(req)
         return try await change(req, agreement, field: "rapport-\(report.sequence)", form: kept, anchor: "#rapports") { db in
             try await Agreements.submit(report, answers: checked.answers, costsCents: costs.cents, note: form["note"] ?? "", version: version,
-                                        agreement: agreement, request: req, on: db)
+                                        agreement: agreement, as: req.caller, on: db)
         }
     }
 
@@ -309,7 +309,7 @@ struct AgreementPages: Sendable {
         let version = Self.version(req)
         return try await change(req, agreement, field: "rapport-\(report.sequence)", form: form, anchor: "#rapports") { db in
             try await Agreements.review(report, accept: form["decision"] == "accept", note: form["note"] ?? "", version: version,
-                                        agreement: agreement, request: req, on: db)
+                                        agreement: agreement, as: req.caller, on: db)
         }
     }
 }

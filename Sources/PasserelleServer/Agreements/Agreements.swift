@@ -33,14 +33,14 @@ enum Agreements {
 
     static func json(_ terms: ScheduleTerms) -> String { GrantProgramModel.json(terms) }
 
-    static func insert(_ agreement: AgreementModel, request: Request, on db: any Database) async throws {
+    static func insert(_ agreement: AgreementModel, as caller: Caller, on db: any Database) async throws {
         agreement.version = 1
         agreement.state = "awaiting_signatures"
         agreement.revision = 0
         agreement.paidCents = 0
         agreement.inRunCents = 0
         try await agreement.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.create", recordType: "agreement",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.create", recordType: "agreement",
                                recordID: agreement.number, changes: [
                                    "kind": .init(before: nil, after: agreement.kind),
                                    "amount_cents": .init(before: nil, after: String(agreement.amountCents)),
@@ -50,7 +50,7 @@ enum Agreements {
     }
 
     /// The agreement of an approved application: the amount decided, the terms proposed.
-    static func create(from application: GrantApplicationModel, terms: ScheduleTerms, conditions: String, request: Request,
+    static func create(from application: GrantApplicationModel, terms: ScheduleTerms, conditions: String, as caller: Caller,
                        on db: any Database) async throws -> AgreementModel {
         guard application.phase == "approved",
               let decision = try await GrantDecisionModel.query(on: db).filter(\.$application.$id == application.requireID())
@@ -63,7 +63,7 @@ enum Agreements {
         guard terms.problems.isEmpty else { throw Refusal.terms(terms.problems) }
         let agreement = AgreementModel()
         agreement.id = UUID.timeOrdered()
-        agreement.number = try await nextNumber(year: request.application.today.year, on: db)
+        agreement.number = try await nextNumber(year: caller.application.today.year, on: db)
         agreement.kind = "convention"
         agreement.$application.id = try application.requireID()
         agreement.$application.value = application
@@ -74,17 +74,17 @@ enum Agreements {
         agreement.amountCents = decision.amountCents
         agreement.termsJSON = json(terms)
         agreement.language = application.language
-        try await insert(agreement, request: request, on: db)
+        try await insert(agreement, as: caller, on: db)
         return agreement
     }
 
     /// A framework agreement, on its own.
     static func createFramework(organisation: OrganisationModel, program: GrantProgramModel?, title: String, terms: ScheduleTerms,
-                                conditions: String, request: Request, on db: any Database) async throws -> AgreementModel {
+                                conditions: String, as caller: Caller, on db: any Database) async throws -> AgreementModel {
         guard terms.problems.isEmpty else { throw Refusal.terms(terms.problems) }
         let agreement = AgreementModel()
         agreement.id = UUID.timeOrdered()
-        agreement.number = try await nextNumber(year: request.application.today.year, on: db)
+        agreement.number = try await nextNumber(year: caller.application.today.year, on: db)
         agreement.kind = "protocole"
         agreement.$program.id = program?.id
         agreement.$organisation.id = try organisation.requireID()
@@ -93,7 +93,7 @@ enum Agreements {
         agreement.amountCents = terms.totalCents
         agreement.termsJSON = json(terms)
         agreement.language = Language.frCA.rawValue
-        try await insert(agreement, request: request, on: db)
+        try await insert(agreement, as: caller, on: db)
         return agreement
     }
 
@@ -102,8 +102,8 @@ enum Agreements {
     /// Which side this person signs for: the ministry's program managers, managers and
     /// administrators; the municipality's RSÉ and those who act for it in financial aid — its own
     /// people, not a mandataire.
-    static func side(of request: Request, for agreement: AgreementModel) -> Side? {
-        let memberships = request.accessActor.memberships
+    static func side(of caller: Caller, for agreement: AgreementModel) -> Side? {
+        let memberships = caller.accessActor.memberships
         if memberships.contains(where: { [.programManager, .manager, .administrator].contains($0.role) }) { return .ministry }
         let own = memberships.filter { $0.organisationID == agreement.$organisation.id }.map(\.role)
         if own.contains(.rse) || own.contains(.contributor(.grants)) || own.contains(.accessManager(.grants)) { return .municipality }
@@ -112,11 +112,11 @@ enum Agreements {
 
     /// Records a side's signature; with both, the agreement is in force from that day, its schedule
     /// planned from it and its first report opened.
-    static func sign(_ agreement: AgreementModel, version: Int, request: Request, on db: any Database) async throws {
+    static func sign(_ agreement: AgreementModel, version: Int, as caller: Caller, on db: any Database) async throws {
         guard version == agreement.version else { throw Refusal.stale(current: agreement.version) }
         guard agreement.state == "awaiting_signatures" else { throw Refusal.wrongState }
-        guard let side = side(of: request, for: agreement), let user = request.currentUser else { throw Refusal.notASigner }
-        let now = request.application.now
+        guard let side = side(of: caller, for: agreement), let user = caller.currentUser else { throw Refusal.notASigner }
+        let now = caller.application.now
         switch side {
         case .ministry:
             guard agreement.ministrySignedAt == nil else { throw Refusal.alreadySigned }
@@ -130,16 +130,16 @@ enum Agreements {
         var changes: [String: AuditChange] = ["signature": .init(before: nil, after: "\(side.rawValue): \(user.displayName)")]
         if agreement.ministrySignedAt != nil && agreement.municipalitySignedAt != nil {
             guard var terms = agreement.terms else { throw Refusal.terms(["agreements.error.amount"]) }
-            terms.start = request.application.today
+            terms.start = caller.application.today
             agreement.termsJSON = json(terms)
             agreement.state = "in_force"
             changes["state"] = .init(before: "awaiting_signatures", after: "in_force")
             changes["start"] = .init(before: nil, after: terms.start.iso)
             try await startSchedule(agreement, plan: SchedulePlan(terms: terms, firstSequence: 1, reportBase: 0), on: db)
-            try await recordRevision(agreement, reason: "", request: request, on: db)
+            try await recordRevision(agreement, reason: "", as: caller, on: db)
         }
         try await save(agreement, version: version, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.sign", recordType: "agreement",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.sign", recordType: "agreement",
                                recordID: agreement.number, changes: changes)
     }
 
@@ -160,7 +160,7 @@ enum Agreements {
         agreement.version = version + 1
     }
 
-    static func recordRevision(_ agreement: AgreementModel, reason: String, request: Request, on db: any Database) async throws {
+    static func recordRevision(_ agreement: AgreementModel, reason: String, as caller: Caller, on db: any Database) async throws {
         let revision = AgreementRevisionModel()
         revision.$agreement.id = try agreement.requireID()
         revision.revision = agreement.revision
@@ -169,7 +169,7 @@ enum Agreements {
         revision.amountCents = agreement.amountCents
         revision.termsJSON = agreement.termsJSON
         revision.reason = reason
-        revision.authorName = request.currentUser?.displayName ?? ""
+        revision.authorName = caller.currentUser?.displayName ?? ""
         try await revision.create(on: db)
     }
 
@@ -193,7 +193,7 @@ enum Agreements {
     /// held by a run; the payments not yet made and the reports not yet submitted are replaced by
     /// the schedule of what remains, from the amendment's day to the new end.
     static func amend(_ agreement: AgreementModel, amountCents: Int64, months: Int, instalments: Int, holdbackBasisPoints: Int,
-                      conditions: String, reason: String, version: Int, request: Request, on db: any Database) async throws {
+                      conditions: String, reason: String, version: Int, as caller: Caller, on db: any Database) async throws {
         guard version == agreement.version else { throw Refusal.stale(current: agreement.version) }
         guard agreement.state == "in_force" else { throw Refusal.notInForce }
         guard !reason.isEmpty else { throw Refusal.reasonRequired }
@@ -203,7 +203,7 @@ enum Agreements {
             .filter(\.$state ~~ ["in_run", "paid"]).all()
         let spent = kept.reduce(Int64(0)) { $0 + $1.cents }
         guard amountCents >= spent else { throw Refusal.belowPaid(paidCents: spent) }
-        let today = request.application.today
+        let today = caller.application.today
         var remaining = terms
         remaining.totalCents = amountCents - spent
         remaining.start = today
@@ -237,8 +237,8 @@ enum Agreements {
         agreement.conditions = conditions
         agreement.revision += 1
         try await save(agreement, version: version, on: db)
-        try await recordRevision(agreement, reason: reason, request: request, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.amend", recordType: "agreement",
+        try await recordRevision(agreement, reason: reason, as: caller, on: db)
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.amend", recordType: "agreement",
                                recordID: agreement.number, changes: [
                                    "revision": .init(before: String(agreement.revision - 1), after: String(agreement.revision)),
                                    "amount_cents": .init(before: String(before.0), after: String(amountCents)),
@@ -255,7 +255,7 @@ enum Agreements {
     /// A payment that slips to another day: its government year follows (the commitment carries
     /// over to the next year); the day first planned is kept. A payment of the plan becomes a row.
     static func carryOver(sequence: Int, to day: CalendarDate, reason: String, agreement: AgreementModel,
-                          request: Request, on db: any Database) async throws {
+                          as caller: Caller, on db: any Database) async throws {
         guard !reason.isEmpty else { throw Refusal.reasonRequired }
         try await materialize(agreement, through: sequence, on: db)
         guard let payment = try await AgreementPaymentModel.query(on: db).filter(\.$agreement.$id == agreement.requireID())
@@ -266,7 +266,7 @@ enum Agreements {
         payment.governmentYear = GovernmentFiscalYear(containing: day).description
         payment.municipalYear = day.year
         try await payment.save(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.payment.carry_over", recordType: "agreement",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.payment.carry_over", recordType: "agreement",
                                recordID: agreement.number, changes: [
                                    "payment": .init(before: nil, after: String(payment.sequence)),
                                    "due_on": .init(before: before.0, after: payment.dueOn),
@@ -279,19 +279,19 @@ enum Agreements {
 
     /// The municipality submits a report (the program's indicators, the costs incurred, a note).
     static func submit(_ report: AgreementReportModel, answers: [String: [String]], costsCents: Int64, note: String, version: Int,
-                       agreement: AgreementModel, request: Request, on db: any Database) async throws {
+                       agreement: AgreementModel, as caller: Caller, on db: any Database) async throws {
         guard version == report.version else { throw Refusal.stale(current: report.version) }
         guard ["expected", "changes_requested"].contains(report.state), agreement.state == "in_force" else { throw Refusal.wrongState }
-        guard side(of: request, for: agreement) == .municipality || request.accessActor.mandates
+        guard side(of: caller, for: agreement) == .municipality || caller.accessActor.mandates
             .contains(where: { $0.municipalityID == agreement.$organisation.id && $0.services.contains(.grants) }) else { throw Refusal.notASigner }
         report.answersJSON = GrantProgramModel.json(answers)
         report.costsCents = costsCents
         report.note = note
         report.state = "submitted"
-        report.submittedAt = request.application.now
-        report.submittedBy = request.currentUser?.displayName
+        report.submittedAt = caller.application.now
+        report.submittedBy = caller.currentUser?.displayName
         try await saveReport(report, version: version, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.report.submit", recordType: "agreement",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.report.submit", recordType: "agreement",
                                recordID: agreement.number, changes: [
                                    "report": .init(before: nil, after: String(report.sequence)),
                                    "costs_cents": .init(before: nil, after: String(costsCents)),
@@ -302,15 +302,15 @@ enum Agreements {
     /// The ministry accepts a report (which releases the payment that waits for it, or the holdback
     /// for the final one) or sends it back with what to change.
     static func review(_ report: AgreementReportModel, accept: Bool, note: String, version: Int, agreement: AgreementModel,
-                       request: Request, on db: any Database) async throws {
+                       as caller: Caller, on db: any Database) async throws {
         guard version == report.version else { throw Refusal.stale(current: report.version) }
         guard report.state == "submitted" else { throw Refusal.wrongState }
-        guard side(of: request, for: agreement) == .ministry else { throw Refusal.notASigner }
+        guard side(of: caller, for: agreement) == .ministry else { throw Refusal.notASigner }
         if !accept && note.isEmpty { throw Refusal.reasonRequired }
         report.state = accept ? "accepted" : "changes_requested"
         report.reviewNote = note
-        report.reviewedAt = request.application.now
-        report.reviewedBy = request.currentUser?.displayName
+        report.reviewedAt = caller.application.now
+        report.reviewedBy = caller.currentUser?.displayName
         let release = report.isFinal ? "final" : "report:\(report.sequence)"
         // The payment this report releases becomes a row (with those of the plan before it).
         if accept, let line = plan(of: agreement)?.payments.first(where: { $0.release == release }) {
@@ -325,7 +325,7 @@ enum Agreements {
             released = try rows.map { try $0.decode(column: "sequence", as: Int.self) }
             try await openNextReport(agreement, on: db)
         }
-        try await Audit.record(on: db, actor: request.auditActor, action: accept ? "agreements.report.accept" : "agreements.report.send_back",
+        try await Audit.record(on: db, actor: caller.auditActor, action: accept ? "agreements.report.accept" : "agreements.report.send_back",
                                recordType: "agreement", recordID: agreement.number, changes: [
                                    "report": .init(before: nil, after: String(report.sequence)),
                                    "note": .init(before: nil, after: note),

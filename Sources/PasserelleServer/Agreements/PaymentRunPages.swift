@@ -47,7 +47,7 @@ struct PaymentRunPages: Sendable {
             return try await listPage(req, errors: [("date", req.localizer("agreements.error.date"))], form: form, refused: [],
                                       status: .unprocessableEntity)
         }
-        let prepared = try await req.write { db in try await Agreements.prepareRun(on: day, request: req, on: db) }
+        let prepared = try await req.write { db in try await Agreements.prepareRun(on: day, as: req.caller, on: db) }
         return req.redirect(to: "/paiements/lots/\(prepared.run.number)" + (prepared.refused.isEmpty ? "" : "?refuses=\(prepared.refused.count)"),
                             redirectType: .normal)
     }
@@ -142,7 +142,7 @@ struct PaymentRunPages: Sendable {
         let run = try await Self.run(req)
         let version = AgreementPages.version(req)
         return try await change(req, run, field: "approbation") { db in
-            try await Agreements.approveRun(run, version: version, request: req, on: db)
+            try await Agreements.approveRun(run, version: version, as: req.caller, on: db)
         }
     }
 
@@ -153,7 +153,7 @@ struct PaymentRunPages: Sendable {
         let failed = Set(((try? req.content.get([String].self, at: "echoues")) ?? []).compactMap(UUID.init(uuidString:)))
         let cancelled = Set(((try? req.content.get([String].self, at: "annules")) ?? []).compactMap(UUID.init(uuidString:)))
         return try await change(req, run, field: "confirmation") { db in
-            try await Agreements.confirmRun(run, failed: failed, cancelled: cancelled.subtracting(failed), version: version, request: req, on: db)
+            try await Agreements.confirmRun(run, failed: failed, cancelled: cancelled.subtracting(failed), version: version, as: req.caller, on: db)
         }
     }
 

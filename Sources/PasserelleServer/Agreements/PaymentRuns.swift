@@ -18,17 +18,17 @@ extension Agreements {
         var refused: [(agreement: String, cents: Int64, owed: Int64)]
     }
 
-    static func prepareRun(on day: CalendarDate, request: Request, on db: any Database) async throws -> Prepared {
+    static func prepareRun(on day: CalendarDate, as caller: Caller, on db: any Database) async throws -> Prepared {
         let sql = db.sql
         let run = PaymentRunModel()
         run.id = UUID()
         run.version = 1
-        run.number = try await nextRunNumber(year: request.application.today.year, on: db)
+        run.number = try await nextRunNumber(year: caller.application.today.year, on: db)
         run.runOn = day.iso
         run.state = "prepared"
         run.count = 0
         run.totalCents = 0
-        run.preparedBy = request.currentUser?.displayName ?? ""
+        run.preparedBy = caller.currentUser?.displayName ?? ""
         try await run.create(on: db)
         let runID = try run.requireID()
         // The payments of the plans that fall due by then become rows first.
@@ -78,7 +78,7 @@ extension Agreements {
                 .set("run_id", to: SQLBind(UUID?.none)).where("id", .in, SQLBind.group(released)).run()
             let number = try row.decode(column: "number", as: String.self)
             refused.append((number, releasedCents, owed - kept))
-            try await Audit.record(on: db, actor: request.auditActor, action: "agreements.payment.refuse", recordType: "payment_run",
+            try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.payment.refuse", recordType: "payment_run",
                                    recordID: run.number, changes: ["agreement": .init(before: nil, after: number),
                                                                    "asked_cents": .init(before: nil, after: String(releasedCents)),
                                                                    "owed_cents": .init(before: nil, after: String(owed - kept))])
@@ -90,7 +90,7 @@ extension Agreements {
         run.totalCents = try totals?.decode(column: "total", as: Int64.self) ?? 0
         try await sql.update(PaymentRunModel.schema).set("count", to: SQLBind(run.count)).set("total_cents", to: SQLBind(run.totalCents))
             .where("id", .equal, SQLBind(runID)).run()
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.run.prepare", recordType: "payment_run",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.run.prepare", recordType: "payment_run",
                                recordID: run.number, changes: [
                                    "run_on": .init(before: nil, after: run.runOn),
                                    "count": .init(before: nil, after: String(run.count)),
@@ -113,10 +113,10 @@ extension Agreements {
 
     /// A finance officer approves a run within their spending authority; above it the run waits
     /// for a second officer (another person) whose limit covers its total.
-    static func approveRun(_ run: PaymentRunModel, version: Int, request: Request, on db: any Database) async throws {
+    static func approveRun(_ run: PaymentRunModel, version: Int, as caller: Caller, on db: any Database) async throws {
         guard version == run.version else { throw Refusal.stale(current: run.version) }
-        guard let user = request.currentUser else { throw Refusal.notASigner }
-        let limit = SpendingAuthority.limit(of: request.accessActor.memberships.map(\.role))
+        guard let user = caller.currentUser else { throw Refusal.notASigner }
+        let limit = SpendingAuthority.limit(of: caller.accessActor.memberships.map(\.role))
         guard limit > 0 else { throw Refusal.notASigner }
         let before = run.state
         switch run.state {
@@ -135,7 +135,7 @@ extension Agreements {
             throw Refusal.wrongState
         }
         try await saveRun(run, version: version, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.run.approve", recordType: "payment_run",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.run.approve", recordType: "payment_run",
                                recordID: run.number, changes: [
                                    "state": .init(before: before, after: run.state),
                                    "total_cents": .init(before: nil, after: String(run.totalCents)),
@@ -145,13 +145,13 @@ extension Agreements {
 
     /// Confirms an approved run: every payment paid, except those named failed (to pay in a later
     /// run) or cancelled (not to be paid). An agreement fully paid whose final report is accepted closes.
-    static func confirmRun(_ run: PaymentRunModel, failed: Set<UUID>, cancelled: Set<UUID>, version: Int, request: Request,
+    static func confirmRun(_ run: PaymentRunModel, failed: Set<UUID>, cancelled: Set<UUID>, version: Int, as caller: Caller,
                            on db: any Database) async throws {
         guard version == run.version else { throw Refusal.stale(current: run.version) }
         guard run.state == "approved" else { throw Refusal.wrongState }
         let sql = db.sql
         let runID = try run.requireID()
-        let today = request.application.today.iso
+        let today = caller.application.today.iso
         for (ids, state) in [(failed, "failed"), (cancelled, "cancelled")] where !ids.isEmpty {
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(Array(ids)[$0..<min($0 + 500, ids.count)]) }) {
                 try await sql.update(AgreementPaymentModel.schema).set("state", to: SQLBind(state))
@@ -182,7 +182,7 @@ extension Agreements {
             """).run()
         run.state = "closed"
         try await saveRun(run, version: version, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "agreements.run.confirm", recordType: "payment_run",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "agreements.run.confirm", recordType: "payment_run",
                                recordID: run.number, changes: [
                                    "failed": .init(before: nil, after: String(failed.count)),
                                    "cancelled": .init(before: nil, after: String(cancelled.count)),

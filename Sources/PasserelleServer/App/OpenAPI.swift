@@ -10,12 +10,12 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Passerelle API",
                 "version": "1.0.0",
-                "description": "API de Passerelle : répertoire du territoire (régions, MRC, municipalités). Erreurs en application/problem+json (RFC 9457), dans la langue demandée (lang, Accept-Language).",
+                "description": "API de Passerelle : répertoire du territoire (régions, MRC, municipalités), identité et accès, guichet des demandes, aide financière (SGAF), conventions, réseau de liaison et capacité. Erreurs en application/problem+json (RFC 9457), dans la langue demandée (lang, Accept-Language).",
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
             "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a }
-                .merging(agreementPaths) { a, _ in a },
+                .merging(agreementPaths) { a, _ in a }.merging(liaisonPaths) { a, _ in a }.merging(capacityPaths) { a, _ in a },
             "components": allComponents,
         ]
     }
@@ -26,6 +26,8 @@ enum OpenAPIDocument {
         var schemas = all["schemas"] as? [String: Any] ?? [:]
         schemas.merge(grantSchemas) { a, _ in a }
         schemas.merge(agreementSchemas) { a, _ in a }
+        schemas.merge(liaisonSchemas) { a, _ in a }
+        schemas.merge(capacitySchemas) { a, _ in a }
         all["schemas"] = schemas
         return all
     }

@@ -184,12 +184,26 @@ func routes(_ app: Application) throws {
         app.post("reseau-liaison", "partenaires", ":id", "retirer", use: partners.remove).policy(.ministry(.administer))
     }
 
+    // liaison network: the API
+    do {
+        let liaison = LiaisonAPI()
+        api.get("organisations", ":code", "portes-entree", use: liaison.entryPoints).policy(.organisation(.read, nil))
+        api.get("reseau-liaison", use: liaison.network).policy(.ministry(.read))
+    }
+
     // capacity
     do {
         let capacity = CapacityPages()
         app.get("capacite", use: capacity.dashboard).policy(.ministry(.read))
         app.get("capacite.csv", use: capacity.csv).policy(.ministry(.read))
         app.get("capacite", "bilan", use: capacity.report).policy(.ministry(.read))
+    }
+
+    // capacity: the API
+    do {
+        let capacity = CapacityAPI()
+        api.get("capacite", use: capacity.figures).policy(.ministry(.read))
+        api.get("capacite", "bilan", use: capacity.report).policy(.ministry(.read))
     }
 
     // grants: programs, calls, applications, evaluation and decisions

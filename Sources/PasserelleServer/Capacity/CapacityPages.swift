@@ -15,6 +15,8 @@ struct CapacityPages: Sendable {
         var to: CalendarDate
         var units: [OrganisationModel]
         var errors: FormInput.Errors
+        /// The same errors by their catalog key, for the API's problem.
+        var problems: [Problem.Field] = []
     }
 
     /// The unit (`unite`, a code) and the period (`du`, `au`; by default the twelve weeks to today).
@@ -25,21 +27,26 @@ struct CapacityPages: Sendable {
             .sort(\.$name).all()
             .filter { $0.code == "unite-bcam" || $0.code.hasPrefix("unite-dgt") || $0.code == "unite-srm" }
         var errors: FormInput.Errors = []
+        var problems: [Problem.Field] = []
+        func fail(_ name: String, _ key: String) {
+            errors.append((name, l(key)))
+            problems.append(Problem.Field(name: name, key: key, arguments: [:]))
+        }
         var unit: OrganisationModel?
         if let code = req.query[String.self, at: "unite"], !code.isEmpty {
             unit = units.first { $0.code == code }
-            if unit == nil { errors.append(("unite", l("capacity.error.unit"))) }
+            if unit == nil { fail("unite", "capacity.error.unit") }
         }
         var to = today, from = RequestStats.week(of: today).adding(days: -7 * (defaultWeeks - 1))
         if let text = req.query[String.self, at: "au"], !text.isEmpty {
-            if let day = CalendarDate(iso: text) { to = day } else { errors.append(("au", l("capacity.error.date"))) }
+            if let day = CalendarDate(iso: text) { to = day } else { fail("au", "capacity.error.date") }
         }
         if let text = req.query[String.self, at: "du"], !text.isEmpty {
-            if let day = CalendarDate(iso: text) { from = day } else { errors.append(("du", l("capacity.error.date"))) }
+            if let day = CalendarDate(iso: text) { from = day } else { fail("du", "capacity.error.date") }
         }
-        if from > to { errors.append(("du", l("capacity.error.range"))); from = to }
-        if to.dayNumber - from.dayNumber > 3 * 366 { errors.append(("du", l("capacity.error.long"))); from = to.adding(days: -366) }
-        return Scope(unit: unit, from: from, to: to, units: units, errors: errors)
+        if from > to { fail("du", "capacity.error.range"); from = to }
+        if to.dayNumber - from.dayNumber > 3 * 366 { fail("du", "capacity.error.long"); from = to.adding(days: -366) }
+        return Scope(unit: unit, from: from, to: to, units: units, errors: errors, problems: problems)
     }
 
     @Sendable func dashboard(_ req: Request) async throws -> Response {
@@ -50,7 +57,9 @@ struct CapacityPages: Sendable {
             .page(status: scope.errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    @Sendable func report(_ req: Request) async throws -> Response {
+    /// The report's period (by default the last twelve whole months) and its figures with those of
+    /// the period of the same length just before it.
+    func reportFigures(_ req: Request) async throws -> (scope: Scope, current: CapacityFigures, previous: CapacityFigures) {
         let today = req.application.today
         var scope = try await scope(req, defaultWeeks: 12)
         if req.query[String.self, at: "du"] == nil && req.query[String.self, at: "au"] == nil {
@@ -67,6 +76,11 @@ struct CapacityPages: Sendable {
                                                  language: language, byMonth: true, on: req.db)
         let previous = try await CapacityQueries.figures(from: before.0, to: before.1, unit: unit, backlog: false, today: today,
                                                   language: language, byMonth: true, on: req.db)
+        return (scope, current, previous)
+    }
+
+    @Sendable func report(_ req: Request) async throws -> Response {
+        let (scope, current, previous) = try await reportFigures(req)
         return CapacityViews.report(Layout(req), scope: scope, current: current, previous: previous)
             .page(status: scope.errors.isEmpty ? .ok : .unprocessableEntity)
     }

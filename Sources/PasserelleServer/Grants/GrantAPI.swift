@@ -7,100 +7,6 @@ import Vapor
 /// cents; keys are French like the rest of the API.
 struct GrantAPI: Sendable {
 
-    struct ProgramDTO: Content {
-        let code: String
-        let nom: String
-        let objectifs: String
-        let regles: String
-        let mesure: String?
-        let attribution: String
-        let taux_points_base: Int
-        let plafond_cents: Int64
-        let cumul_points_base: Int?
-        let admissibles: [String]
-        let regions: [String]
-        let depenses_minimales_cents: Int64
-        let documents: [DocumentDTO]
-        let grille: [CriterionDTO]
-        let champs: [RequestField]
-        let processus: GrantWorkflow
-
-        struct DocumentDTO: Content { let code: String; let nom: String }
-        struct CriterionDTO: Content { let code: String; let nom: String; let poids: Int; let note_max: Int }
-
-        init(_ p: GrantProgramModel, _ language: Language) {
-            code = p.code
-            nom = p.name(language)
-            objectifs = p.objectives(language)
-            regles = p.rules(language)
-            mesure = p.measure
-            attribution = p.allocation.rawValue
-            taux_points_base = p.terms.rateBasisPoints
-            plafond_cents = p.terms.ceilingCents
-            cumul_points_base = p.terms.stackingLimitBasisPoints
-            admissibles = p.eligibility.kinds.map(\.rawValue)
-            regions = p.eligibility.regions
-            depenses_minimales_cents = p.eligibility.minimumCostsCents
-            documents = p.eligibility.documents.map { DocumentDTO(code: $0.code, nom: $0.name(language)) }
-            grille = p.grid.criteria.map { CriterionDTO(code: $0.code, nom: $0.name(language), poids: $0.weight, note_max: $0.maxScore) }
-            champs = p.fields
-            processus = p.workflow
-        }
-    }
-
-    struct CallDTO: Content {
-        let code: String
-        let programme: String
-        let titre: String
-        let ouverture: Date
-        let fermeture: Date
-        let ouvert: Bool
-        let exercice: String
-    }
-
-    struct ApplicationDTO: Content {
-        struct Failure: Content { let regle: String; let motif: String }
-        let numero: String
-        let programme: String
-        let appel: String?
-        let organisation: String
-        let titre: String
-        let resume: String
-        let phase: String
-        let phase_nom: String
-        let reponses: [String: [String]]
-        let depenses_admissibles_cents: Int64
-        let montant_demande_cents: Int64
-        let budget: GrantBudget
-        let admissibilite: [Failure]
-        let note: String?
-        let deposee_le: Date?
-        let par_mandataire: Bool
-        let langue: String
-        let version: Int
-
-        init(_ a: GrantApplicationModel, callCode: String?, l: Localizer) {
-            numero = a.number
-            programme = a.program.code
-            appel = callCode
-            organisation = a.organisation.code
-            titre = a.title
-            resume = a.summary
-            phase = a.phase
-            phase_nom = a.program.workflow.phase(a.phase)?.name(l.language) ?? a.phase
-            reponses = a.answers
-            depenses_admissibles_cents = a.eligibleCents
-            montant_demande_cents = a.requestedCents
-            budget = a.budget
-            admissibilite = a.screening.map { Failure(regle: $0.rule, motif: l($0.key, GrantViews.localized(l, $0.arguments))) }
-            note = a.score.map(Grants.formatScore)
-            deposee_le = a.submittedAt
-            par_mandataire = a.viaMandate
-            langue = a.language
-            version = a.version
-        }
-    }
-
     struct LineInput: Content {
         let libelle: String
         let montant_cents: Int64
@@ -244,8 +150,8 @@ struct GrantAPI: Sendable {
         do {
             model = try await req.write { db in
                 let model = try await Grants.createDraft(draft, program: program, call: found, for: organisation,
-                                                         submitting: submitNow ? documents : nil, request: req, on: db)
-                try await Grants.attach(stored, to: model, request: req, on: db)
+                                                         submitting: submitNow ? documents : nil, as: req.caller, on: db)
+                try await Grants.attach(stored, to: model, as: req.caller, on: db)
                 return model
             }
         } catch let refusal as Grants.Refusal {
@@ -283,7 +189,7 @@ struct GrantAPI: Sendable {
         let model = try GrantPages.loaded(req)
         let version = (try? req.content.get(Int.self, at: "version")) ?? model.version
         do {
-            try await req.write { db in try await Grants.submit(model, version: version, request: req, on: db) }
+            try await req.write { db in try await Grants.submit(model, version: version, as: req.caller, on: db) }
         } catch let missing as Grants.MissingDocuments {
             throw Problem(.unprocessableEntity, code: "missing_documents", key: "grants.error.missing_documents",
                           arguments: ["number": model.number],
@@ -296,13 +202,13 @@ struct GrantAPI: Sendable {
 
     @Sendable func assign(_ req: Request) async throws -> Response {
         let model = try await GrantPages.find(req)
-        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
+        guard Grants.actors(req.caller, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
         let email = (try? req.content.get(String.self, at: "evaluateur")) ?? ""
         guard let person = try await PersonModel.query(on: req.db).filter(\.$email == email.lowercased()).first() else {
             throw Problem.invalidParameter("evaluateur", key: "grants.error.evaluator")
         }
         do {
-            try await req.write { db in try await Grants.assign(model, evaluator: person, request: req, on: db) }
+            try await req.write { db in try await Grants.assign(model, evaluator: person, as: req.caller, on: db) }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
         return try JSONResponse.json(try await dto(req, model))
     }
@@ -329,7 +235,7 @@ struct GrantAPI: Sendable {
         guard fields.isEmpty else { throw Problem(.unprocessableEntity, code: "invalid_scores", key: "grants.error.summary_api", fields: fields) }
         let given = scores
         do {
-            try await req.write { db in try await Grants.score(model, scores: given, request: req, on: db) }
+            try await req.write { db in try await Grants.score(model, scores: given, as: req.caller, on: db) }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
         return try JSONResponse.json(try await dto(req, model))
     }
@@ -349,7 +255,7 @@ struct GrantAPI: Sendable {
         do {
             try await req.write { db in
                 try await Grants.decide(model, kind: input.decision, amount: input.montant_cents, reasons: input.motifs ?? "",
-                                        version: input.version, request: req, on: db)
+                                        version: input.version, as: req.caller, on: db)
             }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
         return try JSONResponse.json(try await dto(req, model))
@@ -359,29 +265,9 @@ struct GrantAPI: Sendable {
         let model = try await GrantPages.find(req)
         let version = (try? req.content.get(Int.self, at: "version")) ?? model.version
         do {
-            try await req.write { db in try await Grants.approveSecond(model, version: version, request: req, on: db) }
+            try await req.write { db in try await Grants.approveSecond(model, version: version, as: req.caller, on: db) }
         } catch let refusal as Grants.Refusal { throw Self.problem(refusal) }
         return try JSONResponse.json(try await dto(req, model))
-    }
-
-    struct RankedDTO: Content {
-        let rang: Int
-        let numero: String
-        let organisation: String
-        let titre: String
-        let note: String
-        let montant_cents: Int64
-        let cumul_cents: Int64
-        let finance: Bool
-        let departage: Int?
-        let phase: String
-    }
-
-    struct RankingDTO: Content {
-        let appel: String
-        let exercice: String
-        let disponible_cents: Int64
-        let classement: [RankedDTO]
     }
 
     @Sendable func ranking(_ req: Request) async throws -> Response {

@@ -126,7 +126,7 @@ struct GrantAssignmentPages: Sendable {
                                                                          "batch": .init(before: nil, after: call.code)])
             }
             for (evaluator, files) in byEvaluator {
-                try await Grants.notifyEvaluator(evaluator, files: files, request: req, on: db)
+                try await Grants.notifyEvaluator(evaluator, files: files, as: req.caller, on: db)
             }
             return Result(assigned: plan.assignments.count, evaluators: byEvaluator.count,
                           short: plan.short.map { (now.numbers[$0.file]!.number, $0.missing) })

@@ -16,7 +16,7 @@ extension Grants {
 
     /// Assigns an evaluator, unless they belong to (or declared a conflict with) one of the
     /// application's organisations.
-    static func assign(_ model: GrantApplicationModel, evaluator person: PersonModel, notify: Bool = true, request: Request,
+    static func assign(_ model: GrantApplicationModel, evaluator person: PersonModel, notify: Bool = true, as caller: Caller,
                        on db: any Database) async throws {
         let personID = try person.requireID()
         let memberships = try await MembershipModel.query(on: db).filter(\.$person.$id == personID).all()
@@ -34,13 +34,13 @@ extension Grants {
         assignment.$application.id = try model.requireID()
         assignment.$person.id = personID
         try await assignment.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.evaluator.assign", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.evaluator.assign", recordType: "grant_application",
                                recordID: model.number, changes: ["evaluator": .init(before: nil, after: person.email)])
-        if notify { try await notifyEvaluator(personID, files: [(model.number, model.title)], request: request, on: db) }
+        if notify { try await notifyEvaluator(personID, files: [(model.number, model.title)], as: caller, on: db) }
     }
 
     /// A conflict of interest declared by a person with an organisation.
-    static func declareConflict(person: UUID, organisation: OrganisationModel, reason: String, request: Request,
+    static func declareConflict(person: UUID, organisation: OrganisationModel, reason: String, as caller: Caller,
                                 on db: any Database) async throws {
         if try await GrantConflictModel.query(on: db).filter(\.$person.$id == person).filter(\.$organisation.$id == organisation.requireID())
             .first() != nil { return }
@@ -56,7 +56,7 @@ extension Grants {
             try await GrantEvaluatorModel.query(on: db).filter(\.$person.$id == person).filter(\.$application.$id ~~ applications).delete()
             try await GrantScoreModel.query(on: db).filter(\.$person.$id == person).filter(\.$application.$id ~~ applications).delete()
         }
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.conflict.declare", recordType: "person",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.conflict.declare", recordType: "person",
                                recordID: person.uuidString, changes: [
                                    "organisation": .init(before: nil, after: organisation.code),
                                    "reason": .init(before: nil, after: reason),
@@ -65,9 +65,9 @@ extension Grants {
 
     /// An assigned evaluator's scores (one per criterion) and comments; the consolidated score
     /// follows, and the application is evaluated once every assigned evaluator has scored.
-    static func score(_ model: GrantApplicationModel, scores: [String: (score: Int, comment: String)], request: Request,
+    static func score(_ model: GrantApplicationModel, scores: [String: (score: Int, comment: String)], as caller: Caller,
                       on db: any Database) async throws {
-        guard let user = request.currentUser else { throw SignInRequired() }
+        guard let user = caller.currentUser else { throw SignInRequired() }
         let id = try model.requireID()
         guard let assignment = try await GrantEvaluatorModel.query(on: db).filter(\.$application.$id == id)
             .filter(\.$person.$id == user.personID).first() else { throw Refusal.notAnEvaluator }
@@ -89,7 +89,7 @@ extension Grants {
         }
         assignment.completedAt = Date()
         try await assignment.save(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.evaluation.score", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.evaluation.score", recordType: "grant_application",
                                recordID: model.number, changes: audit)
         try await consolidate(model, grid: grid, on: db)
         let pending = try await GrantEvaluatorModel.query(on: db).filter(\.$application.$id == id).filter(\.$completedAt == nil).count()
@@ -103,7 +103,7 @@ extension Grants {
                                    recordType: "grant_application", recordID: model.number,
                                    changes: ["phase": .init(before: before, after: next),
                                              "score": .init(before: nil, after: model.score.map(formatScore))])
-            try await notifyApplicant(model, program: program, request: request, on: db)
+            try await notifyApplicant(model, program: program, as: caller, on: db)
         }
     }
 
@@ -322,11 +322,11 @@ extension Grants {
     /// money and waits for a second approver.
     @discardableResult
     static func decide(_ model: GrantApplicationModel, kind: String, amount: Int64?, reasons: String, version: Int,
-                       request: Request, on db: any Database) async throws -> GrantDecisionModel {
-        guard let user = request.currentUser else { throw SignInRequired() }
+                       as caller: Caller, on db: any Database) async throws -> GrantDecisionModel {
+        guard let user = caller.currentUser else { throw SignInRequired() }
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let program = try await model.$program.get(on: db)
-        let mine = actors(request, for: model)
+        let mine = actors(caller, for: model)
         guard mine.contains(.programManager) || mine.contains(.financeOfficer) else { throw Refusal.notAParty }
         let actor: GrantWorkflow.Actor = mine.contains(.financeOfficer) ? .financeOfficer : .programManager
         let decision = GrantDecisionModel()
@@ -344,7 +344,7 @@ extension Grants {
             guard let amount, amount > 0 else { throw Refusal.amountNotPositive }
             guard amount <= model.requestedCents else { throw Refusal.amountAboveRequested(requested: model.requestedCents) }
             guard amount <= program.terms.ceilingCents else { throw Refusal.amountAboveCeiling(ceiling: program.terms.ceilingCents) }
-            let limit = SpendingAuthority.limit(of: request.accessActor.memberships.map(\.role))
+            let limit = SpendingAuthority.limit(of: caller.accessActor.memberships.map(\.role))
             let second = SpendingAuthority.needsSecondApproval(amountCents: amount, limitCents: limit)
             event = second ? "approve_pending" : "approve"
             decision.amountCents = amount
@@ -365,8 +365,8 @@ extension Grants {
         case .failure(let refusal): throw Refusal.transition(refusal)
         }
         if kind == "approve" {
-            let envelope = try await Self.envelope(for: model, today: request.application.today,
-                                                   territory: request.application.territory.current, on: db)
+            let envelope = try await Self.envelope(for: model, today: caller.application.today,
+                                                   territory: caller.application.territory.current, on: db)
             try await take(decision.amountCents, from: try envelope.requireID(), committed: decision.state == "pending", on: db)
             decision.$envelope.id = try envelope.requireID()
             changes["envelope"] = .init(before: nil, after: "\(envelope.fiscalYear)\(envelope.region.isEmpty ? "" : " " + envelope.region)")
@@ -384,24 +384,24 @@ extension Grants {
         changes["phase"] = .init(before: before, after: next)
         changes["decision"] = .init(before: nil, after: kind)
         if !reasons.isEmpty { changes["reasons"] = .init(before: nil, after: reasons) }
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.decision.\(kind)", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.decision.\(kind)", recordType: "grant_application",
                                recordID: model.number, changes: changes)
-        try await notifyApplicant(model, program: program, note: reasons.isEmpty ? nil : reasons, request: request, on: db)
-        if decision.state == "pending" { try await notifySecondApprovers(model, amountCents: decision.amountCents, request: request, on: db) }
+        try await notifyApplicant(model, program: program, note: reasons.isEmpty ? nil : reasons, as: caller, on: db)
+        if decision.state == "pending" { try await notifySecondApprovers(model, amountCents: decision.amountCents, as: caller, on: db) }
         return decision
     }
 
     /// The second approval of a decision above its author's spending authority: by another
     /// finance officer whose own limit covers the amount.
-    static func approveSecond(_ model: GrantApplicationModel, version: Int, request: Request, on db: any Database) async throws {
-        guard let user = request.currentUser else { throw SignInRequired() }
+    static func approveSecond(_ model: GrantApplicationModel, version: Int, as caller: Caller, on db: any Database) async throws {
+        guard let user = caller.currentUser else { throw SignInRequired() }
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let program = try await model.$program.get(on: db)
-        guard actors(request, for: model).contains(.financeOfficer) else { throw Refusal.notAParty }
+        guard actors(caller, for: model).contains(.financeOfficer) else { throw Refusal.notAParty }
         guard let pending = try await GrantDecisionModel.query(on: db).filter(\.$application.$id == model.requireID())
             .filter(\.$state == "pending").first() else { throw Refusal.transition(.notFromPhase) }
         guard pending.decidedBy != user.personID else { throw Refusal.sameApprover }
-        let limit = SpendingAuthority.limit(of: request.accessActor.memberships.map(\.role))
+        let limit = SpendingAuthority.limit(of: caller.accessActor.memberships.map(\.role))
         guard SpendingAuthority.mayGiveSecondApproval(amountCents: pending.amountCents, limitCents: limit) else {
             throw Refusal.limitTooLow(limit: limit)
         }
@@ -418,13 +418,13 @@ extension Grants {
         try await pending.save(on: db)
         let before = model.phase
         try await advance(model, to: next, version: version, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.decision.second_approval", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.decision.second_approval", recordType: "grant_application",
                                recordID: model.number, changes: [
                                    "phase": .init(before: before, after: next),
                                    "amount_cents": .init(before: nil, after: String(pending.amountCents)),
                                    "spending_limit_cents": .init(before: nil, after: String(limit)),
                                ])
-        try await notifyApplicant(model, program: program, request: request, on: db)
+        try await notifyApplicant(model, program: program, as: caller, on: db)
     }
 
     /// Moves an application to a phase with its version: a change made in between makes this one
@@ -442,7 +442,7 @@ extension Grants {
     // MARK: envelopes and calls
 
     static func createEnvelope(program: GrantProgramModel, year: GovernmentFiscalYear, region: String, totalCents: Int64,
-                               request: Request, on db: any Database) async throws -> GrantEnvelopeModel {
+                               as caller: Caller, on db: any Database) async throws -> GrantEnvelopeModel {
         let envelope = GrantEnvelopeModel()
         envelope.$program.id = try program.requireID()
         envelope.fiscalYear = year.description
@@ -452,7 +452,7 @@ extension Grants {
         envelope.approvedCents = 0
         envelope.version = 1
         try await envelope.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.envelope.create", recordType: "grant_envelope",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.envelope.create", recordType: "grant_envelope",
                                recordID: try envelope.requireID().uuidString, changes: [
                                    "program": .init(before: nil, after: program.code),
                                    "fiscal_year": .init(before: nil, after: envelope.fiscalYear),
@@ -463,7 +463,7 @@ extension Grants {
     }
 
     static func createCall(program: GrantProgramModel, envelope: GrantEnvelopeModel, code: String, titleFr: String, titleEn: String,
-                           opensAt: Date, closesAt: Date, request: Request, on db: any Database) async throws -> GrantCallModel {
+                           opensAt: Date, closesAt: Date, as caller: Caller, on db: any Database) async throws -> GrantCallModel {
         let call = GrantCallModel()
         call.code = code
         call.$program.id = try program.requireID()
@@ -474,7 +474,7 @@ extension Grants {
         call.closesAt = closesAt
         call.version = 1
         try await call.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.call.create", recordType: "grant_call",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.call.create", recordType: "grant_call",
                                recordID: code, changes: [
                                    "program": .init(before: nil, after: program.code),
                                    "opens_at": .init(before: nil, after: AuditEventModel.timestamp(opensAt)),

@@ -114,7 +114,7 @@ struct GrantPages: Sendable {
             return try await programPage(req, program: program, errors: errors, form: form, status: .unprocessableEntity)
         }
         _ = try await req.write { db in
-            try await Grants.createEnvelope(program: program, year: year, region: region, totalCents: amount.cents, request: req, on: db)
+            try await Grants.createEnvelope(program: program, year: year, region: region, totalCents: amount.cents, as: req.caller, on: db)
         }
         return req.redirect(to: "/programmes/\(program.code)#enveloppes", redirectType: .normal)
     }
@@ -156,7 +156,7 @@ struct GrantPages: Sendable {
         }
         _ = try await req.write { db in
             try await Grants.createCall(program: program, envelope: envelope, code: code, titleFr: titleFr,
-                                        titleEn: titleEn.isEmpty ? titleFr : titleEn, opensAt: opens, closesAt: closes, request: req, on: db)
+                                        titleEn: titleEn.isEmpty ? titleFr : titleEn, opensAt: opens, closesAt: closes, as: req.caller, on: db)
         }
         return req.redirect(to: "/appels/\(code)", redirectType: .normal)
     }
@@ -334,8 +334,8 @@ struct GrantPages: Sendable {
         for (code, file, kind) in checked { blobs.append((code, try await FileStore.save(file, kind: kind, app: req.application))) }
         let stored = blobs
         let model = try await req.write { db in
-            let model = try await Grants.createDraft(built, program: program, call: call, for: organisation, request: req, on: db)
-            try await Grants.attach(stored, to: model, request: req, on: db)
+            let model = try await Grants.createDraft(built, program: program, call: call, for: organisation, as: req.caller, on: db)
+            try await Grants.attach(stored, to: model, as: req.caller, on: db)
             return model
         }
         return req.redirect(to: "/aide/\(model.number)", redirectType: .normal)
@@ -362,7 +362,7 @@ struct GrantPages: Sendable {
         let model = try Self.loaded(req)
         let program = model.program
         let l = req.localizer
-        guard program.workflow.phase(model.phase)?.applicantEdits == true, Grants.actors(req, for: model).contains(.applicant) else {
+        guard program.workflow.phase(model.phase)?.applicantEdits == true, Grants.actors(req.caller, for: model).contains(.applicant) else {
             throw Problem(.conflict, code: "not_editable", key: "grants.error.not_editable")
         }
         let form = Self.readForm(req, program: program)
@@ -383,8 +383,8 @@ struct GrantPages: Sendable {
         for (code, file, kind) in checked { blobs.append((code, try await FileStore.save(file, kind: kind, app: req.application))) }
         let stored = blobs
         try await req.write { db in
-            try await Grants.update(model, with: built, version: version, request: req, on: db)
-            try await Grants.attach(stored, to: model, request: req, on: db)
+            try await Grants.update(model, with: built, version: version, as: req.caller, on: db)
+            try await Grants.attach(stored, to: model, as: req.caller, on: db)
         }
         return req.redirect(to: "/aide/\(model.number)", redirectType: .normal)
     }
@@ -394,7 +394,7 @@ struct GrantPages: Sendable {
         let model = try Self.loaded(req)
         let version = (try? req.content.get(Int.self, at: "version")) ?? -1
         do {
-            try await req.write { db in try await Grants.submit(model, version: version, request: req, on: db) }
+            try await req.write { db in try await Grants.submit(model, version: version, as: req.caller, on: db) }
         } catch let missing as Grants.MissingDocuments {
             let l = req.localizer
             return try await showPage(req, model: model, errors: missing.failures.map {
@@ -468,7 +468,7 @@ struct GrantPages: Sendable {
     func showPage(_ req: Request, model: GrantApplicationModel, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let data = try await fileData(req, model: model)
         let evaluatorsAvailable = req.accessActor.isMinistry ? try await Self.evaluators(on: req.db) : []
-        return GrantViews.file(Layout(req), model: model, data: data, actors: Grants.actors(req, for: model, parties: data.parties.compactMap(\.id)),
+        return GrantViews.file(Layout(req), model: model, data: data, actors: Grants.actors(req.caller, for: model, parties: data.parties.compactMap(\.id)),
                                me: req.currentUser?.personID, evaluatorsAvailable: evaluatorsAvailable, errors: errors,
                                submitted: req.query[String.self, at: "depose"] == "1", now: req.application.now,
                                csrf: CSRF.sessionToken(req)).page(status: status)
@@ -494,7 +494,7 @@ struct GrantPages: Sendable {
             return try await showPage(req, model: model, errors: [("champs", l("grants.error.changes"))], status: .unprocessableEntity)
         }
         return try await change(req, model, field: "event", then: "") { db in
-            try await Grants.move(model, event, version: version, note: note.isEmpty ? nil : note, reopened: reopened, request: req, on: db)
+            try await Grants.move(model, event, version: version, note: note.isEmpty ? nil : note, reopened: reopened, as: req.caller, on: db)
         }
     }
 
@@ -528,9 +528,9 @@ struct GrantPages: Sendable {
         guard let id, let person = try await PersonModel.find(id, on: req.db) else {
             return try await showPage(req, model: model, errors: [("evaluateur", l("grants.error.evaluator"))], status: .unprocessableEntity)
         }
-        guard Grants.actors(req, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
+        guard Grants.actors(req.caller, for: model).contains(.programManager) else { throw Problem(.conflict, code: "role_refused", key: "grants.error.role") }
         return try await change(req, model, field: "evaluateur", then: "#evaluation") { db in
-            try await Grants.assign(model, evaluator: person, request: req, on: db)
+            try await Grants.assign(model, evaluator: person, as: req.caller, on: db)
         }
     }
 
@@ -554,7 +554,7 @@ struct GrantPages: Sendable {
         guard errors.isEmpty else { return try await showPage(req, model: model, errors: errors, status: .unprocessableEntity) }
         let given = scores
         return try await change(req, model, field: "note", then: "#evaluation") { db in
-            try await Grants.score(model, scores: given, request: req, on: db)
+            try await Grants.score(model, scores: given, as: req.caller, on: db)
         }
     }
 
@@ -572,7 +572,7 @@ struct GrantPages: Sendable {
         let version = Int(form["version"] ?? "") ?? -1
         do {
             try await req.write { db in
-                try await Grants.decide(model, kind: kind, amount: amount, reasons: reasons, version: version, request: req, on: db)
+                try await Grants.decide(model, kind: kind, amount: amount, reasons: reasons, version: version, as: req.caller, on: db)
             }
         } catch let refusal as Grants.Refusal {
             let field = if case .reasonsRequired = refusal { "motifs" } else { "montant" }
@@ -586,7 +586,7 @@ struct GrantPages: Sendable {
         let model = try await Self.find(req)
         let version = (try? req.content.get(Int.self, at: "version")) ?? -1
         return try await change(req, model, field: "approbation", then: "#decision") { db in
-            try await Grants.approveSecond(model, version: version, request: req, on: db)
+            try await Grants.approveSecond(model, version: version, as: req.caller, on: db)
         }
     }
 
@@ -599,7 +599,7 @@ struct GrantPages: Sendable {
             throw Problem(.unprocessableEntity, code: "invalid_conflict", key: "grants.error.conflict_form")
         }
         try await req.write { db in
-            try await Grants.declareConflict(person: user.personID, organisation: organisation, reason: form["motif"] ?? "", request: req, on: db)
+            try await Grants.declareConflict(person: user.personID, organisation: organisation, reason: form["motif"] ?? "", as: req.caller, on: db)
         }
         let back = form["retour"].flatMap { $0.hasPrefix("/aide/") ? $0 : nil } ?? "/aide"
         return req.redirect(to: back, redirectType: .normal)

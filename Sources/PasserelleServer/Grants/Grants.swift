@@ -52,8 +52,8 @@ enum Grants {
 
     /// What the signed-in person is for an application: its applicant (a member of the body or of
     /// a co-applicant with the grants service, or a mandataire in force), or a ministry role.
-    static func actors(_ request: Request, for application: GrantApplicationModel, parties: [UUID] = []) -> Set<GrantWorkflow.Actor> {
-        let actor = request.accessActor
+    static func actors(_ caller: Caller, for application: GrantApplicationModel, parties: [UUID] = []) -> Set<GrantWorkflow.Actor> {
+        let actor = caller.accessActor
         var result = Set<GrantWorkflow.Actor>()
         for membership in actor.memberships {
             switch membership.role {
@@ -66,7 +66,7 @@ enum Grants {
         }
         if !actor.isMinistry {
             for owner in [application.$organisation.id] + parties
-            where request.allows(.update, Resource(service: .grants, ownerID: owner)) {
+            where caller.allows(.update, Resource(service: .grants, ownerID: owner)) {
                 result.insert(.applicant)
             }
         }
@@ -147,10 +147,10 @@ enum Grants {
     /// decides its phase. Nothing reads the new rows back in this change: they are written with
     /// the batch's others at the commit (`Writes.insert`), the application first.
     static func createDraft(_ draft: Draft, program: GrantProgramModel, call: GrantCallModel?, for organisation: OrganisationModel,
-                            submitting documents: Set<String>? = nil, request: Request,
+                            submitting documents: Set<String>? = nil, as caller: Caller,
                             on db: any Database) async throws -> GrantApplicationModel {
-        guard let user = request.currentUser else { throw SignInRequired() }
-        let now = request.application.now
+        guard let user = caller.currentUser else { throw SignInRequired() }
+        let now = caller.application.now
         let model = GrantApplicationModel()
         let id = UUID()
         model.id = id
@@ -159,8 +159,8 @@ enum Grants {
         model.$call.id = try call?.requireID()
         model.$organisation.id = try organisation.requireID()
         model.$applicant.id = user.personID
-        model.viaMandate = !request.accessActor.memberships.contains { $0.organisationID == organisation.id }
-        model.language = request.language.rawValue
+        model.viaMandate = !caller.accessActor.memberships.contains { $0.organisationID == organisation.id }
+        model.language = caller.language.rawValue
         model.phase = program.workflow.initial
         model.workflowVersion = program.workflow.version
         apply(draft, to: model)
@@ -176,7 +176,7 @@ enum Grants {
                 throw Refusal.transition(.notFromPhase)
             }
             let failures = screen(model, program: program, organisation: organisation, parties: draft.coApplicants, documents: documents,
-                                  territory: request.application.territory.current)
+                                  territory: caller.application.territory.current)
             guard case .success(let phase) = workflow.next(from: submitted, on: failures.isEmpty ? "screen_pass" : "screen_fail", by: .system)
             else { throw Refusal.transition(.notFromPhase) }
             screened = (submitted, phase, failures)
@@ -200,7 +200,7 @@ enum Grants {
             try await Writes.insert(into: GrantPartyModel.schema, columns: ["id", "application_id", "organisation_id"],
                                     values: [SQLBind(UUID()), SQLBind(id), SQLBind(try party.requireID())], on: db)
         }
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.create", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.application.create", recordType: "grant_application",
                                recordID: model.number, changes: [
                                    "program": .init(before: nil, after: program.code),
                                    "call": .init(before: nil, after: call?.code),
@@ -212,16 +212,16 @@ enum Grants {
                                ])
         if let screened {
             try await recordSubmission(model, program: program, submitted: screened.submitted, screened: screened.phase, failures: screened.failures,
-                                       from: program.workflow.initial, event: "submit", request: request, on: db)
+                                       from: program.workflow.initial, event: "submit", as: caller, on: db)
         }
         return model
     }
 
     /// The journal of a submission: the applicant's, then the screening's.
     static func recordSubmission(_ model: GrantApplicationModel, program: GrantProgramModel, submitted: String, screened: String,
-                                 failures: [Eligibility.Failure], from before: String, event: String, request: Request,
+                                 failures: [Eligibility.Failure], from before: String, event: String, as caller: Caller,
                                  on db: any Database) async throws {
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
                                recordID: model.number, changes: [
                                    "phase": .init(before: before, after: submitted),
                                    "submitted_at": .init(before: nil, after: model.submittedAt.map(AuditEventModel.timestamp)),
@@ -231,7 +231,7 @@ enum Grants {
                                    "phase": .init(before: submitted, after: screened),
                                    "screening": .init(before: nil, after: failures.isEmpty ? "eligible" : model.screeningJSON),
                                ])
-        try await notifyApplicant(model, program: program, failures: failures, receipt: true, request: request, on: db)
+        try await notifyApplicant(model, program: program, failures: failures, receipt: true, as: caller, on: db)
     }
 
     static func apply(_ draft: Draft, to model: GrantApplicationModel) {
@@ -254,7 +254,7 @@ enum Grants {
     }
 
     /// Changes a draft (or, in a request for changes, the fields it reopened), with its version.
-    static func update(_ model: GrantApplicationModel, with draft: Draft, version: Int, request: Request, on db: any Database) async throws {
+    static func update(_ model: GrantApplicationModel, with draft: Draft, version: Int, as caller: Caller, on db: any Database) async throws {
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let before = (title: model.title, requested: model.requestedCents, summary: model.summary, budget: model.budgetJSON,
                       answers: model.answersJSON)
@@ -287,12 +287,12 @@ enum Grants {
         if before.requested != model.requestedCents {
             changes["requested_cents"] = .init(before: String(before.requested), after: String(model.requestedCents))
         }
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.update", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.application.update", recordType: "grant_application",
                                recordID: model.number, changes: changes)
     }
 
     /// Joins stored files to an application as the documents of a requirement.
-    static func attach(_ blobs: [(requirement: String, blob: FileStore.Blob)], to model: GrantApplicationModel, request: Request,
+    static func attach(_ blobs: [(requirement: String, blob: FileStore.Blob)], to model: GrantApplicationModel, as caller: Caller,
                        on db: any Database) async throws {
         guard !blobs.isEmpty else { return }
         let now = Date()
@@ -302,14 +302,14 @@ enum Grants {
                 "id", "created_at", "application_id", "requirement", "sha256", "filename", "kind", "size", "uploaded_by",
             ], values: [
                 SQLBind(UUID()), SQLBind(now), SQLBind(try model.requireID()), SQLBind(requirement), SQLBind(blob.sha256),
-                SQLBind(blob.filename), SQLBind(blob.kind), SQLBind(blob.size), SQLBind(request.currentUser?.personID),
+                SQLBind(blob.filename), SQLBind(blob.kind), SQLBind(blob.size), SQLBind(caller.currentUser?.personID),
             ], on: db)
             // One change per document, keyed by its requirement (and its position when two answer the same one).
             let key = changes["document." + requirement] == nil ? "document." + requirement : "document.\(requirement).\(changes.count + 1)"
             changes[key] = .init(before: nil, after: "\(blob.filename) (\(blob.sha256))")
         }
         // The documents given together are one event of the journal.
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.document.add", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.document.add", recordType: "grant_application",
                                recordID: model.number, changes: changes)
     }
 
@@ -330,19 +330,19 @@ enum Grants {
     /// Submits a draft (or resubmits after changes): the call must be open by the server's clock
     /// and every required document there; then the screening moves it to evaluation or to
     /// ineligible, with every failed rule's reason kept.
-    static func submit(_ model: GrantApplicationModel, version: Int, request: Request, on db: any Database,
+    static func submit(_ model: GrantApplicationModel, version: Int, as caller: Caller, on db: any Database,
                        parties known: [OrganisationModel]? = nil, documents knownDocuments: Set<String>? = nil) async throws {
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let program = try await model.$program.get(on: db)
         let workflow = try await workflow(for: model, program: program, on: db)
         let event = model.phase == "changes_requested" ? "resubmit" : "submit"
-        guard actors(request, for: model).contains(.applicant) else { throw Refusal.notAParty }
+        guard actors(caller, for: model).contains(.applicant) else { throw Refusal.notAParty }
         let submitted: String
         switch workflow.next(from: model.phase, on: event, by: .applicant) {
         case .success(let phase): submitted = phase
         case .failure(let refusal): throw Refusal.transition(refusal)
         }
-        let now = request.application.now
+        let now = caller.application.now
         if event == "submit", let call = try await model.$call.get(on: db), !call.isOpen(at: now) { throw Refusal.callClosed }
         let organisation = try await model.$organisation.get(on: db)
         var parties = known ?? []
@@ -353,7 +353,7 @@ enum Grants {
         var documents = knownDocuments ?? []
         if knownDocuments == nil { documents = try await documentCodes(model, on: db) }
         let failures = screen(model, program: program, organisation: organisation, parties: parties, documents: documents,
-                              territory: request.application.territory.current)
+                              territory: caller.application.territory.current)
         // A missing document is the applicant's to fix before submitting, not a reason to close the file.
         if failures.contains(where: { $0.rule == "document" }) { throw MissingDocuments(failures: failures.filter { $0.rule == "document" }) }
         let screened: String
@@ -375,7 +375,7 @@ enum Grants {
             .returning("id").all()
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
         try await recordSubmission(model, program: program, submitted: submitted, screened: screened, failures: failures, from: before, event: event,
-                                   request: request, on: db)
+                                   as: caller, on: db)
     }
 
     struct MissingDocuments: Error { let failures: [Eligibility.Failure] }
@@ -383,11 +383,11 @@ enum Grants {
     /// Moves an application by an event of its workflow (a request for changes, a wait-list, a
     /// withdrawal…), with its version.
     static func move(_ model: GrantApplicationModel, _ event: String, version: Int, note: String? = nil, reopened: [String] = [],
-                     request: Request, on db: any Database) async throws {
+                     as caller: Caller, on db: any Database) async throws {
         guard version == model.version else { throw Refusal.stale(current: model.version) }
         let program = try await model.$program.get(on: db)
         let parties = try await GrantPartyModel.query(on: db).filter(\.$application.$id == model.requireID()).all().map(\.$organisation.id)
-        let mine = actors(request, for: model, parties: parties)
+        let mine = actors(caller, for: model, parties: parties)
         var refusal: GrantWorkflow.Refusal = .notAllowed
         var next: String?
         let workflow = try await workflow(for: model, program: program, on: db)
@@ -416,8 +416,8 @@ enum Grants {
             .where("id", .equal, SQLBind(try model.requireID())).where("version", .equal, SQLBind(version))
             .returning("id").all()
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
-        try await Audit.record(on: db, actor: request.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "grants.application.\(event)", recordType: "grant_application",
                                recordID: model.number, changes: changes)
-        try await notifyApplicant(model, program: program, note: note, request: request, on: db)
+        try await notifyApplicant(model, program: program, note: note, as: caller, on: db)
     }
 }

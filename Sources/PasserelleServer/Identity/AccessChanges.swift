@@ -107,37 +107,37 @@ enum AccessChanges {
 
     /// The person with this address, or a new one with an invitation link (a week) in the outbox.
     static func findOrInvite(email: String, name: String, language: Language, for organisation: OrganisationModel,
-                             request: Request, on db: any Database) async throws -> Invited {
+                             as caller: Caller, on db: any Database) async throws -> Invited {
         let email = PersonModel.normalized(email)
         if let person = try await PersonModel.query(on: db).filter(\.$email == email).first() {
             return Invited(person: person, created: false)
         }
         let person = PersonModel(email: email, displayName: name, passwordHash: nil, language: language)
         try await person.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "person.invite", recordType: "person",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "person.invite", recordType: "person",
                                recordID: try person.requireID().uuidString,
                                changes: ["email": .init(before: nil, after: email),
                                          "display_name": .init(before: nil, after: name),
                                          "language": .init(before: nil, after: language.rawValue)])
-        let token = try await OneTimeLinks.issue(.invitation, for: person, by: request.currentUser?.personID, on: db)
+        let token = try await OneTimeLinks.issue(.invitation, for: person, by: caller.currentUser?.personID, on: db)
         try await Outbox.enqueue(on: db, to: person, kind: "invitation",
                                  arguments: ["organisation": organisation.name,
-                                             "link": OneTimeLinks.url(token, settings: request.application.settings),
+                                             "link": OneTimeLinks.url(token, settings: caller.application.settings),
                                              "days": "7"])
         return Invited(person: person, created: true)
     }
 
     /// Gives a role to the person with this address, inviting the person when there is none.
     static func invite(email: String, name: String, role: Role, in organisation: OrganisationModel, language: Language,
-                       request: Request, on db: any Database) async throws -> Invited {
+                       as caller: Caller, on db: any Database) async throws -> Invited {
         let invited = try await findOrInvite(email: email, name: name, language: language, for: organisation,
-                                             request: request, on: db)
+                                             as: caller, on: db)
         // Someone new hears of the role in the invitation; someone known gets a notice.
-        try await grant(role, to: invited.person, in: organisation, request: request, on: db, notify: !invited.created)
+        try await grant(role, to: invited.person, in: organisation, as: caller, on: db, notify: !invited.created)
         return invited
     }
 
-    static func grant(_ role: Role, to person: PersonModel, in organisation: OrganisationModel, request: Request,
+    static func grant(_ role: Role, to person: PersonModel, in organisation: OrganisationModel, as caller: Caller,
                       on db: any Database, notify: Bool = true) async throws {
         let personID = try person.requireID()
         let organisationID = try organisation.requireID()
@@ -151,46 +151,46 @@ enum AccessChanges {
             let before = found.spendingLimitCents
             found.spendingLimitCents = MembershipModel.columns(of: role).2
             try await found.update(on: db)
-            try await Audit.record(on: db, actor: request.auditActor, action: "membership.change", recordType: "person",
+            try await Audit.record(on: db, actor: caller.auditActor, action: "membership.change", recordType: "person",
                                    recordID: personID.uuidString,
                                    changes: ["spending_limit_cents": .init(before: before.map(String.init),
                                                                            after: found.spendingLimitCents.map(String.init))])
-            request.application.credentialCache.removeAll()
+            caller.application.credentialCache.removeAll()
             return
         }
         let membership = MembershipModel(personID: personID, organisationID: organisationID, role: role)
         try await membership.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "membership.grant", recordType: "person",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "membership.grant", recordType: "person",
                                recordID: personID.uuidString,
                                changes: ["role": .init(before: nil, after: roleText(role, organisation))])
         if notify {
             try await Outbox.enqueue(on: db, to: person, kind: "role_granted",
                                      arguments: ["organisation": organisation.name, "role": roleLabel(role, for: person)])
         }
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
     }
 
-    static func remove(_ membership: MembershipModel, organisation: OrganisationModel, request: Request,
+    static func remove(_ membership: MembershipModel, organisation: OrganisationModel, as caller: Caller,
                        on db: any Database) async throws {
         let text = membership.decodedRole.map { roleText($0, organisation) } ?? membership.role
         try await membership.delete(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "membership.remove", recordType: "person",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "membership.remove", recordType: "person",
                                recordID: membership.$person.id.uuidString, changes: ["role": .init(before: text, after: nil)])
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
     }
 
     static func grantMandate(to person: PersonModel, firm: String, services: Set<Service>, endsOn: CalendarDate,
-                             for organisation: OrganisationModel, request: Request, on db: any Database) async throws
+                             for organisation: OrganisationModel, as caller: Caller, on db: any Database) async throws
         -> MandateModel {
         let mandate = MandateModel()
         mandate.$person.id = try person.requireID()
         mandate.$organisation.id = try organisation.requireID()
-        mandate.grantedBy = request.currentUser?.personID ?? UUID()
+        mandate.grantedBy = caller.currentUser?.personID ?? UUID()
         mandate.firm = firm
         mandate.services = services.map(\.rawValue).sorted().joined(separator: " ")
         mandate.endsOn = endsOn.iso
         try await mandate.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "mandate.grant", recordType: "mandate",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "mandate.grant", recordType: "mandate",
                                recordID: try mandate.requireID().uuidString,
                                changes: ["person": .init(before: nil, after: person.email),
                                          "organisation": .init(before: nil, after: organisation.code),
@@ -201,24 +201,24 @@ enum AccessChanges {
                                  arguments: ["organisation": organisation.name,
                                              "date": Localizer(Language(rawValue: person.language) ?? .frCA)
                                                  .format.date(endsOn)])
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
         return mandate
     }
 
-    static func revoke(_ mandate: MandateModel, request: Request, on db: any Database, now: Date = Date()) async throws {
+    static func revoke(_ mandate: MandateModel, as caller: Caller, on db: any Database, now: Date = Date()) async throws {
         guard mandate.revokedAt == nil else { return }
         mandate.revokedAt = now
         try await mandate.update(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "mandate.revoke", recordType: "mandate",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "mandate.revoke", recordType: "mandate",
                                recordID: try mandate.requireID().uuidString,
                                changes: ["revoked_at": .init(before: nil, after: AuditEventModel.timestamp(now))])
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
     }
 
     /// Creates a token and returns it: the only time it is ever shown.
     static func createToken(name: String, organisation: OrganisationModel, scopes: Set<Scope>, days: Int,
-                            request: Request, on db: any Database, now: Date = Date()) async throws -> String {
-        guard let user = request.currentUser else { throw SignInRequired() }
+                            as caller: Caller, on db: any Database, now: Date = Date()) async throws -> String {
+        guard let user = caller.currentUser else { throw SignInRequired() }
         let secret = "psr_" + RandomToken.make()
         let token = APITokenModel()
         token.$person.id = user.personID
@@ -229,7 +229,7 @@ enum AccessChanges {
         token.prefix = String(secret.prefix(10))
         token.expiresAt = now.addingTimeInterval(TimeInterval(days) * 24 * 3600)
         try await token.create(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "api_token.create", recordType: "api_token",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "api_token.create", recordType: "api_token",
                                recordID: try token.requireID().uuidString,
                                changes: ["name": .init(before: nil, after: name),
                                          "organisation": .init(before: nil, after: organisation.code),
@@ -238,30 +238,30 @@ enum AccessChanges {
         return secret
     }
 
-    static func revoke(_ token: APITokenModel, request: Request, on db: any Database, now: Date = Date()) async throws {
+    static func revoke(_ token: APITokenModel, as caller: Caller, on db: any Database, now: Date = Date()) async throws {
         guard token.revokedAt == nil else { return }
         token.revokedAt = now
         try await token.update(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "api_token.revoke", recordType: "api_token",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "api_token.revoke", recordType: "api_token",
                                recordID: try token.requireID().uuidString,
                                changes: ["revoked_at": .init(before: nil, after: AuditEventModel.timestamp(now))])
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
     }
 
-    static func setActive(_ person: PersonModel, _ active: Bool, request: Request, on db: any Database) async throws {
+    static func setActive(_ person: PersonModel, _ active: Bool, as caller: Caller, on db: any Database) async throws {
         guard person.active != active else { return }
         person.active = active
         person.version += 1
         try await person.update(on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: active ? "person.activate" : "person.deactivate",
+        try await Audit.record(on: db, actor: caller.auditActor, action: active ? "person.activate" : "person.deactivate",
                                recordType: "person", recordID: try person.requireID().uuidString,
                                changes: ["active": .init(before: String(!active), after: String(active))])
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
     }
 
     /// Sets a new password from a one-time link: the link is spent, every other session of the
     /// person closed, all journaled.
-    static func setPassword(_ hash: String, with link: OneTimeLinkModel, request: Request, on db: any Database,
+    static func setPassword(_ hash: String, with link: OneTimeLinkModel, as caller: Caller, on db: any Database,
                             now: Date = Date()) async throws {
         let person = link.person
         person.passwordHash = hash
@@ -271,14 +271,14 @@ enum AccessChanges {
         let closed = try await SessionModel.query(on: db).filter(\.$person.$id == personID).filter(\.$revokedAt == nil).count()
         try await SessionModel.query(on: db).filter(\.$person.$id == personID).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
-        var actor = request.auditActor
+        var actor = caller.auditActor
         actor.personID = personID
         actor.label = person.email
         try await Audit.record(on: db, actor: actor, action: link.purpose == .invitation ? "person.password_set" : "person.password_reset",
                                recordType: "person", recordID: personID.uuidString,
                                changes: ["password": .init(before: link.purpose == .invitation ? nil : "***", after: "***"),
                                          "sessions": .init(before: String(closed), after: "0")])
-        request.application.credentialCache.removeAll()
+        caller.application.credentialCache.removeAll()
     }
 
     /// `contributor:requests @ mun-46005`: a role as the journal keeps it.

@@ -92,7 +92,7 @@ struct AccountPages: Sendable {
             // The link is claimed inside the transaction, by a conditional update: of two
             // submissions at once, one claims it and the other finds it spent.
             guard try await OneTimeLinks.claim(link, on: db) else { return nil }
-            try await AccessChanges.setPassword(hash, with: link, request: req, on: db)
+            try await AccessChanges.setPassword(hash, with: link, as: req.caller, on: db)
             return link.person.active ? try await Sessions.open(for: link.person, request: req, on: db) : nil
         }
         guard let session else { return AccountViews.linkGone(Layout(req), key: "link.used").page(status: .gone) }
@@ -150,7 +150,7 @@ struct AccountPages: Sendable {
         }
         let secret = try await req.write { db in
             try await AccessChanges.createToken(name: name, organisation: organisation, scopes: scopes, days: days,
-                                                request: req, on: db)
+                                                as: req.caller, on: db)
         }
         return try await tokensPage(req, form: TokenForm(days: "90"), errors: [], created: secret, status: .created)
     }
@@ -160,7 +160,7 @@ struct AccountPages: Sendable {
         guard let user = req.currentUser, let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let token = try await APITokenModel.query(on: req.db).filter(\.$id == id)
                   .filter(\.$person.$id == user.personID).first() else { throw Problem.notFound() }
-        try await req.write { db in try await AccessChanges.revoke(token, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.revoke(token, as: req.caller, on: db) }
         return req.redirect(to: "/mon-compte/jetons", redirectType: .normal)
     }
 }

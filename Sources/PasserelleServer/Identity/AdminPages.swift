@@ -65,7 +65,7 @@ struct AdminPages: Sendable {
     func setActive(_ req: Request, _ active: Bool) async throws -> Response {
         try CSRF.verify(req)
         let person = try await loadPerson(req)
-        try await req.write { db in try await AccessChanges.setActive(person, active, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.setActive(person, active, as: req.caller, on: db) }
         return req.redirect(to: "/administration/personnes/\(try person.requireID().uuidString)", redirectType: .normal)
     }
 
@@ -83,7 +83,7 @@ struct AdminPages: Sendable {
         try CSRF.verify(req)
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let token = try await APITokenModel.find(id, on: req.db) else { throw Problem.notFound() }
-        try await req.write { db in try await AccessChanges.revoke(token, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.revoke(token, as: req.caller, on: db) }
         return req.redirect(to: "/administration/jetons", redirectType: .normal)
     }
 

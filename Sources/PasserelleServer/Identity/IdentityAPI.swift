@@ -6,36 +6,6 @@ import Vapor
 /// The identity API: who am I, an organisation's people, the journal. Same policy as the pages.
 struct IdentityAPI: Sendable {
 
-    struct MembershipDTO: Content {
-        let organisation: String
-        let role: String
-        let service: String?
-        let limite_depenses_cents: Int64?
-    }
-
-    struct MandateDTO: Content {
-        let organisation: String
-        let services: [String]
-        let fin: String
-        let en_vigueur: Bool
-    }
-
-    struct MeDTO: Content {
-        let id: UUID
-        let courriel: String
-        let nom: String
-        let langue: String
-        let roles: [MembershipDTO]
-        let mandats: [MandateDTO]
-        let jeton: TokenDTO?
-    }
-
-    struct TokenDTO: Content {
-        let id: UUID
-        let organisation: String
-        let portees: [String]
-    }
-
     static func codes(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
         let rows = try await OrganisationModel.query(on: db).filter(\.$id ~~ Set(ids)).all()
         return Dictionary(rows.compactMap { o in o.id.map { ($0, o.code) } }, uniquingKeysWith: { a, _ in a })
@@ -63,14 +33,6 @@ struct IdentityAPI: Sendable {
         return try JSONResponse.json(body)
     }
 
-    struct PersonDTO: Content {
-        let id: UUID
-        let courriel: String
-        let nom: String
-        let actif: Bool
-        let roles: [String]
-    }
-
     /// The organisation's people and their roles there (scoped in SQL to the organisation).
     @Sendable func people(_ req: Request) async throws -> Response {
         let organisation = try req.requireOrganisation()
@@ -93,23 +55,6 @@ struct IdentityAPI: Sendable {
             }
         }
         return try JSONResponse.json(rows)
-    }
-
-    struct EventDTO: Content {
-        let sequence: Int
-        let quand: String
-        let qui: String
-        let personne: UUID?
-        let organisation: UUID?
-        let session: UUID?
-        let jeton: UUID?
-        let action: String
-        let type: String
-        let enregistrement: String
-        let changements: [String: AuditChange]
-        let requete: String?
-        let adresse: String?
-        let hash: String
     }
 
     @Sendable func journal(_ req: Request) async throws -> Response {

@@ -98,7 +98,7 @@ struct OrganisationPages: Sendable {
         }
         let invited = try await req.write { db in
             try await AccessChanges.invite(email: email, name: name, role: role, in: organisation, language: language,
-                                           request: req, on: db)
+                                           as: req.caller, on: db)
         }
         let notice = l(invited.created ? "invite.sent" : "invite.granted", ["email": email])
         return try await accessPage(req, forms: Forms(notice: notice), status: .ok)
@@ -115,7 +115,7 @@ struct OrganisationPages: Sendable {
             throw RoutePolicy.problem(for: .missingRole)
         }
         try await req.write { db in
-            try await AccessChanges.remove(membership, organisation: organisation, request: req, on: db)
+            try await AccessChanges.remove(membership, organisation: organisation, as: req.caller, on: db)
         }
         return req.redirect(to: "/organisations/\(organisation.code)/acces", redirectType: .normal)
     }
@@ -152,9 +152,9 @@ struct OrganisationPages: Sendable {
         }
         let created = try await req.write { db -> Bool in
             let invited = try await AccessChanges.findOrInvite(email: email, name: name, language: .frCA, for: organisation,
-                                                               request: req, on: db)
+                                                               as: req.caller, on: db)
             _ = try await AccessChanges.grantMandate(to: invited.person, firm: firm, services: services, endsOn: endsOn,
-                                                     for: organisation, request: req, on: db)
+                                                     for: organisation, as: req.caller, on: db)
             return invited.created
         }
         let notice = l(created ? "mandates.granted_invited" : "mandates.granted", ["email": email])
@@ -171,7 +171,7 @@ struct OrganisationPages: Sendable {
         for service in decoded.services {
             try req.authorize(.manageAccess, Resource(service: service, ownerID: try organisation.requireID()))
         }
-        try await req.write { db in try await AccessChanges.revoke(mandate, request: req, on: db) }
+        try await req.write { db in try await AccessChanges.revoke(mandate, as: req.caller, on: db) }
         return req.redirect(to: "/organisations/\(organisation.code)/acces", redirectType: .normal)
     }
 

@@ -208,7 +208,7 @@ struct MeetingPages: Sendable {
                 .set("request_number", to: SQLBind("…")).where("id", .equal, SQLBind(try followUp.requireID()))
                 .where("request_number", .is, SQLLiteral.null).returning("id").all()
             guard !claimed.isEmpty else { return "" }
-            let model = try await Requests.file(filing, for: organisation, request: req, on: db)
+            let model = try await Requests.file(filing, for: organisation, as: req.caller, on: db)
             try await db.sql.update(FollowUpModel.schema).set("request_number", to: SQLBind(model.number))
                 .set("done", to: SQLBind(true)).where("id", .equal, SQLBind(try followUp.requireID())).run()
             try await Audit.record(on: db, actor: req.auditActor, action: "network.followup.request", recordType: "liaison_meeting",

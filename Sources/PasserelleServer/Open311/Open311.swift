@@ -397,7 +397,7 @@ struct Open311: Sendable {
         let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
                                            organisations: req.application.organisationCache, on: req.db)
         let model = try await req.write { db in
-            try await Requests.file(filing, for: organisation, request: req, on: db, unit: unit)
+            try await Requests.file(filing, for: organisation, as: req.caller, on: db, unit: unit)
         }
         let notice = l("open311.notice", ["date": CalendarDate(iso: model.expectedOn).map(l.format.date) ?? model.expectedOn])
         return format.response(.array(item: "request", [.object([

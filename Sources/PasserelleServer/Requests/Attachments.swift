@@ -7,22 +7,22 @@ import Vapor
 /// A request's attachments: files of the store joined to the request, shared with the municipality or internal.
 enum Attachments {
     /// Writes the files (once per content) and their rows; runs the scan command on each first.
-    static func store(_ files: [(File, FileKind)], for model: RequestModel, shared: Bool, field: String? = nil, request: Request,
+    static func store(_ files: [(File, FileKind)], for model: RequestModel, shared: Bool, field: String? = nil, as caller: Caller,
                       on db: any Database) async throws -> [AttachmentModel] {
         var blobs: [FileStore.Blob] = []
-        for (file, kind) in files { blobs.append(try await FileStore.save(file, kind: kind, field: field, app: request.application)) }
-        return try await join(blobs, to: model, shared: shared, request: request, on: db)
+        for (file, kind) in files { blobs.append(try await FileStore.save(file, kind: kind, field: field, app: caller.application)) }
+        return try await join(blobs, to: model, shared: shared, as: caller, on: db)
     }
 
     /// The rows that join stored files to a request, journaled.
-    static func join(_ blobs: [FileStore.Blob], to model: RequestModel, shared: Bool, request: Request, on db: any Database)
+    static func join(_ blobs: [FileStore.Blob], to model: RequestModel, shared: Bool, as caller: Caller, on db: any Database)
         async throws -> [AttachmentModel] {
         var stored: [AttachmentModel] = []
         for blob in blobs {
             let kind = FileKind(rawValue: blob.kind) ?? .pdf
             let attachment = AttachmentModel()
             attachment.$request.id = try model.requireID()
-            attachment.uploadedBy = request.currentUser?.personID
+            attachment.uploadedBy = caller.currentUser?.personID
             attachment.filename = blob.filename
             attachment.contentType = kind.contentType
             attachment.size = blob.size
@@ -39,7 +39,7 @@ enum Attachments {
                 SQLBind(attachment.filename), SQLBind(attachment.contentType), SQLBind(attachment.size), SQLBind(attachment.sha256),
                 SQLBind(attachment.shared), SQLBind(attachment.field),
             ], on: db)
-            try await Audit.record(on: db, actor: request.auditActor, action: "requests.attach", recordType: "request",
+            try await Audit.record(on: db, actor: caller.auditActor, action: "requests.attach", recordType: "request",
                                    recordID: model.number, changes: ["attachment": .init(before: nil,
                                        after: "\(blob.filename) (\(kind.rawValue), \(blob.size) o, sha256 \(blob.sha256.prefix(12)))")])
             stored.append(attachment)

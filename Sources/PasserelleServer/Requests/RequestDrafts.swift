@@ -32,9 +32,9 @@ enum RequestDrafts {
     /// Saves what the form carries into the draft (new when nil), with the files already stored;
     /// `removed`: the shas of the draft's files to drop.
     static func save(_ draft: RequestDraftModel?, form: RequestQueries.FilingForm, answers: [String: [String]],
-                     files: [FileStore.Blob], removed: Set<String>, organisation: OrganisationModel, request req: Request)
+                     files: [FileStore.Blob], removed: Set<String>, organisation: OrganisationModel, as caller: Caller)
         async throws -> RequestDraftModel {
-        guard let user = req.currentUser else { throw SignInRequired() }
+        guard let user = caller.currentUser else { throw SignInRequired() }
         let model = draft ?? RequestDraftModel()
         let before = draft.map { $0.contentJSON }
         var content = model.content
@@ -48,7 +48,7 @@ enum RequestDrafts {
         model.content = content
         model.typeCode = bounded(form.type, 60)
         model.title = bounded(form.title, 200)
-        try await req.write { db in
+        try await caller.application.write { db in
             if draft == nil {
                 model.$organisation.id = try organisation.requireID()
                 model.$person.id = user.personID
@@ -58,7 +58,7 @@ enum RequestDrafts {
                 model.version += 1
                 try await model.update(on: db)
             }
-            try await Audit.record(on: db, actor: req.auditActor, action: draft == nil ? "requests.draft.create" : "requests.draft.update",
+            try await Audit.record(on: db, actor: caller.auditActor, action: draft == nil ? "requests.draft.create" : "requests.draft.update",
                                    recordType: "request_draft", recordID: try model.requireID().uuidString,
                                    changes: ["content": .init(before: before, after: model.contentJSON),
                                              "title": .init(before: nil, after: model.title)])
@@ -116,8 +116,8 @@ extension RequestPages {
         }
         let organisation = draft.organisation
         let model = try await req.write { db in
-            let model = try await Requests.file(filing, for: organisation, request: req, on: db)
-            _ = try await Attachments.join(content.files, to: model, shared: true, request: req, on: db)
+            let model = try await Requests.file(filing, for: organisation, as: req.caller, on: db)
+            _ = try await Attachments.join(content.files, to: model, shared: true, as: req.caller, on: db)
             try await draft.delete(on: db)
             try await Audit.record(on: db, actor: req.auditActor, action: "requests.draft.file", recordType: "request_draft",
                                    recordID: try draft.requireID().uuidString, changes: ["request": .init(before: nil, after: model.number)])

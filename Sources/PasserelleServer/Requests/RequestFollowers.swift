@@ -35,12 +35,12 @@ enum RequestFollowers {
 
     /// Queues one message per follower who should hear of it; returns how many were queued.
     @discardableResult
-    static func notify(_ model: RequestModel, _ notice: Notice, text: String?, request: Request, on db: any Database)
+    static func notify(_ model: RequestModel, _ notice: Notice, text: String?, as caller: Caller, on db: any Database)
         async throws -> Int {
         let followers = try await RequestFollowerModel.query(on: db).filter(\.$request.$id == model.requireID())
             .with(\.$person).all().map(\.person)
         var queued = 0
-        for person in followers where person.active && person.id != request.currentUser?.personID {
+        for person in followers where person.active && person.id != caller.currentUser?.personID {
             let (memberships, mandates) = try await Sessions.grants(of: try person.requireID(), on: db)
             let actor = AccessActor(personID: person.id, memberships: memberships, mandates: mandates)
             guard Policy.allows(actor, .read, Resource(service: .requests, ownerID: model.$organisation.id), on: .today) else {
@@ -52,7 +52,7 @@ enum RequestFollowers {
                 "number": model.number, "title": model.title,
                 "status": l("request.status.\(model.status.rawValue)"),
                 "text": text.map { String($0.prefix(2000)) } ?? "",
-                "link": Outbox.link(request.application, "/demandes/\(model.number)"),
+                "link": Outbox.link(caller.application, "/demandes/\(model.number)"),
             ])
             queued += 1
         }

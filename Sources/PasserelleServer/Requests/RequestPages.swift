@@ -126,7 +126,7 @@ struct RequestPages: Sendable {
                     }
                     do {
                         try await Requests.move(model, .assign, version: model.version, note: nil, assignee: assignee,
-                                                request: req, on: db)
+                                                as: req.caller, on: db)
                     } catch let refusal as Requests.Refusal {
                         reasons.append((model.number, Self.message(l, refusal, event: .assign, status: model.status)))
                     }
@@ -257,16 +257,16 @@ struct RequestPages: Sendable {
                 let replaced = Set(answered.map(\.0))
                 let dropped = removed.union((draft?.content.files ?? []).filter { $0.field.map(replaced.contains) == true }.map(\.sha256))
                 let saved = try await RequestDrafts.save(draft, form: form, answers: answers, files: blobs, removed: dropped,
-                                                         organisation: organisation, request: req)
+                                                         organisation: organisation, as: req.caller)
                 return req.redirect(to: "/demandes/brouillons/\(try saved.requireID().uuidString)", redirectType: .normal)
             }
             guard let filing else { return refused(problems) }
             let (pieces, answered) = (pieces, answered)
             let model = try await req.write { db in
-                let model = try await Requests.file(filing, for: organisation, request: req, on: db)
-                _ = try await Attachments.store(pieces, for: model, shared: true, request: req, on: db)
+                let model = try await Requests.file(filing, for: organisation, as: req.caller, on: db)
+                _ = try await Attachments.store(pieces, for: model, shared: true, as: req.caller, on: db)
                 for (code, file, kind) in answered {
-                    _ = try await Attachments.store([(file, kind)], for: model, shared: true, field: code, request: req, on: db)
+                    _ = try await Attachments.store([(file, kind)], for: model, shared: true, field: code, as: req.caller, on: db)
                 }
                 return model
             }
@@ -318,7 +318,7 @@ struct RequestPages: Sendable {
         let attachments = try await files.sort(\.$createdAt).all()
         let history = ministry ? try await AuditEventModel.query(on: req.db).filter(\.$recordType == "request")
             .filter(\.$recordID == model.number).sort(\.$sequence).all() : []
-        let party = Requests.party(of: req, for: model)
+        let party = Requests.party(of: req.caller, for: model)
         let events = party.map { RequestWorkflow.events(from: model.status, by: $0) } ?? []
         let clock = Requests.clock(model, type: type, steps: steps)
         let mayRate = party == .requester && model.status == .closed && model.rating == nil
@@ -385,7 +385,7 @@ struct RequestPages: Sendable {
         do {
             try await req.write { db in
                 try await Requests.move(model, event, version: version, note: note, assignee: chosen, mergeInto: joined,
-                                        request: req, on: db)
+                                        as: req.caller, on: db)
             }
         } catch let refusal as Requests.Refusal {
             let (status, key): (HTTPResponseStatus, String) = switch refusal {
@@ -418,7 +418,7 @@ struct RequestPages: Sendable {
         guard !body.isEmpty, body.count <= 20_000 else {
             return try await showPage(req, errors: [("body", l("request.error.message"))], status: .unprocessableEntity)
         }
-        guard Requests.party(of: req, for: model) != nil else { throw RoutePolicy.problem(for: .missingRole) }
+        guard Requests.party(of: req.caller, for: model) != nil else { throw RoutePolicy.problem(for: .missingRole) }
         let maxBytes = req.application.settings.attachmentMaxMB * 1_048_576
         let files: [(File, FileKind)]
         switch FileStore.check(Array((form.pieces ?? []).prefix(5)), maxBytes: maxBytes) {
@@ -429,8 +429,8 @@ struct RequestPages: Sendable {
         }
         do {
             try await req.write { db in
-                try await Requests.addMessage(model, kind: kind, body: body, request: req, on: db)
-                _ = try await Attachments.store(files, for: model, shared: kind == "message", request: req, on: db)
+                try await Requests.addMessage(model, kind: kind, body: body, as: req.caller, on: db)
+                _ = try await Attachments.store(files, for: model, shared: kind == "message", as: req.caller, on: db)
             }
         } catch let problem as FileStore.Problem {
             return try await showPage(req, errors: [("pieces", FileStore.message(l, problem, maxBytes: maxBytes))],
@@ -473,7 +473,7 @@ struct RequestPages: Sendable {
         guard model.status == .closed, model.rating == nil else {
             return try await showPage(req, errors: [("rating", l("request.error.rating_closed"))], status: .conflict)
         }
-        guard Requests.party(of: req, for: model) == .requester else { throw RoutePolicy.problem(for: .missingRole) }
+        guard Requests.party(of: req.caller, for: model) == .requester else { throw RoutePolicy.problem(for: .missingRole) }
         guard let rating = form.rating.flatMap(Int.init), (1...5).contains(rating) else {
             return try await showPage(req, errors: [("rating", l("request.error.rating"))], status: .unprocessableEntity)
         }

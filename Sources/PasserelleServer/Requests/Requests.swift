@@ -146,10 +146,10 @@ enum Requests {
 
     /// Files a request for the organisation; returns it with its number. `unit`: the receiving unit
     /// when the caller found it before the write (a read kept off the writer's connection).
-    static func file(_ filing: Filing, for organisation: OrganisationModel, request: Request, on db: any Database,
+    static func file(_ filing: Filing, for organisation: OrganisationModel, as caller: Caller, on db: any Database,
                      today day: CalendarDate? = nil, unit known: OrganisationModel? = nil) async throws -> RequestModel {
-        guard let user = request.currentUser else { throw SignInRequired() }
-        let app = request.application
+        guard let user = caller.currentUser else { throw SignInRequired() }
+        let app = caller.application
         let today = day ?? app.today
         let unit: OrganisationModel
         if let known { unit = known } else {
@@ -168,7 +168,7 @@ enum Requests {
         model.priority = filing.priority
         model.filedOn = today.iso
         model.expectedOn = app.workingDays.adding(filing.type.targetDays, to: today).iso
-        model.language = request.language.rawValue
+        model.language = caller.language.rawValue
         model.resolutionNumber = filing.resolutionNumber
         model.resolutionDate = filing.resolutionDate?.iso
         model.latitude = filing.latitude
@@ -207,7 +207,7 @@ enum Requests {
         // A new request has no follower yet: its requester is the first.
         try await Writes.insert(into: RequestFollowerModel.schema, columns: ["id", "request_id", "person_id", "created_at"],
                                 values: [SQLBind(UUID.timeOrdered()), SQLBind(id), SQLBind(user.personID), SQLBind(now)], on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "requests.file", recordType: "request",
+        try await Audit.record(on: db, actor: caller.auditActor, action: "requests.file", recordType: "request",
                                recordID: model.number, changes: [
                                    "type": .init(before: nil, after: filing.type.code),
                                    "organisation": .init(before: nil, after: organisation.code),
@@ -237,9 +237,9 @@ enum Requests {
     }
 
     /// Which party the signed-in person is for this request, if any.
-    static func party(of request: Request, for model: RequestModel) -> RequestParty? {
-        guard let user = request.currentUser else { return nil }
-        let actor = request.accessActor
+    static func party(of caller: Caller, for model: RequestModel) -> RequestParty? {
+        guard let user = caller.currentUser else { return nil }
+        let actor = caller.accessActor
         let unitID = model.$unit.id
         for membership in actor.memberships where membership.role.isMinistry {
             switch membership.role {
@@ -250,7 +250,7 @@ enum Requests {
         }
         if model.$assignee.id == user.personID && actor.isMinistry { return .handler }
         if actor.memberships.contains(where: { $0.role == .analyst || $0.role == .liaisonAgent }) { return .handler }
-        if !actor.isMinistry && request.allows(.update, Resource(service: .requests, ownerID: model.$organisation.id)) {
+        if !actor.isMinistry && caller.allows(.update, Resource(service: .requests, ownerID: model.$organisation.id)) {
             return .requester
         }
         return nil
@@ -264,11 +264,11 @@ enum Requests {
 
     /// Moves a request by an event, if the workflow and the version allow it.
     static func move(_ model: RequestModel, _ event: RequestEvent, version: Int, note: String?, assignee: PersonModel? = nil,
-                     mergeInto: RequestModel? = nil, request: Request, on db: any Database,
+                     mergeInto: RequestModel? = nil, as caller: Caller, on db: any Database,
                      today day: CalendarDate? = nil) async throws {
-        let today = day ?? request.application.today
+        let today = day ?? caller.application.today
         guard version == model.version else { throw Refusal.stale(current: model.version) }
-        guard let party = party(of: request, for: model) else { throw Refusal.notAParty }
+        guard let party = party(of: caller, for: model) else { throw Refusal.notAParty }
         let next: RequestStatus
         switch RequestWorkflow.next(from: model.status, on: event, by: party) {
         case .success(let status): next = status
@@ -311,12 +311,12 @@ enum Requests {
         guard !updated.isEmpty else { throw Refusal.stale(current: version + 1) }
         model.status = next
         model.version = version + 1
-        try await step(model, next, event: event.rawValue, on: today, person: request.currentUser?.personID, db: db)
+        try await step(model, next, event: event.rawValue, on: today, person: caller.currentUser?.personID, db: db)
         // The expected date moves by the working days spent waiting.
         let type = try await model.$type.get(on: db)
         let steps = try await RequestStepModel.query(on: db).filter(\.$request.$id == model.requireID()).all()
         let serviceClock = clock(model, type: type, steps: steps)
-        let expected = serviceClock.expectedOn(on: today, in: request.application.workingDays).iso
+        let expected = serviceClock.expectedOn(on: today, in: caller.application.workingDays).iso
         if expected != model.expectedOn {
             changes["expected_on"] = .init(before: model.expectedOn, after: expected)
             try await sql.update(RequestModel.schema).set("expected_on", to: SQLBind(expected))
@@ -324,25 +324,25 @@ enum Requests {
             model.expectedOn = expected
         }
         try await RequestStats.moved(model, from: before, unit: unitBefore, to: next, clock: serviceClock, steps: steps, expectedOn: model.expectedOn, today: today,
-                                     days: request.application.workingDays, on: db)
+                                     days: caller.application.workingDays, on: db)
         if let note, !note.isEmpty {
-            try await addMessage(model, kind: "message", body: note, request: request, on: db, notify: false)
+            try await addMessage(model, kind: "message", body: note, as: caller, on: db, notify: false)
         }
         if event == .assign, let assignee {
             try await RequestFollowers.follow(model, person: try assignee.requireID(), on: db)
         }
-        try await RequestFollowers.notify(model, .status, text: note, request: request, on: db)
-        try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(event.rawValue)", recordType: "request",
+        try await RequestFollowers.notify(model, .status, text: note, as: caller, on: db)
+        try await Audit.record(on: db, actor: caller.auditActor, action: "requests.\(event.rawValue)", recordType: "request",
                                recordID: model.number, changes: changes)
     }
 
     /// A message to or from the municipality, or an internal note.
-    static func addMessage(_ model: RequestModel, kind: String, body: String, request: Request, on db: any Database,
+    static func addMessage(_ model: RequestModel, kind: String, body: String, as caller: Caller, on db: any Database,
                            notify: Bool = true) async throws {
         let message = RequestMessageModel()
         message.$request.id = try model.requireID()
-        message.authorID = request.currentUser?.personID
-        message.authorLabel = request.currentUser?.displayName ?? "—"
+        message.authorID = caller.currentUser?.personID
+        message.authorLabel = caller.currentUser?.displayName ?? "—"
         message.kind = kind
         message.body = body
         try await message.create(on: db)
@@ -352,15 +352,15 @@ enum Requests {
         try await db.sql.update(RequestModel.schema).set(SQLIdentifier(column), to: SQLBind(text))
             .where("id", .equal, SQLBind(try model.requireID())).run()
         if kind == "message" { model.searchText = text } else { model.searchInternal = text }
-        if notify { try await RequestFollowers.notify(model, kind == "message" ? .message : .note, text: body, request: request, on: db) }
-        try await Audit.record(on: db, actor: request.auditActor, action: "requests.\(kind)", recordType: "request",
+        if notify { try await RequestFollowers.notify(model, kind == "message" ? .message : .note, text: body, as: caller, on: db) }
+        try await Audit.record(on: db, actor: caller.auditActor, action: "requests.\(kind)", recordType: "request",
                                recordID: model.number, changes: [kind: .init(before: nil, after: String(body.prefix(500)))])
         // One coordinated answer: what the ministry writes on a file reaches every request merged into it.
-        if kind == "message", request.accessActor.isMinistry {
+        if kind == "message", caller.accessActor.isMinistry {
             for grouped in try await RequestModel.query(on: db).filter(\.$mergedInto == model.number).all() {
                 let l = Localizer(Language(rawValue: grouped.language) ?? .frCA)
                 try await addMessage(grouped, kind: "message", body: l("request.group.relayed", ["number": model.number]) + "\n\n" + body,
-                                     request: request, on: db, notify: true)
+                                     as: caller, on: db, notify: true)
             }
         }
     }

@@ -285,9 +285,9 @@ import VaporTesting
             let runs = try await withThrowingTaskGroup(of: Agreements.Prepared.self) { group in
                 for day in ["2026-12-01", "2027-06-01"] {
                     group.addTask {
-                        let request = Request(application: app, on: app.eventLoopGroup.next())
+                        let caller = Caller(application: app, currentUser: nil, auditActor: .system("test"))
                         return try await app.write { db in
-                            try await Agreements.prepareRun(on: CalendarDate(iso: day)!, request: request, on: db)
+                            try await Agreements.prepareRun(on: CalendarDate(iso: day)!, as: caller, on: db)
                         }
                     }
                 }
@@ -320,9 +320,9 @@ import VaporTesting
             let both = try await Agreements.duePlanned(on: CalendarDate(iso: "2027-06-01")!, on: app.db)
             #expect(both.first?.lines.map(\.cents) == [45_000_00, 45_000_00] && both.first?.next == nil)
 
-            let request = Request(application: app, on: app.eventLoopGroup.next())
+            let caller = Caller(application: app, currentUser: nil, auditActor: .system("test"))
             func prepare(_ day: String) async throws -> PaymentRunModel {
-                try await app.write { db in try await Agreements.prepareRun(on: CalendarDate(iso: day)!, request: request, on: db) }.run
+                try await app.write { db in try await Agreements.prepareRun(on: CalendarDate(iso: day)!, as: caller, on: db) }.run
             }
             let first = try await prepare("2026-12-15")
             #expect(first.count == 1 && first.totalCents == 45_000_00)

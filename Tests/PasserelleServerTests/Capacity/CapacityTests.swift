@@ -107,10 +107,28 @@ import VaporTesting
             #expect(lines.first?.hasPrefix("\u{FEFF}indicateur,dimension,valeur,sur") == true)
             let filedInCSV = lines.filter { $0.hasPrefix("Déposées,") }.compactMap { Int($0.split(separator: ",")[2]) }.reduce(0, +)
             #expect(filedInCSV == filed)
+            // The same figures as JSON, in the shapes the OpenAPI document gives.
+            let api = try await manager.send(.GET, "/api/v1/capacite/bilan")
+            #expect(api.status == .ok)
+            #expect(OpenAPICheck.problems(Data(api.body.readableBytesView), against: "CapacityReport") == [])
+            let json = try JSONDecoder().decode(CapacityAPI.ReportDTO.self, from: Data(api.body.readableBytesView))
+            #expect(json.periode.deposees == filed && json.periode.fermees == closed && json.periode.du == from.iso && json.periode.au == to.iso)
+            #expect(json.periode.dans_les_delais.total == answered && json.periode.dans_les_delais.dans_les_delais == onTime)
+            #expect(json.periode.appreciations.values.reduce(0, +) == ratings.values.reduce(0, +) && json.periode.arrieres == nil)
+            #expect(json.periode_precedente.au == from.adding(days: -1).iso)
+            let unitJSON = try await manager.send(.GET, "/api/v1/capacite?unite=unite-bcam")
+            #expect(unitJSON.status == .ok)
+            #expect(OpenAPICheck.problems(Data(unitJSON.body.readableBytesView), against: "CapacityFigures") == [])
+            #expect(try JSONDecoder().decode(CapacityAPI.FiguresDTO.self, from: Data(unitJSON.body.readableBytesView)).arrieres?.count == 4)
+            let badJSON = try await manager.send(.GET, "/api/v1/capacite?du=hier&unite=nulle-part")
+            #expect(badJSON.status == .badRequest)
+            let problem = try #require(try JSONSerialization.jsonObject(with: Data(badJSON.body.readableBytesView)) as? [String: Any])
+            #expect(Set(((problem["errors"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }) == ["du", "unite"])
             let clerk = Browser(app)
             try await clerk.signIn("greffe@rdl.test")
             #expect(try await clerk.send(.GET, "/capacite").status == .forbidden)
             #expect(try await clerk.send(.GET, "/capacite/bilan").status == .forbidden)
+            #expect(try await clerk.send(.GET, "/api/v1/capacite").status == .forbidden)
         }
     }
 

@@ -69,6 +69,20 @@ import VaporTesting
             try await other.signIn("greffe@rimouski.test")
             #expect(try await other.send(.GET, "/organisations/\(Self.rdl)/carte").status == .forbidden)
             #expect(try await other.send(.GET, "/organisations/\(Self.rdl)/carte.vcf").status == .forbidden)
+            // The same card for the municipality's systems, and the network for the ministry's.
+            let points = try await clerk.send(.GET, "/api/v1/organisations/\(Self.rdl)/portes-entree")
+            #expect(points.status == .ok)
+            #expect(OpenAPICheck.problems(Data(points.body.readableBytesView), against: "EntryPoints") == [])
+            let entry = try JSONDecoder().decode(LiaisonAPI.EntryPointsDTO.self, from: Data(points.body.readableBytesView))
+            #expect(entry.agent?.nom == "Émile Tremblay" && entry.remplacant?.nom == "Léa Bouchard" && entry.couverture == "region")
+            #expect(entry.bcam.courriel == "bcam@passerelle.example" && entry.direction?.code.hasPrefix("unite-dgt") == true)
+            #expect(try await other.send(.GET, "/api/v1/organisations/\(Self.rdl)/portes-entree").status == .forbidden)
+            let network = try await admin.send(.GET, "/api/v1/reseau-liaison")
+            #expect(OpenAPICheck.problems(Data(network.body.readableBytesView), againstListOf: "LiaisonLine") == [])
+            let lines = try JSONDecoder().decode([LiaisonAPI.LineDTO].self, from: Data(network.body.readableBytesView))
+            #expect(lines.map { "\($0.portee) \($0.code) \($0.agent?.nom ?? "")" } == ["region 01 Émile Tremblay"])
+            #expect(lines.first?.territoire == "Bas-Saint-Laurent (01)")
+            #expect(try await clerk.send(.GET, "/api/v1/reseau-liaison").status == .forbidden)
 
             // The MRC of Rivière-du-Loup gets Zoé: every card of the MRC changes at once, not Rimouski's.
             #expect(try await Self.setLine(admin, scope: "mrc", code: "120", agent: zoe, backup: nil).status == .seeOther)

@@ -117,4 +117,25 @@ import Testing
         // validate: what two modules share lives in Web (questions, contact cards) or in a model
         #expect(found == [])
     }
+
+    /// The files that hold a module's reads and its transactional writes: each `<Module>Queries.swift`,
+    /// and the writes' own files. Add a module's writes file here when it has one.
+    static let writeFiles: Set<String> = [
+        "Requests/Requests.swift", "Requests/Attachments.swift", "Requests/RequestFollowers.swift",
+        "Grants/Grants.swift", "Grants/GrantDecisions.swift", "Grants/GrantNotices.swift",
+        "Agreements/Agreements.swift", "Agreements/PaymentRuns.swift", "Identity/AccessChanges.swift",
+    ]
+
+    @Test func queriesAndWritesTakeACallerNeverAnHTTPRequest() throws {
+        // setup: every Queries file and every writes file
+        let files = try Self.files().filter { $0.path.hasSuffix("Queries.swift") || Self.writeFiles.contains($0.path) }
+        #expect(Set(files.map(\.path)).isSuperset(of: Self.writeFiles))
+
+        // act: a parameter of Vapor's `Request` type
+        let taking = try files.filter { !(try Self.matches(#"(\w+\s*:\s*Request\b(?!\w))"#, in: Self.code($0.text))).isEmpty }.map(\.path)
+
+        // validate
+        #expect(taking == [])
+        #expect(files.count >= Self.writeFiles.count + 7)
+    }
 }

@@ -76,6 +76,19 @@ import VaporTesting
         }
     }
 
+    @Test func theSchemaCheckNamesWhatAResponseDoesNotMatch() throws {
+        // setup: a contact with a number for a name, no address, and a key the schema does not have
+        let sent = Data(#"{"nom": 12, "telephone": null, "surnom": "Mimi"}"#.utf8)
+        let good = Data(#"{"nom": "Léa Bouchard", "courriel": "lea@mtmd.test", "titre": null}"#.utf8)
+
+        // act
+        let problems = Set(OpenAPICheck.problems(sent, against: "LiaisonContact").map { String($0.split(separator: ":")[0]) })
+
+        // validate
+        #expect(problems == ["$.nom", "$.courriel", "$.surnom"])
+        #expect(OpenAPICheck.problems(good, against: "LiaisonContact") == [])
+    }
+
     @Test func openAPIIsVersion31AndCoversEveryAPIRoute() async throws {
         try await withPasserelle { app in
             try await app.testing().test(.GET, "/api/v1/openapi.json") { res async throws in

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 @testable import PasserelleCore
 @testable import PasserelleServer
@@ -43,6 +44,31 @@ import Testing
             let fields = Set(errors.map(\.field))
             #expect(fields.isSuperset(of: ["title", "description", "latitude"]))
             #expect(!fields.contains("longitude"))
+        }
+    }
+
+    @Test func aRequestIsFiledWithoutAnHTTPRequestAndJournaledUnderItsCaller() async throws {
+        try await withPasserelle { app in
+            // setup: the RSÉ of Rivière-du-Loup, as a command or a job would name them
+            let person = try await IdentityFixtures.person("greffe@rdl.test", on: app, roles: [("mun-12072", .rse)])
+            let organisation = try #require(try await OrganisationModel.query(on: app.db).filter(\.$code == "mun-12072").first())
+            let user = CurrentUser(personID: try person.requireID(), email: person.email, displayName: person.displayName,
+                                   language: "fr-CA", sessionID: nil, csrfToken: nil,
+                                   memberships: [Membership(organisationID: try organisation.requireID(), kind: .municipality, role: .rse)],
+                                   mandates: [], tokenID: nil, tokenOrganisationID: nil, scopes: nil)
+            let caller = Caller(application: app, currentUser: user, auditActor: AuditActor(personID: user.personID, label: user.email))
+            let type = try #require(try await app.requestTypes.all(on: app.db).first { $0.active && !$0.resolutionRequired && $0.fields.isEmpty })
+            let filing = Requests.Filing(type: type, title: "Feu de circulation à la sortie de l'école", details: "Les enfants traversent sans feu.")
+
+            // act
+            let filed = try await app.write { db in try await Requests.file(filing, for: organisation, as: caller, on: db) }
+
+            // validate: the request, its first step and its follower, and the journal names the caller
+            let stored = try #require(try await RequestModel.query(on: app.db).filter(\.$number == filed.number).first())
+            #expect(stored.$requester.id == user.personID && stored.status == .received)
+            #expect(try await RequestFollowerModel.query(on: app.db).filter(\.$request.$id == stored.requireID()).count() == 1)
+            let event = try #require(try await AuditEventModel.query(on: app.db).filter(\.$action == "requests.file").first())
+            #expect(event.recordID == filed.number && event.actorLabel == "greffe@rdl.test")
         }
     }
 

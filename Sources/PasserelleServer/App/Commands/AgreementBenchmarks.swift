@@ -40,13 +40,13 @@ extension Benchmarks {
         },
         Scenario(name: "agreements_payment_run") { app, n in
             try await paymentsFixture(app)
-            let request = Request(application: app, on: app.eventLoopGroup.next())
+            let caller = Caller(application: app, currentUser: nil, auditActor: .system("bench"))
             var samples: [Duration] = []
             var taken = 0
             for _ in 0..<min(n, 10) {
                 let start = ContinuousClock.now
                 let prepared = try await app.write { db in
-                    try await Agreements.prepareRun(on: CalendarDate(year: 2026, month: 1, day: 31)!, request: request, on: db)
+                    try await Agreements.prepareRun(on: CalendarDate(year: 2026, month: 1, day: 31)!, as: caller, on: db)
                 }
                 samples.append(ContinuousClock.now - start)
                 taken = prepared.run.count
