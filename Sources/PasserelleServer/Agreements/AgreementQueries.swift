@@ -106,4 +106,81 @@ enum AgreementQueries {
         }
         return lines.values.sorted { $0.code < $1.code }
     }
+
+    // payment runs
+
+    /// What a run of today would take: its count and total.
+    static func dueForRun(on day: CalendarDate, on db: any Database) async throws -> (count: Int, cents: Int64) {
+        let row = try await db.sql.raw("""
+            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(p.cents), 0) AS BIGINT) AS total
+            FROM \(unsafeRaw: AgreementPaymentModel.schema) p JOIN \(unsafeRaw: AgreementModel.schema) a ON a.id = p.agreement_id
+            WHERE a.state = 'in_force' AND (p.state IN ('due', 'failed') OR (p.state = 'planned' AND p.due_on <= \(bind: day.iso)))
+            """).first()
+        // With the dated payments of the plans the run will write.
+        let planned = try await Agreements.duePlanned(on: day, on: db).flatMap(\.lines).filter { $0.release == "date" }
+        return (try (row?.decode(column: "n", as: Int.self) ?? 0) + planned.count,
+                try (row?.decode(column: "total", as: Int64.self) ?? 0) + planned.reduce(0) { $0 + $1.cents })
+    }
+
+    /// A payment left out of a run, as its journal event says it.
+    static func refusal(_ changes: [String: AuditChange]) -> (agreement: String, asked: Int64, owed: Int64) {
+        let agreement: String = changes["agreement"]?.after ?? ""
+        let asked: Int64 = changes["asked_cents"]?.after.flatMap { Int64($0) } ?? 0
+        let owed: Int64 = changes["owed_cents"]?.after.flatMap { Int64($0) } ?? 0
+        return (agreement, asked, owed)
+    }
+
+    /// One payment of a run, with its agreement, organisation and program.
+    struct RunLine: Sendable {
+        var id: UUID
+        var agreement: String
+        var organisationCode: String
+        var organisation: String
+        var program: String
+        var sequence: Int
+        var kind: String
+        var dueOn: String
+        var governmentYear: String
+        var municipalYear: Int
+        var cents: Int64
+        var state: String
+    }
+
+    static func runLines(_ run: PaymentRunModel, range: Range<Int>? = nil, on db: any Database) async throws -> [RunLine] {
+        let query = db.sql.select()
+            .column(SQLColumn("id", table: "p")).column(SQLColumn("sequence", table: "p")).column(SQLColumn("kind", table: "p"))
+            .column(SQLColumn("due_on", table: "p")).column(SQLColumn("government_year", table: "p"))
+            .column(SQLColumn("municipal_year", table: "p")).column(SQLColumn("cents", table: "p")).column(SQLColumn("state", table: "p"))
+            .column(SQLAlias(SQLColumn("number", table: "a"), as: SQLIdentifier("agreement")))
+            .column(SQLAlias(SQLColumn("code", table: "o"), as: SQLIdentifier("organisation_code")))
+            .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("organisation")))
+            .column(SQLAlias(SQLColumn("code", table: "g"), as: SQLIdentifier("program")))
+            .from(SQLAlias(SQLIdentifier(AgreementPaymentModel.schema), as: SQLIdentifier("p")))
+            .join(SQLAlias(SQLIdentifier(AgreementModel.schema), as: SQLIdentifier("a")),
+                  on: SQLColumn("agreement_id", table: "p"), .equal, SQLColumn("id", table: "a"))
+            .join(SQLAlias(SQLIdentifier(OrganisationModel.schema), as: SQLIdentifier("o")),
+                  on: SQLColumn("organisation_id", table: "p"), .equal, SQLColumn("id", table: "o"))
+            .join(SQLAlias(SQLIdentifier(GrantProgramModel.schema), as: SQLIdentifier("g")), method: SQLJoinMethod.left,
+                  on: SQLColumn("program_id", table: "a"), .equal, SQLColumn("id", table: "g"))
+            .where(SQLColumn("run_id", table: "p"), .equal, SQLBind(try run.requireID()))
+            .orderBy(SQLColumn("number", table: "a")).orderBy(SQLColumn("sequence", table: "p"))
+        if let range { query.limit(range.count).offset(range.lowerBound) }
+        return try await query.all().map { row in
+            RunLine(id: try row.decode(column: "id", as: UUID.self), agreement: try row.decode(column: "agreement", as: String.self),
+                 organisationCode: try row.decode(column: "organisation_code", as: String.self),
+                 organisation: try row.decode(column: "organisation", as: String.self),
+                 program: try row.decode(column: "program", as: String?.self) ?? "",
+                 sequence: try row.decode(column: "sequence", as: Int.self), kind: try row.decode(column: "kind", as: String.self),
+                 dueOn: try row.decode(column: "due_on", as: String.self),
+                 governmentYear: try row.decode(column: "government_year", as: String.self),
+                 municipalYear: try row.decode(column: "municipal_year", as: Int.self), cents: try row.decode(column: "cents", as: Int64.self),
+                 state: try row.decode(column: "state", as: String.self))
+        }
+    }
+
+    /// `MTMD-PAFFSR-2627`: the program's account and the government year.
+    static func accountingCode(program: String, year: String) -> String {
+        let years = year.split(separator: "-").map { String($0.suffix(2)) }.joined()
+        return "MTMD-" + (program.isEmpty ? "PROTOCOLE" : program.uppercased()) + "-" + years
+    }
 }

@@ -29,4 +29,19 @@ import Testing
         #expect(html.contains("150\u{00A0}000,00\u{00A0}$"))
         #expect(AccessibilityCheck.problems(in: html) == [])
     }
+
+    @Test func aRunsLineCarriesItsAccountAndARefusalReadsBackFromItsEvent() {
+        // setup: the journal's changes of a payment left out of a run
+        let changes: [String: AuditChange] = ["agreement": .init(before: nil, after: "CA-2026-000123"),
+                                              "asked_cents": .init(before: nil, after: "6000000"),
+                                              "owed_cents": .init(before: nil, after: "4500000")]
+
+        // act
+        let refused = AgreementQueries.refusal(changes)
+
+        // validate
+        #expect(refused.agreement == "CA-2026-000123" && refused.asked == 60_000_00 && refused.owed == 45_000_00)
+        #expect(AgreementQueries.accountingCode(program: "paffsr", year: "2026-2027") == "MTMD-PAFFSR-2627")
+        #expect(AgreementQueries.accountingCode(program: "", year: "2027-2028") == "MTMD-PROTOCOLE-2728")
+    }
 }

@@ -282,7 +282,7 @@ enum PaymentRunViews {
                                       AgreementViews.stateTag(l, r.state)] }, captionHidden: true))
     }
 
-    static func run(_ layout: Layout, run: PaymentRunModel, lines: [PaymentRunPages.Line], page: Int,
+    static func run(_ layout: Layout, run: PaymentRunModel, lines: [AgreementQueries.RunLine], page: Int,
                     refused: [(agreement: String, asked: Int64, owed: Int64)], errors: FormInput.Errors, csrf: String) -> String {
         let l = layout.l
         let title = l("payments.run_title", ["number": run.number])
