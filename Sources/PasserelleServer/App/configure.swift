@@ -107,6 +107,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
         app.asyncCommands.use(BenchCommand(), as: "bench")
         app.asyncCommands.use(AuditCommands(), as: "audit")
+        app.asyncCommands.use(AdminCommands(), as: "admin")
     }
 }
 

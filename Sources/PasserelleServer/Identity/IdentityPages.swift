@@ -69,7 +69,8 @@ struct IdentityPages: Sendable {
         let person = try await PersonModel.query(on: req.db).filter(\.$email == email).first()
         let hash = person?.passwordHash ?? Self.decoyHash
         let matches = try await Passwords.verify(password, hash: hash)
-        guard let person, person.active, person.passwordHash != nil, matches else {
+        let demoRefused = req.application.environment == .production && person?.email.hasSuffix(".demo") == true
+        guard let person, person.active, person.passwordHash != nil, matches, !demoRefused else {
             try await SignInAttemptModel(email: email, clientAddress: req.clientAddress, attemptedAt: now, succeeded: false)
                 .create(on: req.db)
             return page(req, email: form.email ?? "", errors: [("email", l("signin.error.failed"))], status: .unprocessableEntity)

@@ -209,8 +209,11 @@ extension Sessions {
                 .flatMap { next.respond(to: request) }
         }
         let db = request.db
+        let refuseDemo = request.application.environment == .production
         return cache.resolve(key, on: request.eventLoop) {
-            bearer != nil ? try await resolve(apiToken: token, on: db) : try await resolve(token: token, on: db)
+            let user = bearer != nil ? try await resolve(apiToken: token, on: db) : try await resolve(token: token, on: db)
+            // Demo accounts are for demo instances: in production their credentials open nothing.
+            return refuseDemo && user?.isDemo == true ? nil : user
         }.flatMapWithEventLoop { user, eventLoop in
             request.currentUser = user
             return eventLoop.makeFutureWithTask {

@@ -9,8 +9,10 @@ import VaporTesting
 /// schema of its own in the PostgreSQL named by `TEST_DATABASE_URL` (dropped afterwards).
 /// `onDisk`: a SQLite file in WAL mode as in production, instead of the shared in-memory database,
 /// for tests of concurrent writers (the in-memory database locks whole tables).
-func withPasserelle(onDisk: Bool = false, _ test: (Application) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
+/// `environment`: `.production` for what a production instance refuses (demo data, demo accounts).
+func withPasserelle(onDisk: Bool = false, environment: Environment = .testing,
+                    _ test: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(environment)
     app.logger.logLevel = .warning
     var schema: String?
     var folder: URL?

@@ -250,6 +250,10 @@ import VaporTesting
             try await app.testing().test(.GET, "/api/v1/municipalites/99999") { res async throws in
                 #expect(try res.object()["title"] as? String == "Introuvable")
             }
+            // English only when asked for by name: a client's generic `en` gets French.
+            try await app.testing().test(.GET, "/api/v1/municipalites/99999", headers: ["Accept-Language": "en-US,en;q=0.9"]) { res async throws in
+                #expect(try res.object()["title"] as? String == "Introuvable")
+            }
         }
     }
 }

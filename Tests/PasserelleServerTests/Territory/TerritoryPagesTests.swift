@@ -41,8 +41,11 @@ import VaporTesting
             try await app.testing().test(.GET, "/regions", headers: ["Cookie": cookie]) { res async throws in
                 #expect(res.body.string.contains("<html lang=\"en-CA\">"))
             }
-            try await app.testing().test(.GET, "/regions", headers: ["Accept-Language": "en"]) { res async throws in
-                #expect(res.body.string.contains("<html lang=\"en-CA\">"))
+            // A browser set to English alone still gets French: the person chooses, not the browser.
+            for path in ["/", "/regions"] {
+                try await app.testing().test(.GET, path, headers: ["Accept-Language": "en-US,en;q=0.9"]) { res async throws in
+                    #expect(res.body.string.contains("<html lang=\"fr-CA\">"))
+                }
             }
             try await app.testing().test(.GET, "/regions", headers: ["Accept-Language": "en", "Cookie": "lang=fr-CA"]) { res async throws in
                 #expect(res.body.string.contains("<html lang=\"fr-CA\">"))

@@ -1,4 +1,5 @@
 import Fluent
+import PasserelleCore
 import Vapor
 
 /// A module's generator of realistic fake data for demos and benchmarks. Each module registers
@@ -14,10 +15,12 @@ struct SeedDemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "scale", help: "How much data: 1 is a ministry's ordinary year (default 1)")
         var scale: Int?
+        @Flag(name: "allow-production", help: "Fill a production instance all the same (its demo accounts still cannot sign in)")
+        var allowProduction: Bool
         init() {}
     }
 
-    var help: String { "Fills the database with realistic fake data for demos and benchmarks." }
+    var help: String { "Fills the database with realistic fake data for demos and benchmarks (never in production unless told)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let scale = signature.scale ?? 1
@@ -26,6 +29,10 @@ struct SeedDemoCommand: AsyncCommand {
             throw Abort(.badRequest, reason: "invalid scale")
         }
         let app = context.application
+        guard app.environment != .production || signature.allowProduction else {
+            context.console.error(Localizer(.default)("cli.seed.production"))
+            throw Abort(.forbidden, reason: "seed-demo refused in production")
+        }
         try await prepare(app)
         for generator in app.modules.demoGenerators {
             let made = try await generator.generate(scale: scale, app: app)

@@ -5,16 +5,30 @@ extension Request {
     private struct LanguageKey: StorageKey { typealias Value = Language }
     private struct RequestIDKey: StorageKey { typealias Value = String }
 
-    /// The reader's language: an explicit choice (`lang` parameter, then the `lang` cookie), then
-    /// `Accept-Language`, then French.
+    /// The reader's language. Québec's Administration speaks French: a page is French unless the
+    /// person chose English (`lang` parameter, then the `lang` cookie the toggle sets, then the
+    /// language saved on their account); a browser's `Accept-Language` alone changes nothing. The
+    /// API answers in English when the caller asks for it by name: `Accept-Language: en-CA`.
     var language: Language {
         if let known = storage[LanguageKey.self] { return known }
-        let language = explicitLanguage
+        let chosen = explicitLanguage
             ?? cookies["lang"].flatMap { Language(code: $0.string) }
-            ?? headers.first(name: .acceptLanguage).flatMap { Language.negotiate(acceptLanguage: $0) }
-            ?? .default
+            ?? (isAPI ? headers.first(name: .acceptLanguage).flatMap(Self.asksForCanadianEnglish) : nil)
+        if let chosen {
+            storage[LanguageKey.self] = chosen
+            return chosen
+        }
+        // Known once the credentials are read: not kept before then.
+        guard let user = currentUser else { return .default }
+        let language = Language(code: user.language) ?? .default
         storage[LanguageKey.self] = language
         return language
+    }
+
+    /// English when `Accept-Language` prefers `en-CA` itself to every French range.
+    static func asksForCanadianEnglish(_ header: String) -> Language? {
+        guard header.lowercased().contains("en-ca"), Language.negotiate(acceptLanguage: header) == .enCA else { return nil }
+        return .enCA
     }
 
     /// A language chosen in this very request with `?lang=`.

@@ -18,6 +18,9 @@ struct CurrentUser: Sendable {
     let tokenOrganisationID: UUID?
     let scopes: Set<Scope>?
 
+    /// A demo account (`…@….demo`, made by `seed-demo`): it never signs in to a production instance.
+    var isDemo: Bool { email.hasSuffix(".demo") }
+
     var accessActor: AccessActor {
         let actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates)
         if let tokenOrganisationID, let scopes { return actor.narrowed(to: tokenOrganisationID, scopes: scopes) }
