@@ -167,7 +167,9 @@ struct Open311: Sendable {
             ("status_notes", .string(notes)),
             ("service_name", .string(row.serviceName)),
             ("service_code", .string(row.serviceCode)),
-            ("description", .string(String((row.title + "\n\n" + row.details).prefix(4000)))),
+            // Filed through Open311, the details are the whole description (its first line the title):
+            // given back as they came. Filed through the pages, the title heads the details.
+            ("description", .string(String((row.details.hasPrefix(row.title) ? row.details : row.title + "\n\n" + row.details).prefix(4000)))),
             ("agency_responsible", .string(row.unit)),
             ("service_notice", .text(expected.map { _ in l("open311.notice", ["date": CalendarDate(iso: row.expectedOn).map(l.format.date) ?? row.expectedOn]) })),
             ("requested_datetime", .string(datetime(row.created))),

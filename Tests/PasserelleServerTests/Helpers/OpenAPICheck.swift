@@ -28,6 +28,9 @@ enum OpenAPICheck {
         }
         let types: [String] = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
         if !types.isEmpty && !types.contains(where: { matches(value, $0) }) { return ["\(path): \(kind(of: value)) is not \(types)"] }
+        if let text = value as? String, let format = schema["format"] as? String, !isWellFormed(text, format) {
+            return ["\(path): \"\(text)\" is not a \(format)"]
+        }
         if let allowed = schema["enum"] as? [Any], !(value is NSNull) {
             guard allowed.contains(where: { "\($0)" == "\(value)" }) else { return ["\(path): \(value) is not one of \(allowed)"] }
         }
@@ -64,6 +67,29 @@ enum OpenAPICheck {
         case "number": return value is NSNumber
         default: return true
         }
+    }
+
+    /// RFC 3339: a date-time with its offset, a full date.
+    static func isWellFormed(_ text: String, _ format: String) -> Bool {
+        switch format {
+        case "date-time":
+            let plain = ISO8601DateFormatter()
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return plain.date(from: text) != nil || fractional.date(from: text) != nil
+        case "date":
+            return text.range(of: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"#, options: .regularExpression) != nil
+        default:
+            return true
+        }
+    }
+
+    /// The schema of an operation's 200 response, by its path in the document (`/api/v1/regions/{code}`).
+    static func responseSchema(get path: String) -> [String: Any]? {
+        let paths = OpenAPIDocument.document()["paths"] as? [String: Any]
+        let operation = (paths?[path] as? [String: Any])?["get"] as? [String: Any]
+        let ok = (operation?["responses"] as? [String: Any])?["200"] as? [String: Any]
+        return ((ok?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
     }
 
     static func kind(of value: Any) -> String { value is NSNull ? "null" : String(describing: type(of: value)) }

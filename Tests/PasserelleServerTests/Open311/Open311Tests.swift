@@ -145,6 +145,9 @@ import VaporTesting
             #expect(list.count == 2 && list.allSatisfy { $0["status"] as? String == "open" })
             let first = try #require(list.first { $0["service_request_id"] as? String == id })
             #expect(first["lat"] as? Double == 47.8361 && first["status_notes"] as? String == "Reçue")
+            // A description comes back as it was sent: one line once, two lines as two.
+            #expect(first["description"] as? String == "Panneau d'arrêt caché\nPar un arbre, rue Lafontaine.")
+            #expect(list.first { $0["service_request_id"] as? String != id }?["description"] as? String == "Admissibilité d'un trottoir au TAPU ?")
             let bySignage = try await Self.check(app, json: "/open311/v2/requests.json?api_key=\(reader)&service_code=signalisation&status=open",
                                                  schema: "requests").json as? [[String: Any]] ?? []
             #expect(bySignage.count == 1)

@@ -7,6 +7,8 @@ enum JSONResponse {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // RFC 3339 with its offset (`2026-12-04T14:30:00Z`); calendar dates are `YYYY-MM-DD` strings.
+        encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
 

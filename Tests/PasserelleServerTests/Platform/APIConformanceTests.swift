@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+@testable import PasserelleCore
+@testable import PasserelleServer
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every read operation of `/api/v1`, on a database filled by every module's demo generator, as the
+/// ministry's administrator and as a municipality's RSÉ: no server error, and every 200 is what the
+/// OpenAPI document says (types, required keys, no unknown key, RFC 3339 dates and date-times).
+@Suite struct APIConformanceTests {
+    @Test func everyReadOperationSendsWhatTheDocumentSays() async throws {
+        try await withPasserelle { app in
+            // setup: a year of every module, an administrator, and the RSÉ of a municipality with an agreement
+            for generator in app.modules.demoGenerators { _ = try await generator.generate(scale: 1, app: app) }
+            let agreement = try #require(try await AgreementModel.query(on: app.db).with(\.$organisation).sort(\.$number).first())
+            let own = agreement.organisation.code
+            try await IdentityFixtures.person("admin@mtmd.test", on: app, roles: [("unite-bcam", .administrator)])
+            try await IdentityFixtures.person("rse@conformite.test", on: app, roles: [(own, .rse)])
+            let request = try #require(try await RequestModel.query(on: app.db).sort(\.$number).first())
+            let application = try #require(try await GrantApplicationModel.query(on: app.db).sort(\.$number).first())
+            let program = try #require(try await GrantProgramModel.query(on: app.db).sort(\.$code).first())
+            let call = try #require(try await GrantCallModel.query(on: app.db).sort(\.$code).first())
+            let values: [String: String] = [
+                "/api/v1/regions/:code": "01", "/api/v1/mrc/:code": "120", "/api/v1/municipalites/:code": "12072",
+                "/api/v1/demandes/:numero": request.number, "/api/v1/demandes-aide/:numero": application.number,
+                "/api/v1/conventions/:numero": agreement.number, "/api/v1/programmes/:programme": program.code,
+            ]
+            let routes = app.routes.all.filter { $0.method == .GET && $0.path.prefix(2).map(\.description) == ["api", "v1"] }
+                .filter { $0.path.map(\.description).joined(separator: "/") != "api/v1/openapi.json" }
+
+            // act
+            var checked: [String: Int] = [:], failures: [String] = []
+            for email in ["admin@mtmd.test", "rse@conformite.test"] {
+                let browser = Browser(app)
+                try await browser.signIn(email)
+                for route in routes {
+                    let template = "/" + route.path.map(\.description).joined(separator: "/")
+                    let path = "/" + route.path.map { component -> String in
+                        switch component {
+                        case .constant(let value): return value
+                        case .parameter("code") where template.hasPrefix("/api/v1/organisations"): return email.hasPrefix("rse") ? own : "unite-bcam"
+                        case .parameter("appel"): return call.code
+                        case .parameter: return values[template] ?? "x"
+                        default: return "x"
+                        }
+                    }.joined(separator: "/")
+                    let documented = template.replacingOccurrences(of: #":([a-z_]+)"#, with: "{$1}", options: .regularExpression)
+                    let response = try await browser.send(.GET, path)
+                    if response.status.code >= 500 { failures.append("\(email) GET \(path): \(response.status.code)") }
+                    guard response.status == .ok else { continue }
+                    guard let schema = OpenAPICheck.responseSchema(get: documented) else {
+                        failures.append("GET \(documented) has no 200 schema")
+                        continue
+                    }
+                    guard let value = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) else {
+                        failures.append("\(email) GET \(path): not JSON")
+                        continue
+                    }
+                    failures += OpenAPICheck.problems(value, schema, path: "GET \(path)").prefix(5).map { "\(email) \($0)" }
+                    checked[documented, default: 0] += 1
+                }
+            }
+
+            // validate: nothing broken, and (nearly) every operation was read by someone
+            #expect(failures == [])
+            let read = Set(checked.keys)
+            let all = Set(routes.map { "/" + $0.path.map(\.description).joined(separator: "/") }
+                .map { $0.replacingOccurrences(of: #":([a-z_]+)"#, with: "{$1}", options: .regularExpression) })
+            #expect(all.subtracting(read).isEmpty, "never answered 200: \(all.subtracting(read).sorted())")
+            #expect(read.count >= 23)
+        }
+    }
+}
