@@ -35,6 +35,8 @@ as_owner "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w start \
   -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
 as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U passerelle passerelle_test
 
+# The server's own client tools (pg_dump, pg_restore, psql) come first, of its major version.
+export PATH="$bin:$PATH"
 export TEST_DATABASE_URL="postgres://passerelle@127.0.0.1:$port/passerelle_test?sslmode=disable"
 echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 "$@"

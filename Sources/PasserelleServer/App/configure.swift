@@ -108,6 +108,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.asyncCommands.use(BenchCommand(), as: "bench")
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(AdminCommands(), as: "admin")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(RestoreCommand(), as: "restore")
     }
 }
 
