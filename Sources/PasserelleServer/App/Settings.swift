@@ -33,6 +33,13 @@ public struct Settings: Sendable {
     public var publicURL: String?
     /// Where attachments are kept (one file per content, named by its SHA-256).
     public var attachmentsPath = "var/attachments"
+    /// The append-only file the journal's head is written to (`AUDIT_CHECKPOINT_PATH`); nil: none.
+    /// By default beside the SQLite file (`…sqlite-audit-checkpoints.log`), `var/audit-checkpoints.log`
+    /// with PostgreSQL; set it to storage the database's administrators cannot rewrite.
+    public var auditCheckpointPath: String?
+    /// How often the head is checkpointed and the journal verified while serving.
+    public var auditCheckpointSeconds = 300
+    public var auditVerifySeconds = 3600
     /// The largest attachment accepted, in megabytes.
     public var attachmentMaxMB = 10
     /// A command run on every new attachment with its path as last argument; non-zero exit refuses it.
@@ -104,6 +111,20 @@ public struct Settings: Sendable {
             settings.logLevel = parsed
         }
         settings.jsonLogs = value("LOG_FORMAT").map { $0 == "json" } ?? (environment != .development)
+        // Beside the SQLite file it anchors (a copy of the database elsewhere gets a file of its own).
+        switch database {
+        case .sqliteFile(let path): settings.auditCheckpointPath = path + "-audit-checkpoints.log"
+        case .postgres: settings.auditCheckpointPath = "var/audit-checkpoints.log"
+        case .sqliteMemory: settings.auditCheckpointPath = nil
+        }
+        if let path = value("AUDIT_CHECKPOINT_PATH") { settings.auditCheckpointPath = path.isEmpty ? nil : path }
+        for (name, apply) in [("AUDIT_CHECKPOINT_SECONDS", { (n: Int) in settings.auditCheckpointSeconds = n }),
+                              ("AUDIT_VERIFY_SECONDS", { (n: Int) in settings.auditVerifySeconds = n })] {
+            if let text = value(name) {
+                guard let number = Int(text), number > 0 else { throw SettingsError.invalid(name: name, value: text) }
+                apply(number)
+            }
+        }
         if let seconds = value("TERRITORY_REFRESH_SECONDS") {
             guard let number = Int(seconds), number > 0 else {
                 throw SettingsError.invalid(name: "TERRITORY_REFRESH_SECONDS", value: seconds)

@@ -186,7 +186,8 @@ struct AdminPages: Sendable {
         let (events, total) = try await Self.journalEvents(&filter, on: req.db)
         let l = req.localizer
         filter.errors = filter.errors.map { ($0.field, l($0.message)) }
-        return AdminViews.journal(Layout(req), filter: filter, events: events, total: total)
+        return AdminViews.journal(Layout(req), filter: filter, events: events, total: total,
+                                  verification: req.application.auditVerification.outcome)
             .page(status: filter.errors.isEmpty ? .ok : .badRequest)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PasserelleCore
 @testable import PasserelleServer
 import SQLKit
 import Testing
@@ -53,6 +54,51 @@ import VaporTesting
                 return
             }
             #expect(broken.sequence == 2)
+        }
+    }
+
+    @Test func deletingTheLastEventsAndRewindingTheHeadIsCaughtByTheCheckpoints() async throws {
+        try await withPasserelle { app in
+            // setup: ten events, the head checkpointed outside the database
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-checkpoints-\(UUID().uuidString).log").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            app.settings.auditCheckpointPath = file
+            try await Self.write(8, on: app.db)
+            let first = try #require(try await AuditCheckpoints.write(app))
+            #expect(try await AuditCheckpoints.write(app) == nil) // the head has not moved: no line
+            try await Self.write(2, on: app.db)
+            let second = try #require(try await AuditCheckpoints.write(app))
+            #expect(first.sequence == 10 && second.sequence == 12 && second.previous == first.chain)
+            #expect(try AuditCheckpoints.read(file) == [first, second])
+            #expect(try await app.auditVerification.run(app).events == 12)
+
+            // act: the last three events deleted and the head moved back to the ninth, as someone with the database would
+            let sql = app.db.sql
+            let ninth = try #require(try await AuditEventModel.query(on: app.db).filter(\.$sequence == 9).first())
+            try await sql.raw("DELETE FROM audit_events WHERE sequence > 9").run()
+            try await sql.raw("UPDATE audit_chain_head SET sequence = 9, hash = \(bind: ninth.hash) WHERE id = 1").run()
+
+            // validate: the chain alone still holds, the checkpoints do not, and the missing events are named
+            #expect(try await Audit.verify(on: app.db) == .success(9))
+            let outcome = try await app.auditVerification.run(app)
+            let broken = try #require(outcome.broken)
+            #expect(broken.reason == .rewound && broken.arguments["from"] == "10" && broken.arguments["to"] == "12")
+            #expect(broken.message(Localizer(.frCA)).contains("les événements 10 à 12 manquent"))
+            // The administrators' page says so.
+            try await IdentityFixtures.person("admin@mtmd.test", on: app, roles: [("unite-bcam", .administrator)])
+            let admin = Browser(app)
+            try await admin.signIn("admin@mtmd.test")
+            let page = try await admin.send(.GET, "/administration/journal").body.string
+            #expect(page.contains("les événements 10 à 12 manquent"))
+            // And /metrics.
+            let metrics = try await app.testing().sendRequest(.GET, "/metrics").body.string
+            #expect(metrics.contains("passerelle_audit_journal_intact 0"))
+
+            // A checkpoint file changed by hand is caught too.
+            let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "\"sequence\":12", with: "\"sequence\":9")
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(throws: AuditCheckpoints.Failure.fileAltered(line: 2)) { try AuditCheckpoints.read(file) }
+            #expect(try await app.auditVerification.run(app).broken?.reason == .checkpointFile)
         }
     }
 

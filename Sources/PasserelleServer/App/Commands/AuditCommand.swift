@@ -2,7 +2,8 @@ import Fluent
 import PasserelleCore
 import Vapor
 
-/// `passerelle audit verify`: walks the journal's hash chain and names the first broken link.
+/// `passerelle audit verify`: walks the journal's hash chain, checks it against the
+/// checkpoints written outside the database, and names the first broken link (exit 1).
 struct AuditCommands: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] { ["verify": AuditVerifyCommand()] }
     var help: String { "The audit journal." }
@@ -21,13 +22,14 @@ struct AuditVerifyCommand: AsyncCommand {
         let app = context.application
         try await prepare(app)
         let l = Localizer(signature.lang.flatMap { Language(code: $0) } ?? .default)
-        switch try await Audit.verify(on: app.db) {
-        case .success(let count):
-            context.console.print(l("audit.verify.intact", ["count": String(count)]))
-        case .failure(let broken):
-            context.console.error(l("audit.verify.broken", ["sequence": String(broken.sequence),
-                                                            "id": broken.id?.uuidString ?? "—", "reason": l(broken.key)]))
+        let outcome = try await app.auditVerification.run(app)
+        if let broken = outcome.broken {
+            context.console.error(broken.message(l))
             throw broken
+        }
+        context.console.print(l("audit.verify.intact", ["count": String(outcome.events ?? 0)]))
+        if let path = app.settings.auditCheckpointPath, let last = try? AuditCheckpoints.read(path).last {
+            context.console.print(l("audit.verify.anchored", ["sequence": String(last.sequence), "at": last.at]))
         }
     }
 }

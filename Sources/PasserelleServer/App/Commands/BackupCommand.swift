@@ -53,12 +53,18 @@ struct RestoreCommand: AsyncCommand {
             throw failure
         }
         try await prepare(app)
+        // The chain alone: the instance's checkpoints go on past the copy's head. They are kept aside
+        // (a restore is a rewind the operator chose) and a new file starts from the restored head.
         switch try await Audit.verify(on: app.db) {
         case .success(let count):
+            if let path = app.settings.auditCheckpointPath, FileManager.default.fileExists(atPath: path) {
+                let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+                try FileManager.default.moveItem(atPath: path, toPath: path + ".avant-restauration-" + stamp)
+            }
+            try await AuditCheckpoints.write(app)
             context.console.print(l("cli.restore.done", ["path": signature.path, "events": l.format.integer(count)]))
         case .failure(let broken):
-            context.console.error(l("audit.verify.broken", ["sequence": String(broken.sequence), "id": broken.id?.uuidString ?? "—",
-                                                            "reason": l(broken.key)]))
+            context.console.error(broken.message(l))
             throw broken
         }
     }

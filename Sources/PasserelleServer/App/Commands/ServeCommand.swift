@@ -18,6 +18,9 @@ struct PasserelleServeCommand: AsyncCommand {
         app.startTerritoryRefresh()
         OutboxSender.start(app)
         ReportReminders.start(app)
+        app.startAuditCheckpoints()
         try await app.servers.asyncCommand.run(using: context, signature: signature)
+        // The head as it is at shutdown, so that nothing written up to now can be taken back unseen.
+        do { try await AuditCheckpoints.write(app) } catch { app.logger.error("audit checkpoint at shutdown failed: \(error)") }
     }
 }

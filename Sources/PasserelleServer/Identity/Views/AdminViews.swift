@@ -164,12 +164,14 @@ enum AdminViews {
             UI.pagination(l, page: page, pageCount: pageCount(total)) { "/administration/courriels?\(query)&page=\($0)" })
     }
 
-    static func journal(_ layout: Layout, filter: AdminPages.JournalFilter, events: [AuditEventModel], total: Int) -> String {
+    static func journal(_ layout: Layout, filter: AdminPages.JournalFilter, events: [AuditEventModel], total: Int,
+                        verification: AuditVerification.Outcome? = nil) -> String {
         let l = layout.l
         let title = l("admin.journal")
         let error = { (field: String) in FormInput.error(filter.errors, field) }
         return layout.render(title: title, breadcrumbs: UI.adminCrumbs(l, title),
             .h1(.text(title)),
+            verificationNotice(l, verification),
             UI.errorSummary(title: l("form.error_summary"), errors: filter.errors),
             filterForm("/administration/journal", l,
                        UI.textField(name: "type", label: l("journal.filter.type"), value: filter.recordType,
@@ -184,5 +186,15 @@ enum AdminViews {
             .p(.text(l("admin.count", ["count": l.format.integer(total)]))),
             JournalViews.events(l, events, caption: title),
             UI.pagination(l, page: filter.page, pageCount: pageCount(total)) { "/administration/journal?\(filter.query)&page=\($0)" })
+    }
+
+    /// The last verification of the journal on this instance: when, and what it found.
+    static func verificationNotice(_ l: Localizer, _ outcome: AuditVerification.Outcome?) -> BodyNode {
+        guard let outcome else { return UI.notice(l("journal.verification.none"), kind: .info) }
+        let when = l.format.dateTime(outcome.at)
+        if let broken = outcome.broken {
+            return UI.notice(l("journal.verification.broken", ["when": when, "message": broken.message(l)]), kind: .error)
+        }
+        return UI.notice(l("journal.verification.intact", ["when": when, "count": l.format.integer(outcome.events ?? 0)]), kind: .success)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import PasserelleCore
 import SQLKit
 import Vapor
 
@@ -83,21 +84,38 @@ enum Audit {
     }
 
     struct Broken: Error, Equatable, CustomStringConvertible {
-        enum Reason: String { case missing, order, content, cut }
+        enum Reason: String {
+            case missing, order, content, cut
+            /// Events a checkpoint counted are gone (deleted with the head rewound).
+            case rewound
+            /// An event no longer has the hash a checkpoint recorded for it.
+            case checkpointMismatch = "checkpoint_mismatch"
+            /// The checkpoint file itself was changed.
+            case checkpointFile = "checkpoint_file"
+        }
         let sequence: Int
         let id: UUID?
         let reason: Reason
+        /// What the message names: the missing sequence numbers, the checkpoint's date, the file's line.
+        var arguments: [String: String] = [:]
         /// The catalog key (`audit.broken.*`) that says what is wrong.
         var key: String { "audit.broken.\(reason.rawValue)" }
-        var description: String { "audit event \(sequence) (\(id?.uuidString ?? "-")): \(reason.rawValue)" }
+        var description: String { "audit event \(sequence) (\(id?.uuidString ?? "-")): \(reason.rawValue) \(arguments)" }
+
+        /// The whole report line, in the reader's language.
+        func message(_ l: Localizer) -> String {
+            l("audit.verify.broken", ["sequence": String(sequence), "id": id?.uuidString ?? "—", "reason": l(key, arguments)])
+        }
     }
 
     /// Walks the whole chain in order, in pages; returns how many events were checked, or the first
-    /// broken link.
-    static func verify(on db: any Database, pageSize: Int = 1000) async throws -> Result<Int, Broken> {
+    /// broken link. With `checkpoints` (read from the checkpoint file), each one's event must still be
+    /// there with the hash it had: a chain cut short and its head rewound is named for what is gone.
+    static func verify(on db: any Database, checkpoints: [AuditCheckpoint] = [], pageSize: Int = 1000) async throws -> Result<Int, Broken> {
         var previous = AuditChainHeadModel.genesis
         var expectedSequence = 1
         var checked = 0
+        let anchored = Dictionary(checkpoints.map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
         while true {
             let page = try await AuditEventModel.query(on: db)
                 .filter(\.$sequence >= expectedSequence)
@@ -112,11 +130,19 @@ enum Audit {
                 guard event.computedHash() == event.hash else {
                     return .failure(Broken(sequence: event.sequence, id: event.id, reason: .content))
                 }
+                if let checkpoint = anchored[event.sequence], checkpoint.hash != event.hash {
+                    return .failure(Broken(sequence: event.sequence, id: event.id, reason: .checkpointMismatch,
+                                           arguments: ["at": checkpoint.at]))
+                }
                 previous = event.hash
                 expectedSequence += 1
                 checked += 1
             }
             if page.count < pageSize { break }
+        }
+        if let furthest = checkpoints.max(by: { $0.sequence < $1.sequence }), furthest.sequence > checked {
+            return .failure(Broken(sequence: checked + 1, id: nil, reason: .rewound,
+                                   arguments: ["from": String(checked + 1), "to": String(furthest.sequence), "at": furthest.at]))
         }
         let head = try await AuditChainHeadModel.find(1, on: db)
         if let head, head.sequence != checked || head.hash != previous {
