@@ -116,12 +116,17 @@ public struct AccessActor: Sendable {
     public let mandates: [Mandate]
     /// Nil for a person signed in; the token's scopes for a system.
     public let scopes: Set<Scope>?
+    /// For each of the person's ministry units that serves regions (a territorial directorate), the
+    /// municipalities and MRC of those regions. A unit absent from it serves the whole province.
+    public let territories: [UUID: Set<UUID>]
 
-    public init(personID: UUID?, memberships: [Membership] = [], mandates: [Mandate] = [], scopes: Set<Scope>? = nil) {
+    public init(personID: UUID?, memberships: [Membership] = [], mandates: [Mandate] = [], scopes: Set<Scope>? = nil,
+                territories: [UUID: Set<UUID>] = [:]) {
         self.personID = personID
         self.memberships = memberships
         self.mandates = mandates
         self.scopes = scopes
+        self.territories = territories
     }
 
     public static let anonymous = AccessActor(personID: nil)
@@ -129,7 +134,7 @@ public struct AccessActor: Sendable {
     /// What a token created for one organisation may use of its person's rights.
     public func narrowed(to organisationID: UUID, scopes: Set<Scope>) -> AccessActor {
         AccessActor(personID: personID, memberships: memberships.filter { $0.organisationID == organisationID },
-                    mandates: mandates.filter { $0.municipalityID == organisationID }, scopes: scopes)
+                    mandates: mandates.filter { $0.municipalityID == organisationID }, scopes: scopes, territories: territories)
     }
 
     public var isMinistry: Bool { memberships.contains { $0.role.isMinistry } }
@@ -141,11 +146,16 @@ public struct AccessActor: Sendable {
 public enum ListScope: Equatable, Sendable {
     case all
     case only(Set<UUID>)
+    /// A territorial directorate's: the records of these owners, and those assigned to these units.
+    case territory(owners: Set<UUID>, units: Set<UUID>)
+    /// An evaluator's: the applications this person is assigned to (and has no conflict with).
+    case assigned(UUID)
 
     public func contains(_ owner: UUID?) -> Bool {
         switch self {
         case .all: true
-        case .only(let owners): owner.map(owners.contains) ?? false
+        case .only(let owners), .territory(let owners, _): owner.map(owners.contains) ?? false
+        case .assigned: false
         }
     }
 }
@@ -162,11 +172,21 @@ public struct Resource: Sendable {
     public var service: Service?
     /// The municipality (or MRC) whose record it is; nil for the ministry's own records.
     public var ownerID: UUID?
+    /// The ministry unit the record is assigned to (a request's), if any.
+    public var unitID: UUID?
+    /// The people assigned to it (an application's evaluators); nil for a record nobody is assigned to.
+    public var assignees: Set<UUID>?
+    /// The people who declared a conflict of interest with its owner: never shown it.
+    public var excluded: Set<UUID>
 
-    public init(isPublic: Bool = false, service: Service? = nil, ownerID: UUID? = nil) {
+    public init(isPublic: Bool = false, service: Service? = nil, ownerID: UUID? = nil, unitID: UUID? = nil,
+                assignees: Set<UUID>? = nil, excluded: Set<UUID> = []) {
         self.isPublic = isPublic
         self.service = service
         self.ownerID = ownerID
+        self.unitID = unitID
+        self.assignees = assignees
+        self.excluded = excluded
     }
 
     public static let publicData = Resource(isPublic: true)
@@ -179,4 +199,8 @@ public enum Decision: Equatable, Sendable {
 
 public enum DenialReason: String, Sendable {
     case notSignedIn, otherOrganisation, missingRole, mandateEnded, missingScope
+    /// A territorial directorate's staff, on a municipality outside its regions.
+    case outsideTerritory
+    /// An evaluator, on an application not assigned to them (or of an organisation they declared a conflict with).
+    case notAssigned
 }

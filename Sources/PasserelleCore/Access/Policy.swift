@@ -21,8 +21,7 @@ public enum Policy {
         if let scopes = actor.scopes, !scopesAllow(scopes, action, resource) { return .deny(.missingScope) }
         if actor.memberships.contains(where: { $0.role == .administrator }) { return .allow }
 
-        let ministryRoles = actor.memberships.map(\.role).filter(\.isMinistry)
-        if !ministryRoles.isEmpty, let decision = ministryDecision(ministryRoles, action, resource) {
+        if actor.isMinistry, let decision = ministryDecision(actor, action, resource) {
             return decision
         }
         return municipalDecision(actor, action, resource, on: day)
@@ -44,7 +43,7 @@ public enum Policy {
     public static func readableOwners(_ actor: AccessActor, service: Service, on day: CalendarDate) -> ListScope? {
         guard actor.personID != nil else { return nil }
         if let scopes = actor.scopes, !scopesAllow(scopes, .read, Resource(service: service)) { return nil }
-        if actor.isMinistry { return .all }
+        if actor.isMinistry { return ministryListScope(actor, service: service) }
         var owners = Set(actor.memberships.map(\.organisationID))
         owners.formUnion(actor.mandates.map(\.municipalityID))
         let readable = owners.filter { allows(actor, .read, Resource(service: service, ownerID: $0), on: day) }
@@ -75,15 +74,76 @@ public enum Policy {
         decide(actor, action, resource, on: day) == .allow
     }
 
-    /// Ministry staff read every municipality's records; they write in the services of their role.
-    /// Nil when the resource is a municipality's own affair the ministry has no say in.
-    static func ministryDecision(_ roles: [Role], _ action: Action, _ resource: Resource) -> Decision? {
+    /// Need-to-know for ministry staff. The BCAM, managers and administrators read every
+    /// municipality's records; program managers and finance officers every record of financial aid
+    /// (applications, agreements, payments); evaluators only the applications they are assigned to,
+    /// never one of an organisation they declared a conflict with; everyone else (liaison agents,
+    /// analysts) the records of the municipalities in their unit's regions and those assigned to their
+    /// unit — a unit that serves no particular region serves the whole province.
+    static func ministryRead(_ actor: AccessActor, _ resource: Resource) -> Decision {
+        guard let owner = resource.ownerID else { return .allow }
+        var denial = DenialReason.outsideTerritory
+        for membership in actor.memberships where membership.role.isMinistry {
+            switch membership.role {
+            case .administrator, .manager, .bcamCoordinator:
+                return .allow
+            case .programManager, .financeOfficer where resource.service == .grants:
+                return .allow
+            case .evaluator:
+                if resource.service == .grants, let person = actor.personID, resource.assignees?.contains(person) == true,
+                   !resource.excluded.contains(person) { return .allow }
+                denial = .notAssigned
+                continue
+            default:
+                break
+            }
+            guard let owners = actor.territories[membership.organisationID] else { return .allow }
+            if owners.contains(owner) || resource.unitID == membership.organisationID { return .allow }
+        }
+        return .deny(denial)
+    }
+
+    /// The same rule for a list, as its SQL filter.
+    static func ministryListScope(_ actor: AccessActor, service: Service) -> ListScope? {
+        var owners: Set<UUID> = [], units: Set<UUID> = [], evaluator = false
+        for membership in actor.memberships where membership.role.isMinistry {
+            switch membership.role {
+            case .administrator, .manager, .bcamCoordinator:
+                return .all
+            case .programManager, .financeOfficer where service == .grants:
+                return .all
+            case .evaluator:
+                evaluator = true
+                continue
+            default:
+                break
+            }
+            guard let regionOwners = actor.territories[membership.organisationID] else { return .all }
+            owners.formUnion(regionOwners)
+            units.insert(membership.organisationID)
+        }
+        if !units.isEmpty { return .territory(owners: owners, units: units) }
+        if evaluator, service == .grants, let person = actor.personID { return .assigned(person) }
+        return nil
+    }
+
+    /// Ministry staff read what their role needs (`ministryRead`); they write in the services of
+    /// their role, on the records they may read. Nil when the resource is a municipality's own
+    /// affair the ministry has no say in.
+    static func ministryDecision(_ actor: AccessActor, _ action: Action, _ resource: Resource) -> Decision? {
+        let roles = actor.memberships.map(\.role).filter(\.isMinistry)
         switch action {
         case .read:
-            return .allow
+            return ministryRead(actor, resource)
         case .create, .update:
             guard let service = resource.service else { return .deny(.missingRole) }
-            return roles.contains { ministryWrites($0, in: service) } ? .allow : .deny(.missingRole)
+            guard roles.contains(where: { ministryWrites($0, in: service) }) else { return .deny(.missingRole) }
+            // A record is changed only by those who may read it.
+            if resource.ownerID != nil {
+                let read = ministryRead(actor, resource)
+                if read != .allow { return read }
+            }
+            return .allow
         case .readJournal:
             return roles.contains(.manager) ? .allow : .deny(.missingRole)
         case .manageAccess, .administer:

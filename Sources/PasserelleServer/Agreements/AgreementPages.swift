@@ -20,12 +20,12 @@ extension Request {
 /// government year, their reports; and the payment runs.
 struct AgreementPages: Sendable {
 
-    static let owner: @Sendable (Request) async throws -> UUID? = { req in
+    static let owner: @Sendable (Request) async throws -> RecordOwner? = { req in
         guard let number = req.parameters.get("numero"),
               let agreement = try await AgreementModel.query(on: req.db).filter(\.$number == number)
                 .with(\.$organisation).with(\.$program).with(\.$application).first() else { return nil }
         req.agreement = agreement
-        return agreement.$organisation.id
+        return RecordOwner(ownerID: agreement.$organisation.id)
     }
 
     static func loaded(_ req: Request) async throws -> AgreementModel {
@@ -165,7 +165,12 @@ struct AgreementPages: Sendable {
         let scope = Policy.readableOwners(req.accessActor, service: .grants, on: req.application.today) ?? .only([])
         let query = AgreementModel.query(on: req.db).with(\.$organisation).with(\.$program).with(\.$application)
             .sort(\.$createdAt, .descending).sort(\.$number, .descending)
-        if case .only(let owners) = scope { query.filter(\.$organisation.$id ~~ owners) }
+        switch scope {
+        case .all: break
+        case .only(let owners), .territory(let owners, _): query.filter(\.$organisation.$id ~~ owners)
+        // An evaluator reads applications, not agreements.
+        case .assigned: query.filter(\.$organisation.$id ~~ [UUID]())
+        }
         let state = req.query[String.self, at: "etat"] ?? ""
         if !state.isEmpty { query.filter(\.$state == state) }
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))

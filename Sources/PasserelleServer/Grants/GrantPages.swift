@@ -21,16 +21,25 @@ struct GrantPages: Sendable {
 
     /// The organisation whose record the application is for this person: the applicant, or the
     /// co-applicant they belong to.
-    static let owner: @Sendable (Request) async throws -> UUID? = { req in
+    static let owner: @Sendable (Request) async throws -> RecordOwner? = { req in
         guard let number = req.parameters.get("numero"),
               let model = try await GrantApplicationModel.query(on: req.db).filter(\.$number == number)
                 .with(\.$program).with(\.$organisation).first() else { return nil }
         req.grantApplication = model
-        if req.accessActor.isMinistry { return model.$organisation.id }
+        if req.accessActor.isMinistry {
+            // Its evaluators, and whoever declared a conflict with the applicant.
+            let evaluators = try await GrantEvaluatorModel.query(on: req.db).filter(\.$application.$id == model.requireID()).all()
+                .map(\.$person.id)
+            let conflicted = try await GrantConflictModel.query(on: req.db).filter(\.$organisation.$id == model.$organisation.id).all()
+                .map(\.$person.id)
+            return RecordOwner(ownerID: model.$organisation.id, assignees: Set(evaluators), excluded: Set(conflicted))
+        }
         let parties = try await GrantPartyModel.query(on: req.db).filter(\.$application.$id == model.requireID()).all()
             .map(\.$organisation.id)
-        for id in [model.$organisation.id] + parties where req.allows(.read, Resource(service: .grants, ownerID: id)) { return id }
-        return model.$organisation.id
+        for id in [model.$organisation.id] + parties where req.allows(.read, Resource(service: .grants, ownerID: id)) {
+            return RecordOwner(ownerID: id)
+        }
+        return RecordOwner(ownerID: model.$organisation.id)
     }
 
     static func loaded(_ req: Request) throws -> GrantApplicationModel {
@@ -506,6 +515,12 @@ struct GrantPages: Sendable {
         guard let response = FileStore.download(sha256: document.sha256, filename: document.filename,
                                                    contentType: (FileKind(rawValue: document.kind) ?? .pdf).contentType,
                                                    app: req.application) else { throw Problem.notFound() }
+        // A document of an application may hold personal information: who opened it is journaled (Loi 25).
+        let number = model.number, filename = document.filename, actor = req.auditActor
+        try await req.write { db in
+            _ = try await Audit.record(on: db, actor: actor, action: "grants.document.read", recordType: "grant_application",
+                                       recordID: number, changes: ["document": .init(before: nil, after: filename)])
+        }
         return response
     }
 
@@ -630,9 +645,17 @@ struct GrantPages: Sendable {
     static func query(_ req: Request, _ filter: ListFilter) async throws -> (rows: [GrantApplicationModel], total: Int)? {
         guard let scope = Policy.readableOwners(req.accessActor, service: .grants, on: req.application.today) else { return nil }
         let query = GrantApplicationModel.query(on: req.db)
-        if case .only(let owners) = scope {
+        switch scope {
+        case .all:
+            break
+        case .only(let owners), .territory(let owners, _):
             let parties = try await GrantPartyModel.query(on: req.db).filter(\.$organisation.$id ~~ owners).all().map(\.$application.id)
             query.group(.or) { $0.filter(\.$organisation.$id ~~ owners).filter(\.$id ~~ parties) }
+        case .assigned(let person):
+            // An evaluator's files, never one of an organisation they declared a conflict with.
+            let assigned = try await GrantEvaluatorModel.query(on: req.db).filter(\.$person.$id == person).all().map(\.$application.id)
+            let conflicted = try await GrantConflictModel.query(on: req.db).filter(\.$person.$id == person).all().map(\.$organisation.id)
+            query.filter(\.$id ~~ assigned).filter(\.$organisation.$id !~ conflicted)
         }
         if !filter.program.isEmpty, let program = try await GrantProgramModel.query(on: req.db).filter(\.$code == filter.program).first() {
             query.filter(\.$program.$id == (try program.requireID()))

@@ -49,9 +49,9 @@ enum RouteGuard {
             try request.authorize(action, Resource(service: service, ownerID: nil))
         case .record(let action, let service, let owner):
             guard request.currentUser != nil else { throw SignInRequired() }
-            guard let ownerID = try await owner(request) else { throw Problem.notFound() }
-            request.actingOrganisationID = ownerID
-            try request.authorize(action, Resource(service: service, ownerID: ownerID))
+            guard let record = try await owner(request) else { throw Problem.notFound() }
+            request.actingOrganisationID = record.ownerID
+            try request.authorize(action, record.resource(service))
         case .apiKey(let action, let service):
             if request.currentUser?.tokenID == nil {
                 request.currentUser = nil

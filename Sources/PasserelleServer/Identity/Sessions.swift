@@ -209,11 +209,15 @@ extension Sessions {
                 .flatMap { next.respond(to: request) }
         }
         let db = request.db
-        let refuseDemo = request.application.environment == .production
+        let app = request.application
+        let refuseDemo = app.environment == .production
         return cache.resolve(key, on: request.eventLoop) {
-            let user = bearer != nil ? try await resolve(apiToken: token, on: db) : try await resolve(token: token, on: db)
+            guard let user = bearer != nil ? try await resolve(apiToken: token, on: db) : try await resolve(token: token, on: db)
+            else { return nil }
             // Demo accounts are for demo instances: in production their credentials open nothing.
-            return refuseDemo && user?.isDemo == true ? nil : user
+            if refuseDemo && user.isDemo { return nil }
+            guard user.memberships.contains(where: { $0.role.isMinistry }) else { return user }
+            return user.withTerritories(try await app.ministryTerritories.map(territory: app.territory.current, on: db))
         }.flatMapWithEventLoop { user, eventLoop in
             request.currentUser = user
             return eventLoop.makeFutureWithTask {

@@ -65,7 +65,7 @@ struct PortalHome: Sendable {
             let owners: Set<UUID>
             switch Policy.readableOwners(actor, service: .requests, on: today) {
             case .only(let ids): owners = ids
-            case .all: owners = []  // not a municipal reader: nothing of anyone's
+            case .all, .territory, .assigned: owners = []  // not a municipal reader: nothing of anyone's
             case nil: owners = []
             }
             let organisations = try await OrganisationModel.query(on: req.db).filter(\.$id ~~ owners).sort(\.$name).all()

@@ -20,11 +20,11 @@ struct RequestPages: Sendable {
     static let pageSize = 50
 
     /// Loads the request of the path and says whose it is, for the route's policy.
-    @Sendable static func owner(_ req: Request) async throws -> UUID? {
+    @Sendable static func owner(_ req: Request) async throws -> RecordOwner? {
         guard let number = req.parameters.get("numero"), number.count <= 20,
               let model = try await RequestModel.query(on: req.db).filter(\.$number == number).first() else { return nil }
         req.municipalRequest = model
-        return model.$organisation.id
+        return RecordOwner(ownerID: model.$organisation.id, unitID: model.$unit.id)
     }
 
     // MARK: list
@@ -500,6 +500,12 @@ struct RequestPages: Sendable {
               let response = FileStore.download(sha256: attachment.sha256, filename: attachment.filename,
                                                   contentType: attachment.contentType, app: req.application)
         else { throw Problem.notFound() }
+        // A file a municipality sent may hold personal information: who opened it is journaled (Loi 25).
+        let number = model.number, filename = attachment.filename, actor = req.auditActor
+        try await req.write { db in
+            _ = try await Audit.record(on: db, actor: actor, action: "requests.attachment.read", recordType: "request", recordID: number,
+                                       changes: ["attachment": .init(before: nil, after: filename)])
+        }
         return response
     }
 }

@@ -38,7 +38,13 @@ enum RequestQueries {
                      on db: any Database) async throws -> (rows: [RequestModel], total: Int)? {
         guard let scope = Policy.readableOwners(actor, service: .requests, on: .today) else { return nil }
         var query = RequestModel.query(on: db)
-        if case .only(let owners) = scope { query = query.filter(\.$organisation.$id ~~ owners) }
+        switch scope {
+        case .all: break
+        case .only(let owners): query = query.filter(\.$organisation.$id ~~ owners)
+        case .territory(let owners, let units):
+            query = query.group(.or) { $0.filter(\.$organisation.$id ~~ owners).filter(\.$unit.$id ~~ units) }
+        case .assigned: return nil
+        }
         if filter.status == "ouvertes" || filter.status.isEmpty {
             if filter.status == "ouvertes" { query = query.filter(RequestQueues.openFilter) }
         } else if let status = RequestStatus(rawValue: filter.status) {

@@ -202,7 +202,9 @@ import VaporTesting
             // eval1 lives in Acton Vale.
             let eval1 = Browser(app)
             try await eval1.signIn("eval1@mtmd.test")
-            let html = try await eval1.send(.GET, "/aide/\(abercorn)").body.string
+            // Need-to-know: an evaluator opens only the files assigned to them.
+            #expect(try await eval1.send(.GET, "/aide/\(abercorn)").status == .forbidden)
+            let html = try await eval1.send(.GET, "/mon-compte").body.string
             #expect(try await eval1.send(.POST, "/aide/conflits", form: ["organisation": GrantFlowTests.acton, "motif": "Résident",
                                                                        "retour": "/aide", "_csrf": try #require(Browser.csrf(in: html))]).status == .seeOther)
 

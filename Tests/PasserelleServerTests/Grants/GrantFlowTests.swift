@@ -215,7 +215,9 @@ extension Browser {
             // Evaluators: one declared a conflict with Abercorn and cannot be assigned to it.
             let eval3 = Browser(app)
             try await eval3.signIn("eval3@mtmd.test")
-            let eval3Page = try await eval3.send(.GET, "/aide/\(abercornNumber)").body.string
+            // Need-to-know: not assigned yet, the evaluator does not open the file.
+            #expect(try await eval3.send(.GET, "/aide/\(abercornNumber)").status == .forbidden)
+            let eval3Page = try await eval3.send(.GET, "/mon-compte").body.string
             #expect(try await eval3.send(.POST, "/aide/conflits", form: ["organisation": Self.abercorn, "motif": "Résidente d'Abercorn",
                                                                        "retour": "/aide/\(abercornNumber)",
                                                                        "_csrf": try #require(Browser.csrf(in: eval3Page))]).status == .seeOther)

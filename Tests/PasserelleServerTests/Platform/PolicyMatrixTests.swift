@@ -24,6 +24,11 @@ import VaporTesting
         let ministry: [Role] = [.administrator, .bcamCoordinator, .liaisonAgent, .analyst, .programManager, .evaluator,
                                 .financeOfficer(spendingLimitCents: 10_000_000), .manager]
         for role in ministry { list.append(Persona(name: "ministere-\(MembershipModel.columns(of: role).0)", roles: [("unite-bcam", role)])) }
+        // Need-to-know: a directorate whose regions hold both municipalities (Montérégie), and one whose regions hold neither.
+        for (unit, role) in [("unite-dgt-sud", Role.analyst), ("unite-dgt-sud", .liaisonAgent), ("unite-dgt-est", .liaisonAgent),
+                             ("unite-dgt-est", .analyst), ("unite-dgt-est", .evaluator)] {
+            list.append(Persona(name: "\(unit)-\(MembershipModel.columns(of: role).0)", roles: [(unit, role)]))
+        }
         for role in [Role.rse, .accessManager(.requests), .accessManager(.grants), .contributor(.requests), .reader(.requests),
                      .contributor(.works)] {
             let (name, service, _) = MembershipModel.columns(of: role)
@@ -76,7 +81,10 @@ import VaporTesting
             try await mandate.create(on: app.db)
         }
         let (memberships, mandates) = try await Sessions.grants(of: personID, on: app.db)
-        var actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates)
+        // The directorates' territories, as the server computes them when it reads a credential.
+        let territories = try await app.ministryTerritories.map(territory: app.territory.current, on: app.db)
+            .filter { unit, _ in memberships.contains { $0.organisationID == unit && $0.role.isMinistry } }
+        var actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates, territories: territories)
         if let scopes = persona.tokenScopes {
             let organisationCode = persona.roles.first?.0 ?? own
             let secret = "psr_" + RandomToken.make()
@@ -225,7 +233,11 @@ import VaporTesting
                         case .open: expected = .allow
                         case .signedIn: expected = credential.personID == nil ? .deny(.notSignedIn) : .allow
                         case .organisation(let action, let service, _):
-                            expected = Policy.decide(credential.actor, action, Resource(service: service, ownerID: organisationID),
+                            // Requests are assigned to the BCAM; no evaluator is assigned to the applications.
+                            let isRequest = !template.contains("aide") && !template.contains("conventions")
+                            expected = Policy.decide(credential.actor, action,
+                                                     Resource(service: service, ownerID: organisationID, unitID: isRequest ? bcam : nil,
+                                                              assignees: template.contains("aide") ? [] : nil),
                                                      on: .today)
                         case .ministry(let action, let service):
                             expected = Policy.decide(credential.actor, action, Resource(service: service), on: .today)
@@ -241,7 +253,11 @@ import VaporTesting
                                 failures.append("\(route.method) \(template): no matrix fixture for a record route")
                                 continue
                             }
-                            expected = Policy.decide(credential.actor, action, Resource(service: service, ownerID: organisationID),
+                            // Requests are assigned to the BCAM; no evaluator is assigned to the applications.
+                            let isRequest = !template.contains("aide") && !template.contains("conventions")
+                            expected = Policy.decide(credential.actor, action,
+                                                     Resource(service: service, ownerID: organisationID, unitID: isRequest ? bcam : nil,
+                                                              assignees: template.contains("aide") ? [] : nil),
                                                      on: .today)
                         }
                         var headers = HTTPHeaders()

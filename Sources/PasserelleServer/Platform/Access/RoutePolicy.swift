@@ -15,8 +15,9 @@ enum RoutePolicy: Sendable {
     case organisation(Action, Service?, parameter: String = "code")
     /// The ministry's own records (no municipality owns them).
     case ministry(Action, Service? = nil)
-    /// A record of a module: `owner` loads the organisation that owns it (nil: not found).
-    case record(Action, Service, owner: @Sendable (Request) async throws -> UUID?)
+    /// A record of a module: `owner` loads the organisation that owns it, with the unit and the people
+    /// it is assigned to (nil: not found).
+    case record(Action, Service, owner: @Sendable (Request) async throws -> RecordOwner?)
     /// A system acting with an API token of its organisation, given as `Authorization: Bearer` or
     /// as an `api_key` parameter (Open311): the action is judged on the token's organisation.
     case apiKey(Action, Service)
@@ -31,7 +32,7 @@ enum RoutePolicy: Sendable {
         case .notSignedIn: SignInRequired()
         case .mandateEnded: Problem(.forbidden, code: "mandate_ended", key: "problem.mandate_ended")
         case .missingScope: Problem(.forbidden, code: "insufficient_scope", key: "problem.missing_scope")
-        case .otherOrganisation, .missingRole: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
+        case .otherOrganisation, .missingRole, .outsideTerritory, .notAssigned: Problem(.forbidden, code: "forbidden", key: "problem.forbidden")
         }
     }
 }
@@ -61,5 +62,18 @@ extension Request {
 
     func allows(_ action: Action, _ resource: Resource) -> Bool {
         Policy.allows(accessActor, action, resource, on: .today)
+    }
+}
+
+/// Whose a record is, as the policy judges it: its owner, the ministry unit it is assigned to, the
+/// people assigned to it and those who declared a conflict with its owner.
+struct RecordOwner: Sendable {
+    var ownerID: UUID
+    var unitID: UUID? = nil
+    var assignees: Set<UUID>? = nil
+    var excluded: Set<UUID> = []
+
+    func resource(_ service: Service) -> Resource {
+        Resource(service: service, ownerID: ownerID, unitID: unitID, assignees: assignees, excluded: excluded)
     }
 }

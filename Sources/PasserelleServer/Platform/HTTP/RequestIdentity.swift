@@ -17,12 +17,14 @@ struct CurrentUser: Sendable {
     let tokenID: UUID?
     let tokenOrganisationID: UUID?
     let scopes: Set<Scope>?
+    /// The organisations each of the person's territorial directorates serves (see `MinistryTerritories`).
+    var territories: [UUID: Set<UUID>] = [:]
 
     /// A demo account (`…@….demo`, made by `seed-demo`): it never signs in to a production instance.
     var isDemo: Bool { email.hasSuffix(".demo") }
 
     var accessActor: AccessActor {
-        let actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates)
+        let actor = AccessActor(personID: personID, memberships: memberships, mandates: mandates, territories: territories)
         if let tokenOrganisationID, let scopes { return actor.narrowed(to: tokenOrganisationID, scopes: scopes) }
         return actor
     }
