@@ -87,7 +87,7 @@ public enum Policy {
             switch membership.role {
             case .administrator, .manager, .bcamCoordinator:
                 return .allow
-            case .programManager, .financeOfficer where resource.service == .grants:
+            case .programManager where resource.service == .grants, .financeOfficer where resource.service == .grants:
                 return .allow
             case .evaluator:
                 if resource.service == .grants, let person = actor.personID, resource.assignees?.contains(person) == true,
@@ -110,7 +110,7 @@ public enum Policy {
             switch membership.role {
             case .administrator, .manager, .bcamCoordinator:
                 return .all
-            case .programManager, .financeOfficer where service == .grants:
+            case .programManager where service == .grants, .financeOfficer where service == .grants:
                 return .all
             case .evaluator:
                 evaluator = true

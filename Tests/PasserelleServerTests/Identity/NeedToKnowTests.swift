@@ -98,5 +98,10 @@ import VaporTesting
                               on: .today) == .deny(.notAssigned))
         #expect(Policy.readableOwners(evaluator, service: .grants, on: .today) == .assigned(person))
         #expect(Policy.decide(finance, .read, Resource(service: .grants, ownerID: abercorn), on: .today) == .allow)
+        // A program manager of a directorate reads every file of financial aid, and only its regions' requests.
+        let manager = AccessActor(personID: person, memberships: [Membership(organisationID: est, kind: .ministryUnit, role: .programManager)],
+                                  territories: [est: [rdl]])
+        #expect(Policy.decide(manager, .read, Resource(service: .grants, ownerID: abercorn), on: .today) == .allow)
+        #expect(Policy.decide(manager, .read, Resource(service: .requests, ownerID: abercorn), on: .today) == .deny(.outsideTerritory))
     }
 }
