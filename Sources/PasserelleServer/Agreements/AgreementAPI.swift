@@ -10,9 +10,10 @@ struct AgreementAPI: Sendable {
 
     /// The agreements the caller may read, newest first, 50 a page (`etat` filters), as the page lists them.
     @Sendable func list(_ req: Request) async throws -> Response {
-        let found = try await AgreementPages.listed(req)
+        let perPage = try Pagination.perPage(req, default: 50)
+        let found = try await AgreementPages.listed(req, perPage: perPage)
         let response = try JSONResponse.json(found.rows.map { AgreementDTO($0, organisation: $0.organisation.code) })
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        Pagination.decorate(response, req, page: found.page, perPage: perPage, total: found.total)
         return response
     }
 

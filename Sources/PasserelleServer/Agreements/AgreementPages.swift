@@ -160,7 +160,7 @@ struct AgreementPages: Sendable {
 
     /// The agreements the caller may read (`etat` filters), newest first, 50 a page: the page's and
     /// the API's list.
-    static func listed(_ req: Request) async throws -> (rows: [AgreementModel], total: Int, page: Int, state: String) {
+    static func listed(_ req: Request, perPage: Int = 50) async throws -> (rows: [AgreementModel], total: Int, page: Int, state: String) {
         // Those who may read no municipality's financial aid see an empty list.
         let scope = Policy.readableOwners(req.accessActor, service: .grants, on: req.application.today) ?? .only([])
         let query = AgreementModel.query(on: req.db).with(\.$organisation).with(\.$program).with(\.$application)
@@ -175,7 +175,7 @@ struct AgreementPages: Sendable {
         if !state.isEmpty { query.filter(\.$state == state) }
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let total = try await query.count()
-        return (try await query.range(((page - 1) * 50)..<(page * 50)).all(), total, page, state)
+        return (try await query.range(((page - 1) * perPage)..<(page * perPage)).all(), total, page, state)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {

@@ -17,10 +17,15 @@ struct PaymentRunPages: Sendable {
 
     func listPage(_ req: Request, errors: FormInput.Errors, form: [String: String], refused: [(agreement: String, cents: Int64, owed: Int64)],
                   status: HTTPResponseStatus) async throws -> Response {
-        let runs = try await PaymentRunModel.query(on: req.db).sort(\.$createdAt, .descending).limit(100).all()
+        // Every run, a hundred a page, newest first.
+        let page = try FormInput.page(req)
+        let total = try await PaymentRunModel.query(on: req.db).count()
+        let runs = try await PaymentRunModel.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$number, .descending)
+            .range(((page - 1) * Self.runsPerPage)..<(page * Self.runsPerPage)).all()
         let due = try await AgreementQueries.dueForRun(on: req.application.today, on: req.db)
         return PaymentRunViews.list(Layout(req), runs: runs, due: due, today: req.application.today, errors: errors, form: form,
-                                    csrf: CSRF.sessionToken(req)).page(status: status)
+                                    csrf: CSRF.sessionToken(req), page: page,
+                                    pageCount: max(1, (total + Self.runsPerPage - 1) / Self.runsPerPage)).page(status: status)
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
@@ -40,6 +45,7 @@ struct PaymentRunPages: Sendable {
     }
 
     static let pageSize = 200
+    static let runsPerPage = 100
 
     func showPage(_ req: Request, _ run: PaymentRunModel, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))

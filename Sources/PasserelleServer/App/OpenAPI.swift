@@ -14,10 +14,38 @@ enum OpenAPIDocument {
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
-            "paths": paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a }
-                .merging(agreementPaths) { a, _ in a }.merging(liaisonPaths) { a, _ in a }.merging(capacityPaths) { a, _ in a },
+            "paths": paginated(paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a }
+                .merging(agreementPaths) { a, _ in a }.merging(liaisonPaths) { a, _ in a }.merging(capacityPaths) { a, _ in a }),
             "components": allComponents,
         ]
+    }
+
+    /// The lists that page (`Pagination`): `page`, `per_page`, and `Link` and `X-Total-Count` on their answer.
+    static let pagedLists = ["/api/v1/demandes", "/api/v1/demandes-aide", "/api/v1/conventions", "/api/v1/journal"]
+
+    static func paginated(_ paths: [String: Any]) -> [String: Any] {
+        var all = paths
+        for path in pagedLists {
+            guard var item = all[path] as? [String: Any], var get = item["get"] as? [String: Any] else { continue }
+            var parameters = get["parameters"] as? [[String: Any]] ?? []
+            let names = Set(parameters.compactMap { $0["name"] as? String })
+            if !names.contains("page") { parameters.append(query("page", "Page (à partir de 1)", ["type": "integer", "minimum": 1])) }
+            if !names.contains("per_page") {
+                parameters.append(query("per_page", "Résultats par page (1 à 100)", ["type": "integer", "minimum": 1, "maximum": 100]))
+            }
+            get["parameters"] = parameters
+            if var responses = get["responses"] as? [String: Any], var ok = responses["200"] as? [String: Any] {
+                var headers = ok["headers"] as? [String: Any] ?? [:]
+                headers["Link"] = ["description": "Liens first, prev, next, last (RFC 8288)", "schema": ["type": "string"]]
+                headers["X-Total-Count"] = ["description": "Nombre total de résultats", "schema": ["type": "integer"]]
+                ok["headers"] = headers
+                responses["200"] = ok
+                get["responses"] = responses
+            }
+            item["get"] = get
+            all[path] = item
+        }
+        return all
     }
 
     /// The components, with each module's schemas.

@@ -172,12 +172,13 @@ struct GrantAPI: Sendable {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        let filter = GrantPages.listFilter(req)
+        var filter = GrantPages.listFilter(req)
+        filter.perPage = try Pagination.perPage(req, default: GrantPages.pageSize)
         guard let found = try await GrantPages.query(req, filter) else { return try JSONResponse.json([ApplicationDTO]()) }
         var calls: [UUID: String] = [:]
         for call in try await GrantCallModel.query(on: req.db).all() { calls[call.id!] = call.code }
         let response = try JSONResponse.json(found.rows.map { ApplicationDTO($0, callCode: $0.$call.id.flatMap { calls[$0] }, l: req.localizer) })
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+        Pagination.decorate(response, req, page: filter.page, perPage: filter.perPage, total: found.total)
         return response
     }
 

@@ -630,6 +630,7 @@ struct GrantPages: Sendable {
         /// Only the files the person was given to evaluate and has not scored yet.
         var toEvaluate = false
         var page = 1
+        var perPage = GrantPages.pageSize
     }
 
     static let pageSize = 50
@@ -673,7 +674,7 @@ struct GrantPages: Sendable {
         for word in words.prefix(6) { query.filter(\.$searchText, .custom("LIKE"), "%\(word)%") }
         let total = try await query.count()
         let rows = try await query.with(\.$program).with(\.$organisation).sort(\.$createdAt, .descending)
-            .range(((filter.page - 1) * pageSize)..<(filter.page * pageSize)).all()
+            .range(((filter.page - 1) * filter.perPage)..<(filter.page * filter.perPage)).all()
         return (rows, total)
     }
 

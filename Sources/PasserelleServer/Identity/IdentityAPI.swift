@@ -59,7 +59,8 @@ struct IdentityAPI: Sendable {
 
     @Sendable func journal(_ req: Request) async throws -> Response {
         var filter = try AdminPages.journalFilter(req)
-        let (events, total) = try await AdminPages.journalEvents(&filter, on: req.db)
+        let perPage = try Pagination.perPage(req, default: AdminPages.pageSize)
+        let (events, total) = try await AdminPages.journalEvents(&filter, on: req.db, pageSize: perPage)
         if let first = filter.errors.first {
             throw Problem.invalidParameter(first.field, key: first.message)
         }
@@ -69,7 +70,7 @@ struct IdentityAPI: Sendable {
                      type: e.recordType, enregistrement: e.recordID, changements: e.decodedChanges, requete: e.requestID,
                      adresse: e.clientAddress, hash: e.hash)
         })
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        Pagination.decorate(response, req, page: filter.page, perPage: perPage, total: total)
         return response
     }
 }

@@ -8,7 +8,8 @@ import Vapor
 struct RequestAPI: Sendable {
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        let filter = try RequestPages.filter(req)
+        var filter = try RequestPages.filter(req)
+        filter.perPage = try Pagination.perPage(req, default: RequestPages.pageSize)
         let types = try await req.application.requestTypes.all(on: req.db)
         guard let found = try await RequestQueries.list(filter, types: types, actor: req.accessActor,
                                                        workingDays: req.application.workingDays, on: req.db) else { return try JSONResponse.json([RequestDTO]()) }
@@ -17,7 +18,7 @@ struct RequestAPI: Sendable {
         if found.total > RequestQueues.countCap {
             response.headers.replaceOrAdd(name: "X-Total-Count-At-Least", value: String(found.total))
         } else {
-            response.headers.replaceOrAdd(name: "X-Total-Count", value: String(found.total))
+            Pagination.decorate(response, req, page: filter.page, perPage: filter.perPage, total: found.total)
         }
         return response
     }

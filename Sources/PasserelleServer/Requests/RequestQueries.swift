@@ -16,6 +16,8 @@ enum RequestQueries {
         var mine = false
         var q = ""
         var page = 1
+        /// Rows a page: the pages' size unless the API asks for another (`per_page`).
+        var perPage = RequestPages.pageSize
         /// The assignee's email (a person's queue).
         var agent = ""
         /// `retard` (overdue) or `bientot` (due within `dueSoonDays` working days).
@@ -96,7 +98,7 @@ enum RequestQueries {
         let counting = RequestQueues.cappedCountSQL(query)
         async let total = RequestQueues.count(counting, on: db)
         let rows = try await RequestQueues.rows(query.sort(\.$expectedOn).sort(\.$number)
-            .range(((filter.page - 1) * RequestPages.pageSize)..<(filter.page * RequestPages.pageSize)), types: types, on: db)
+            .range(((filter.page - 1) * filter.perPage)..<(filter.page * filter.perPage)), types: types, on: db)
         return (rows, try await total)
     }
 

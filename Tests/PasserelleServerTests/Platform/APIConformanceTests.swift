@@ -70,6 +70,23 @@ import VaporTesting
                 .map { $0.replacingOccurrences(of: #":([a-z_]+)"#, with: "{$1}", options: .regularExpression) })
             #expect(all.subtracting(read).isEmpty, "never answered 200: \(all.subtracting(read).sorted())")
             #expect(read.count >= 23)
+
+            // Lists page one way: per_page bounded, the total, and the Link to the others.
+            let admin = Browser(app)
+            try await admin.signIn("admin@mtmd.test")
+            let total = try await AgreementModel.query(on: app.db).count()
+            let second = try await admin.send(.GET, "/api/v1/conventions?per_page=1&page=2")
+            let secondRows = (try second.json() as? [Any])?.count ?? 0
+            #expect(second.status == .ok && secondRows == 1)
+            #expect(second.headers.first(name: "X-Total-Count") == String(total))
+            let link = second.headers.first(name: .link) ?? ""
+            #expect(link.contains("per_page=1&page=1>; rel=\"first\"") && link.contains("page=1>; rel=\"prev\""))
+            #expect(total < 3 || link.contains("page=3>; rel=\"next\""))
+            for path in ["/api/v1/demandes", "/api/v1/demandes-aide", "/api/v1/conventions", "/api/v1/journal"] {
+                #expect(try await admin.send(.GET, path + "?per_page=1000").status == .badRequest, "\(path)?per_page=1000")
+                let paged = try await admin.send(.GET, path + "?per_page=2")
+                #expect(paged.headers.first(name: .link) != nil, "\(path) gives its Link")
+            }
         }
     }
 }

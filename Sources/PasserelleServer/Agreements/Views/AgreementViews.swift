@@ -263,7 +263,7 @@ enum AgreementViews {
 
 enum PaymentRunViews {
     static func list(_ layout: Layout, runs: [PaymentRunModel], due: (count: Int, cents: Int64), today: CalendarDate, errors: FormInput.Errors,
-                     form: [String: String], csrf: String) -> String {
+                     form: [String: String], csrf: String, page: Int = 1, pageCount: Int = 1) -> String {
         let l = layout.l
         return layout.render(title: l("payments.title"), breadcrumbs: [(l("nav.home"), "/"), (l("payments.title"), nil)],
             .h1(.text(l("payments.title"))),
@@ -279,7 +279,8 @@ enum PaymentRunViews {
                 .init(title: l("payments.total"), numeric: true), .init(title: l("agreements.state")),
             ], rows: runs.map { r in [H.a(r.number, href: "/paiements/lots/\(r.number)"), .text(AgreementViews.day(l, r.runOn)),
                                       .text(l.format.integer(r.count)), .text(AgreementViews.money(l, r.totalCents)),
-                                      AgreementViews.stateTag(l, r.state)] }, captionHidden: true))
+                                      AgreementViews.stateTag(l, r.state)] }, captionHidden: true),
+            UI.pagination(l, page: page, pageCount: pageCount) { "/paiements?page=\($0)" })
     }
 
     static func run(_ layout: Layout, run: PaymentRunModel, lines: [AgreementQueries.RunLine], page: Int,
