@@ -102,7 +102,9 @@ extension OpenAPIDocument {
             "taux_points_base": ["type": "integer", "description": "5000 = 50 %"], "plafond_cents": ["type": "integer"],
             "cumul_points_base": ["type": ["integer", "null"]], "admissibles": ["type": "array", "items": ["type": "string"]],
             "regions": ["type": "array", "items": ["type": "string"]], "depenses_minimales_cents": ["type": "integer"],
-            "documents": ["type": "array"], "grille": ["type": "array"], "champs": ["type": "array", "items": ref("GrantQuestion")], "processus": ref("GrantWorkflow"),
+            "documents": ["type": "array", "items": object(["code": ["type": "string"], "nom": ["type": "string"]], required: ["code", "nom"])],
+            "grille": ["type": "array", "items": object(["code": ["type": "string"], "nom": ["type": "string"], "poids": ["type": "integer"],
+                                                         "note_max": ["type": "integer"]], required: ["code", "nom", "poids", "note_max"])], "champs": ["type": "array", "items": ref("GrantQuestion")], "processus": ref("GrantWorkflow"),
         ], required: ["code", "nom", "attribution", "taux_points_base", "plafond_cents"]),
         "GrantQuestion": object([
             "code": ["type": "string"],
