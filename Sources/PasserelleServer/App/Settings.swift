@@ -60,6 +60,32 @@ public struct Settings: Sendable {
         public var clientSecret: String
         /// The provider's name on the sign-in page.
         public var displayName: String
+        /// Accounts made at the first sign-in (off when empty): a verified address of this e-mail
+        /// domain gets this ministry role in this unit (`OIDC_PROVISIONING`,
+        /// `transports.gouv.qc.ca=unite-bcam:analyst,…`). Never the administrator role.
+        public var provisioning: [Provisioning] = []
+
+        public struct Provisioning: Sendable, Equatable {
+            public var domain: String
+            public var unit: String
+            public var role: String
+        }
+
+        /// `domaine=unité:rôle`, comma-separated; nil when an entry is malformed or names a role
+        /// that is not a ministry role (or is the administrator's).
+        static func provisioning(_ text: String) -> [Provisioning]? {
+            var entries: [Provisioning] = []
+            for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+                let sides = part.split(separator: "=", maxSplits: 1).map(String.init)
+                guard sides.count == 2 else { return nil }
+                let target = sides[1].split(separator: ":", maxSplits: 1).map(String.init)
+                guard target.count == 2, sides[0].contains("."), !sides[0].contains("@"),
+                      let role = MembershipModel.role(name: target[1], service: nil, spendingLimitCents: nil),
+                      role.isMinistry, role != .administrator, !target[1].hasPrefix("finance") else { return nil }
+                entries.append(Provisioning(domain: sides[0].lowercased(), unit: target[0], role: target[1]))
+            }
+            return entries
+        }
 
         public init(issuer: String, clientID: String, clientSecret: String, displayName: String = "OpenID Connect") {
             self.issuer = issuer
@@ -186,6 +212,10 @@ public struct Settings: Sendable {
             }
             settings.oidc = OIDCSettings(issuer: oidcValues[0]!, clientID: oidcValues[1]!, clientSecret: oidcValues[2]!,
                                          displayName: value("OIDC_NAME") ?? "OpenID Connect")
+            if let text = value("OIDC_PROVISIONING") {
+                guard let entries = OIDCSettings.provisioning(text) else { throw SettingsError.invalid(name: "OIDC_PROVISIONING", value: text) }
+                settings.oidc?.provisioning = entries
+            }
         }
         return settings
     }

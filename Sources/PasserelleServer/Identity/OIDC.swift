@@ -169,16 +169,21 @@ final class OIDCClient: @unchecked Sendable {
     }
 
     /// The person for these claims: an existing link, else the account with the same verified
-    /// address (and the link is made). Nobody gets an account by signing in.
+    /// address (and the link is made). Nobody gets an account by signing in, unless the instance
+    /// maps the address's domain to a ministry unit and role (`OIDC_PROVISIONING`).
     static func person(for claims: IDTokenClaims, issuer: String, request: Request, on db: any Database) async throws
         -> PersonModel {
         if let link = try await OIDCIdentityModel.query(on: db).filter(\.$issuer == issuer)
             .filter(\.$subject == claims.sub.value).with(\.$person).first() {
             return link.person
         }
-        guard let email = claims.email.map(PersonModel.normalized), claims.email_verified?.value == true,
-              let person = try await PersonModel.query(on: db).filter(\.$email == email).first()
-        else { throw Failure.noAccount }
+        guard let email = claims.email.map(PersonModel.normalized), claims.email_verified?.value == true else { throw Failure.noAccount }
+        let person: PersonModel
+        if let known = try await PersonModel.query(on: db).filter(\.$email == email).first() {
+            person = known
+        } else {
+            person = try await provision(email: email, name: claims.name, request: request, on: db)
+        }
         let link = OIDCIdentityModel()
         link.$person.id = try person.requireID()
         link.issuer = issuer
@@ -190,6 +195,28 @@ final class OIDCClient: @unchecked Sendable {
         try await Audit.record(on: db, actor: actor, action: "person.oidc_link", recordType: "person",
                                recordID: try person.requireID().uuidString,
                                changes: ["oidc_subject": .init(before: nil, after: issuer + " " + claims.sub.value)])
+        return person
+    }
+}
+
+extension OIDCClient {
+    /// A ministry account made at the first sign-in, when the address's domain is mapped to a unit
+    /// and a role; journaled as `system:oidc-provisioning`.
+    static func provision(email: String, name: String?, request: Request, on db: any Database) async throws -> PersonModel {
+        let domain = String(email.split(separator: "@").last ?? "")
+        guard let rule = request.application.settings.oidc?.provisioning.first(where: { $0.domain == domain }),
+              let role = MembershipModel.role(name: rule.role, service: nil, spendingLimitCents: nil),
+              let unit = try await OrganisationModel.query(on: db).filter(\.$code == rule.unit).first(),
+              unit.kind == .ministryUnit, unit.active else { throw Failure.noAccount }
+        let display = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let person = PersonModel(email: email, displayName: display.isEmpty ? email : String(display.prefix(200)), passwordHash: nil)
+        try await person.create(on: db)
+        let caller = Caller(application: request.application, currentUser: nil, auditActor: .system("oidc-provisioning"),
+                            language: request.language)
+        try await Audit.record(on: db, actor: caller.auditActor, action: "person.create", recordType: "person",
+                               recordID: try person.requireID().uuidString,
+                               changes: ["email": .init(before: nil, after: email), "provisioning": .init(before: nil, after: "\(domain) → \(rule.unit):\(rule.role)")])
+        try await AccessChanges.grant(role, to: person, in: unit, as: caller, on: db, notify: false)
         return person
     }
 }

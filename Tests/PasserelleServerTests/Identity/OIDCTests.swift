@@ -122,6 +122,32 @@ final class ProviderStandIn: OIDCTransport, @unchecked Sendable {
         }
     }
 
+    @Test func aMappedDomainGetsItsMinistryAccountAtTheFirstSignInAndNoOtherDoes() async throws {
+        try await withPasserelle { app in
+            // setup: the instance maps the ministry's domain to analysts of the Est directorate
+            let provider = configured(app)
+            app.settings.oidc?.provisioning = try #require(Settings.OIDCSettings.provisioning("transports.gouv.qc.ca=unite-dgt-est:analyst"))
+            #expect(Settings.OIDCSettings.provisioning("transports.gouv.qc.ca=unite-bcam:administrator") == nil)
+            #expect(Settings.OIDCSettings.provisioning("transports.gouv.qc.ca=mun-12072:rse") == nil)
+
+            // act
+            let browser = Browser(app)
+            let (answer, _) = try await signIn(browser, provider, subject: "sujet-mtmd", email: "Analyste@Transports.gouv.qc.ca")
+            let (elsewhere, _) = try await signIn(Browser(app), provider, subject: "sujet-x", email: "quelqu.un@ailleurs.test")
+            let (unverified, _) = try await signIn(Browser(app), provider, subject: "sujet-y", email: "autre@transports.gouv.qc.ca",
+                                                   verified: false)
+
+            // validate: the account with its role, journaled; nothing for another domain or an unverified address
+            #expect(answer.status == .seeOther)
+            let person = try #require(try await PersonModel.query(on: app.db).filter(\.$email == "analyste@transports.gouv.qc.ca").first())
+            let role = try #require(try await MembershipModel.query(on: app.db).filter(\.$person.$id == person.requireID()).with(\.$organisation).first())
+            #expect(role.organisation.code == "unite-dgt-est" && role.decodedRole == .analyst)
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "person.create").first()?.actorLabel == "system:oidc-provisioning")
+            #expect(elsewhere.status == .forbidden && unverified.status == .forbidden)
+            #expect(try await PersonModel.query(on: app.db).filter(\.$email == "autre@transports.gouv.qc.ca").count() == 0)
+        }
+    }
+
     @Test func refusesBadSignaturesWrongAudienceExpiredTokensWrongNonceAndReplayedState() async throws {
         try await withPasserelle { app in
             let provider = configured(app)
