@@ -8,15 +8,8 @@ cd "$(dirname "$0")/.."
 binary=${1:-.build/debug/passerelle}
 . scripts/python-venv.sh
 python_venv .build/python-client "import openapi_python_client, httpx" "openapi-python-client>=0.20"
-work=$(mktemp -d /tmp/passerelle-client.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-export SQLITE_PATH="$work/passerelle.sqlite" PORT=$port LOG_LEVEL=error ATTACHMENTS_PATH="$work/pieces"
-"$binary" seed-demo --scale 1 > "$work/seed.log" 2>&1 || { cat "$work/seed.log"; exit 1; }
-"$binary" serve > "$work/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 150); do curl -sf "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+. scripts/demo-server.sh
+demo_server "$binary" client
 curl -sf "$base/api/v1/openapi.json" > "$work/openapi.json"
 .build/python-client/bin/openapi-python-client generate --path "$work/openapi.json" --output-path "$work/passerelle_client" \
   --meta none > "$work/generate.log" 2>&1 || { cat "$work/generate.log"; exit 1; }

@@ -9,16 +9,8 @@ binary=${1:-.build/debug/passerelle}
 examples=${2:-20}
 . scripts/python-venv.sh
 python_venv .build/python-schemathesis "import schemathesis" "schemathesis>=4,<5"
-work=$(mktemp -d /tmp/passerelle-schemathesis.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-export SQLITE_PATH="$work/passerelle.sqlite" PORT=$port LOG_LEVEL=error ATTACHMENTS_PATH="$work/pieces"
-"$binary" seed-demo --scale 1 > "$work/seed.log" 2>&1 || { cat "$work/seed.log"; exit 1; }
-"$binary" serve > "$work/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 150); do curl -sf "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -sf "$base/readyz" >/dev/null || { cat "$work/server.log"; echo "schemathesis: server did not become ready"; exit 1; }
+. scripts/demo-server.sh
+demo_server "$binary" schemathesis
 
 # A session of the demo administrator.
 cookie=$(python3 - "$base" <<'PY'
