@@ -278,7 +278,7 @@ extension Grants {
         let envelopes = try await GrantEnvelopeModel.query(on: db).filter(\.$program.$id == model.$program.id)
             .filter(\.$fiscalYear == year).all()
         let organisation = try await model.$organisation.get(on: db)
-        let region = Grants.region(of: organisation, in: territory)
+        let region = OrganisationQueries.region(of: organisation, in: territory)
         if let mine = envelopes.first(where: { $0.region == region }) ?? envelopes.first(where: { $0.region.isEmpty }) { return mine }
         throw Refusal.noEnvelope
     }

@@ -92,7 +92,7 @@ struct GrantDemoGenerator: DemoGenerator {
                     // This call's share of the applications.
                     let share = total / competitive.count / 2
                     let eligible = municipalities.filter { m in
-                        program.eligibility.regions.isEmpty || Requests.region(of: m, in: territory).map(program.eligibility.regions.contains) == true
+                        program.eligibility.regions.isEmpty || OrganisationQueries.region(of: m, in: territory).map(program.eligibility.regions.contains) == true
                     }
                     guard !eligible.isEmpty else { continue }
                     var rows: [Row] = []

@@ -42,12 +42,8 @@ enum Grants {
         return "AF-\(year)-" + String(format: "%06d", last)
     }
 
-    static func region(of organisation: OrganisationModel, in territory: TerritoryDirectory) -> String? {
-        Requests.region(of: organisation, in: territory)
-    }
-
     static func facts(_ organisation: OrganisationModel, territory: TerritoryDirectory) -> ApplicantFacts {
-        ApplicantFacts(name: organisation.name, kind: organisation.kind, region: region(of: organisation, in: territory))
+        ApplicantFacts(name: organisation.name, kind: organisation.kind, region: OrganisationQueries.region(of: organisation, in: territory))
     }
 
     /// What the signed-in person is for an application: its applicant (a member of the body or of

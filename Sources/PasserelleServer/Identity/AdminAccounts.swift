@@ -46,7 +46,7 @@ enum AdminAccounts {
         }
         guard let unit = try await OrganisationModel.query(on: app.db).filter(\.$code == code).first(),
               unit.kind == .ministryUnit, unit.active else { throw Refusal.unknownUnit(code) }
-        let hash = try await password.asyncMap { try await Passwords.hash($0, on: app) }
+        let hash: String? = if let password { try await Passwords.hash(password, on: app) } else { nil }
         let caller = Caller(application: app, currentUser: nil, auditActor: .system("admin-create"), language: language)
         return try await app.write { db in
             // Checked again inside the change: two operators at once make one account.
@@ -62,12 +62,5 @@ enum AdminAccounts {
             let token = try await OneTimeLinks.issue(.invitation, for: person, by: nil, on: db)
             return Created(person: person, link: OneTimeLinks.url(token, settings: app.settings))
         }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -19,7 +19,7 @@ final class MinistryTerritories: Sendable {
         let places = try await OrganisationModel.query(on: db).filter(\.$kind ~~ [.municipality, .mrc]).all()
         var byRegion: [String: Set<UUID>] = [:]
         for place in places {
-            guard let id = place.id, let region = Self.region(of: place, in: territory) else { continue }
+            guard let id = place.id, let region = OrganisationQueries.region(of: place, in: territory) else { continue }
             byRegion[region, default: []].insert(id)
         }
         var map: [UUID: Set<UUID>] = [:]
@@ -32,13 +32,6 @@ final class MinistryTerritories: Sendable {
     }
 
     func forget() { cached.withLockedValue { $0 = nil } }
-
-    /// The region of a municipality or an MRC, read off the territory.
-    static func region(of organisation: OrganisationModel, in territory: TerritoryDirectory) -> String? {
-        guard let code = organisation.territoryCode else { return nil }
-        if organisation.kind == .municipality { return territory.municipality(code)?.record.regionCode }
-        return territory.unit(code)?.record.regionCode
-    }
 }
 
 extension Application {

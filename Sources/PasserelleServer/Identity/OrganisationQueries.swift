@@ -8,6 +8,13 @@ import Vapor
 /// Keeps the organisations in step with the territory (one per local municipality and per MRC)
 /// and with the ministry's configured units and partners.
 enum OrganisationQueries {
+    /// The region of a municipality or an MRC, read off the territory.
+    static func region(of organisation: OrganisationModel, in territory: TerritoryDirectory) -> String? {
+        guard let code = organisation.territoryCode else { return nil }
+        if organisation.kind == .municipality { return territory.municipality(code)?.record.regionCode }
+        return territory.unit(code)?.record.regionCode
+    }
+
     /// Looks an organisation up by its code (`mun-12072`), its geographic code or its exact name.
     static func municipalityOrMRC(_ text: String, on db: any Database) async throws -> OrganisationModel? {
         let text = text.trimmingCharacters(in: .whitespaces)

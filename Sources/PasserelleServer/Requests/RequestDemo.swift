@@ -52,7 +52,7 @@ struct RequestDemoGenerator: DemoGenerator {
         var directorateOf: [UUID: OrganisationModel] = [:]
         let directorates = try OrganisationQueries.configured().filter { $0.code.hasPrefix("unite-dgt") || $0.code == "unite-srm" }
         for municipality in municipalities {
-            let region = Requests.region(of: municipality, in: directory)
+            let region = OrganisationQueries.region(of: municipality, in: directory)
             let code = directorates.first { region.map($0.regions.contains) == true }?.code
             directorateOf[try municipality.requireID()] = units.first { $0.code == code } ?? bcam
         }

@@ -114,7 +114,7 @@ enum Requests {
     static func unit(for type: RequestTypeModel, organisation: OrganisationModel, territory: TerritoryDirectory,
                      organisations: OrganisationCache, on db: any Database) async throws -> OrganisationModel {
         var code = "unite-bcam"
-        if type.routing == "directorate", let region = region(of: organisation, in: territory),
+        if type.routing == "directorate", let region = OrganisationQueries.region(of: organisation, in: territory),
            let directorate = try OrganisationQueries.configuredCached().first(where: { $0.kind == .ministryUnit
                && $0.code.hasPrefix("unite-dgt") && $0.regions.contains(region) }) {
             code = directorate.code
@@ -123,12 +123,6 @@ enum Requests {
             throw Abort(.internalServerError, reason: "unit \(code) is missing")
         }
         return unit
-    }
-
-    static func region(of organisation: OrganisationModel, in territory: TerritoryDirectory) -> String? {
-        guard let code = organisation.territoryCode else { return nil }
-        if organisation.kind == .municipality { return territory.municipality(code)?.record.regionCode }
-        return territory.unit(code)?.record.regionCode
     }
 
     struct Filing {

@@ -28,7 +28,7 @@ struct AuditVerifyCommand: AsyncCommand {
             throw broken
         }
         context.console.print(l("audit.verify.intact", ["count": String(outcome.events ?? 0)]))
-        if let path = app.settings.auditCheckpointPath, let last = try? AuditCheckpoints.read(path).last {
+        if let path = app.settings.auditCheckpointPath, let last = try? AuditCheckpoints.lastLine(path) {
             context.console.print(l("audit.verify.anchored", ["sequence": String(last.sequence), "at": last.at]))
         }
     }

@@ -47,13 +47,27 @@ enum AuditCheckpoints {
         return checkpoints
     }
 
+    /// The file's last checkpoint, read from its end (the file grows by a line every few minutes:
+    /// writing one never reads it whole; `read` does, to verify).
+    static func lastLine(_ path: String) throws -> AuditCheckpoint? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        let tail = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        guard let line = tail.split(separator: "\n").last else { return nil }
+        guard let checkpoint = try? JSONDecoder().decode(AuditCheckpoint.self, from: Data(line.utf8)), checkpoint.isIntact
+        else { throw Failure.fileAltered(line: 0) }
+        return checkpoint
+    }
+
     /// Appends the head to the file when it moved since the last line; returns what was written.
     @discardableResult
     static func write(_ app: Application, now: Date = Date()) async throws -> AuditCheckpoint? {
         guard let path = app.settings.auditCheckpointPath else { return nil }
         guard let head = try await AuditChainHeadModel.find(1, on: app.db), head.sequence > 0 else { return nil }
         return try lock.withLock {
-            let last = try read(path).last
+            let last = try lastLine(path)
             guard head.sequence != last?.sequence else { return nil }
             let at = ISO8601DateFormatter().string(from: now)
             let previous = last?.chain ?? AuditChainHeadModel.genesis
