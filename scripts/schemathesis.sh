@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Schemathesis (PyPI) over the whole /api/v1 document, against the real server on a database with a
-# demo year in it, signed in as the demo administrator (a session: every operation it may call):
-# the run fails on any server error and on any response that violates its schema.
+# demo year in it, signed in as the demo administrator (a session: every operation it may call),
+# with every check schemathesis has (scripts/schemathesis.toml): the run fails on any server error,
+# any response that violates its schema, any authentication ignored, any bad input accepted.
 #   scripts/schemathesis.sh .build/debug/passerelle [examples per operation, default 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,8 @@ python_venv .build/python-schemathesis "import schemathesis" "schemathesis>=4,<5
 . scripts/demo-server.sh
 demo_server "$binary" schemathesis
 
-# A session of the demo administrator.
-cookie=$(python3 - "$base" <<'PY'
+# A session of the demo administrator, and records of the demo year for the operations on one.
+export PASSERELLE_SESSION=$(python3 - "$base" <<'PY'
 import http.cookiejar, re, sys, urllib.parse, urllib.request
 base = sys.argv[1]
 jar = http.cookiejar.CookieJar()
@@ -25,10 +26,16 @@ token = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
 form = urllib.parse.urlencode({"email": "admin@passerelle.demo", "password": "Passerelle-demo-2026", "_csrf": token}).encode()
 try: opener.open(urllib.request.Request(base + "/connexion", data=form))
 except urllib.error.HTTPError as e: assert e.code == 303, e.code
-print("; ".join(f"{c.name}={c.value}" for c in jar))
+print(next(c.value for c in jar if c.name == "passerelle_session"))
 PY
 )
-.build/python-schemathesis/bin/schemathesis run "$base/api/v1/openapi.json" \
-  --checks not_a_server_error,response_schema_conformance,content_type_conformance \
-  --max-examples "$examples" --seed 2026 -H "Cookie: $cookie" -H "Accept-Language: fr-CA" \
+first() { # first PATH FIELD: the field of the first item the API lists at PATH
+    curl -sf -H "Cookie: passerelle_session=$PASSERELLE_SESSION" "$base$1" | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['$2'])"
+}
+export PASSERELLE_DEMANDE_AIDE=$(first "/api/v1/demandes-aide?per_page=1" numero)
+export PASSERELLE_CONVENTION=$(first "/api/v1/conventions?per_page=1" numero)
+export PASSERELLE_APPEL=$(first "/api/v1/demandes-aide?per_page=1" appel)
+export PASSERELLE_ORGANISATION=$(first "/api/v1/conventions?per_page=1" organisation)
+.build/python-schemathesis/bin/schemathesis --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \
+  --checks all --max-examples "$examples" --seed 2026 -H "Accept-Language: fr-CA" \
   || { echo "--- server log"; tail -50 "$work/server.log"; exit 1; }

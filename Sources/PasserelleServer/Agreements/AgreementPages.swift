@@ -173,7 +173,7 @@ struct AgreementPages: Sendable {
         }
         let state = req.query[String.self, at: "etat"] ?? ""
         if !state.isEmpty { query.filter(\.$state == state) }
-        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
+        let page = try FormInput.page(req)
         let total = try await query.count()
         return (try await query.range(((page - 1) * perPage)..<(page * perPage)).all(), total, page, state)
     }

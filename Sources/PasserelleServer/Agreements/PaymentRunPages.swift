@@ -48,7 +48,7 @@ struct PaymentRunPages: Sendable {
     static let runsPerPage = 100
 
     func showPage(_ req: Request, _ run: PaymentRunModel, errors: FormInput.Errors, status: HTTPResponseStatus) async throws -> Response {
-        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
+        let page = try FormInput.page(req)
         let lines = try await AgreementQueries.runLines(run, range: ((page - 1) * Self.pageSize)..<(page * Self.pageSize), on: req.db)
         // The payments its preparation left out, as the journal has them.
         let refused = try await AuditEventModel.query(on: req.db).filter(\.$recordType == "payment_run").filter(\.$recordID == run.number)

@@ -14,10 +14,25 @@ enum OpenAPIDocument {
                 "license": ["name": "Données : CC BY 4.0 (MAMH, Répertoire des municipalités)", "identifier": "CC-BY-4.0"],
             ],
             "servers": [["url": "/"]],
-            "paths": paginated(paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }.merging(grantPaths) { a, _ in a }
-                .merging(agreementPaths) { a, _ in a }.merging(liaisonPaths) { a, _ in a }.merging(capacityPaths) { a, _ in a }),
+            "paths": withRulesAnswers(paginated(paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }
+                .merging(grantPaths) { a, _ in a }.merging(agreementPaths) { a, _ in a }.merging(liaisonPaths) { a, _ in a }
+                .merging(capacityPaths) { a, _ in a })),
             "components": allComponents,
         ]
+    }
+
+    /// Every operation may answer 400: `APIRules` holds every call's query string to its rules.
+    static func withRulesAnswers(_ paths: [String: Any]) -> [String: Any] {
+        paths.mapValues { item in
+            guard var operations = item as? [String: Any] else { return item }
+            for (method, value) in operations {
+                guard var operation = value as? [String: Any], var responses = operation["responses"] as? [String: Any] else { continue }
+                if responses["400"] == nil { responses["400"] = ["$ref": "#/components/responses/Problem"] }
+                operation["responses"] = responses
+                operations[method] = operation
+            }
+            return operations
+        }
     }
 
     /// The lists that page (`Pagination`): `page`, `per_page`, and `Link` and `X-Total-Count` on their answer.
@@ -93,9 +108,19 @@ enum OpenAPIDocument {
          "schema": ["type": "string", "pattern": pattern]]
     }
 
+    /// An optional query parameter. Given, it may not be empty (`APIRules`): a free text gets
+    /// `minLength: 1`, a code its pattern or its list.
     static func query(_ name: String, _ description: String, _ schema: [String: Any]) -> [String: Any] {
-        ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
+        var schema = schema
+        if schema["type"] as? String == "string", schema["pattern"] == nil, schema["enum"] == nil, schema["format"] == nil,
+           schema["minLength"] == nil {
+            schema["minLength"] = 1
+        }
+        return ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
     }
+
+    /// The 17 administrative regions' codes, 01 to 17.
+    static let regionCodes = (1...17).map { String(format: "%02d", $0) }
 
     nonisolated(unsafe) static let paths: [String: Any] = [
         "/api/v1/regions": operation("listRegions", "Les 17 régions administratives",
@@ -104,7 +129,7 @@ enum OpenAPIDocument {
                                             parameters: [pathCode("^[0-9]{2}$", "Code de la région (2 chiffres)")],
                                             ok: jsonResponse("Région", ref("RegionDetail"))),
         "/api/v1/mrc": operation("listMRC", "Les MRC et territoires équivalents",
-                                 parameters: [query("region", "Code de région (2 chiffres)", ["type": "string", "pattern": "^[0-9]{2}$"])],
+                                 parameters: [query("region", "Code de région (2 chiffres)", ["type": "string", "enum": regionCodes])],
                                  ok: jsonResponse("MRC", ["type": "array", "items": ref("MRC")])),
         "/api/v1/mrc/{code}": operation("getMRC", "Une MRC (ou territoire équivalent) et ses municipalités",
                                         parameters: [pathCode("^[0-9]{2,3}$", "Code de la MRC (3 chiffres) ou de la division de recensement (2 chiffres)")],
@@ -114,7 +139,7 @@ enum OpenAPIDocument {
             parameters: [
                 query("q", "Nom (accents, casse, traits d'union et saint/sainte/st/ste indifférents; préfixes acceptés) ou code géographique",
                       ["type": "string", "maxLength": 100]),
-                query("region", "Code de région", ["type": "string", "pattern": "^[0-9]{2}$"]),
+                query("region", "Code de région", ["type": "string", "enum": regionCodes]),
                 query("mrc", "Code de MRC ou de territoire équivalent", ["type": "string", "pattern": "^[0-9]{2,3}$"]),
                 query("designation", "Code de désignation", ["type": "string", "pattern": "^[0-9]{2}$"]),
                 query("statut", "actif (défaut), inactif ou tous", ["type": "string", "enum": ["actif", "inactif", "tous"]]),
@@ -307,7 +332,7 @@ enum OpenAPIDocument {
         "parameters": [
             "lang": ["name": "lang", "in": "query", "required": false,
                      "description": "Langue des messages : fr-CA (défaut) ou en-CA; sinon Accept-Language",
-                     "schema": ["type": "string", "enum": ["fr-CA", "en-CA"]]],
+                     "schema": ["type": "string", "enum": APIRules.languages.sorted()]],
         ],
     ]
 

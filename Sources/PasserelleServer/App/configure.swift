@@ -88,6 +88,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(IndexPaymentsInRuns())
         app.migrations.add(AddSchedulePlans())
         app.migrations.add(CreateRequestWords())
+        app.migrations.add(AddOrganisationBilingualStatus())
     }
 
     // working days
@@ -98,6 +99,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // routes
     do {
         try routes(app)
+        app.apiMethods = APIMethods(app.routes.all)
     }
 
     // commands

@@ -80,6 +80,7 @@ func routes(_ app: Application) throws {
         let admin = AdminPages()
         app.get("administration", use: admin.index).policy(.ministry(.administer))
         app.get("administration", "organisations", use: admin.organisations).policy(.ministry(.administer))
+        app.post("administration", "organisations", ":code", "statut-bilingue", use: admin.setBilingualStatus).policy(.ministry(.administer))
         app.get("administration", "personnes", use: admin.people).policy(.ministry(.administer))
         app.get("administration", "personnes", ":id", use: admin.person).policy(.ministry(.administer))
         app.post("administration", "personnes", ":id", "activer", use: admin.activate).policy(.ministry(.administer))

@@ -172,7 +172,7 @@ struct GrantAPI: Sendable {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        var filter = GrantPages.listFilter(req)
+        var filter = try GrantPages.listFilter(req)
         filter.perPage = try Pagination.perPage(req, default: GrantPages.pageSize)
         guard let found = try await GrantPages.query(req, filter) else { return try JSONResponse.json([ApplicationDTO]()) }
         var calls: [UUID: String] = [:]

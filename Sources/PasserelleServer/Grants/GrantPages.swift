@@ -635,11 +635,11 @@ struct GrantPages: Sendable {
 
     static let pageSize = 50
 
-    static func listFilter(_ req: Request) -> ListFilter {
+    static func listFilter(_ req: Request) throws -> ListFilter {
         ListFilter(program: req.query[String.self, at: "programme"] ?? "", call: req.query[String.self, at: "appel"] ?? "",
                    phase: req.query[String.self, at: "phase"] ?? "", q: req.query[String.self, at: "q"] ?? "",
                    toEvaluate: req.query[String.self, at: "a_evaluer"] == "1",
-                   page: max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000)))
+                   page: try FormInput.page(req))
     }
 
     /// The applications the person may read, filtered, a page at a time (the scope in the SQL).
@@ -679,7 +679,7 @@ struct GrantPages: Sendable {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        let filter = Self.listFilter(req)
+        let filter = try Self.listFilter(req)
         let found = try await Self.query(req, filter)
         let programs = try await GrantProgramModel.query(on: req.db).sort(\.$nameFr).all()
         return GrantViews.list(Layout(req), filter: filter, rows: found?.rows ?? [], total: found?.total ?? 0, programs: programs,

@@ -259,6 +259,20 @@ enum AccessChanges {
         caller.application.credentialCache.removeAll()
     }
 
+    /// Gives or takes away an organisation's bilingual status (section 29.1 of the Charter of the
+    /// French language), journaled; its people's next page reads it.
+    static func setBilingualStatus(_ organisation: OrganisationModel, _ bilingual: Bool, as caller: Caller,
+                                   on db: any Database) async throws {
+        guard organisation.bilingualStatus != bilingual else { return }
+        organisation.bilingualStatus = bilingual
+        organisation.version += 1
+        try await organisation.update(on: db)
+        try await Audit.record(on: db, actor: caller.auditActor, action: "organisation.bilingual_status",
+                               recordType: "organisation", recordID: organisation.code,
+                               changes: ["bilingual_status": .init(before: String(!bilingual), after: String(bilingual))])
+        caller.application.credentialCache.removeAll()
+    }
+
     /// Sets a new password from a one-time link: the link is spent, every other session of the
     /// person closed, all journaled.
     static func setPassword(_ hash: String, with link: OneTimeLinkModel, as caller: Caller, on db: any Database,

@@ -23,7 +23,24 @@ struct AdminPages: Sendable {
         if let kind { query = query.filter(\.$kind == kind) }
         let total = try await query.count()
         let rows = try await query.sort(\.$name).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
-        return AdminViews.organisations(Layout(req), rows: rows, total: total, page: page, q: q, kind: kind).page(status: .ok)
+        return AdminViews.organisations(Layout(req), rows: rows, total: total, page: page, q: q, kind: kind,
+                                        csrf: CSRF.sessionToken(req), back: req.url.string).page(status: .ok)
+    }
+
+    /// `statut=1` gives the organisation bilingual status, `statut=0` takes it away; back to the list
+    /// the administrator was reading.
+    @Sendable func setBilingualStatus(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let code = req.parameters.get("code"),
+              let organisation = try await OrganisationModel.query(on: req.db).filter(\.$code == code).first()
+        else { throw Problem.notFound() }
+        let value = try? req.content.get(String.self, at: "statut")
+        guard let value, ["0", "1"].contains(value) else {
+            throw Problem.invalidParameter("statut", key: "problem.parameter.one_of", ["allowed": "0, 1", "value": value ?? ""])
+        }
+        try await req.write { db in try await AccessChanges.setBilingualStatus(organisation, value == "1", as: req.caller, on: db) }
+        let back = (try? req.content.get(String.self, at: "retour")).flatMap { $0.hasPrefix("/administration/organisations") ? $0 : nil }
+        return req.redirect(to: back ?? "/administration/organisations", redirectType: .normal)
     }
 
     @Sendable func people(_ req: Request) async throws -> Response {

@@ -139,7 +139,10 @@ enum OrganisationQueries {
     /// Adds what is missing, renames what changed, deactivates what left; journaled. The first
     /// sync is one event, later ones one per organisation.
     static func sync(_ directory: TerritoryDirectory, actor: AuditActor, on db: any Database) async throws {
-        let existing = try await OrganisationModel.query(on: db).all()
+        // Only the columns the sync reads: it runs as the second migration, before the columns
+        // added since exist.
+        let existing = try await OrganisationModel.query(on: db)
+            .field(\.$id).field(\.$code).field(\.$kind).field(\.$name).field(\.$active).field(\.$version).all()
         let byCode = Dictionary(uniqueKeysWithValues: existing.map { ($0.code, $0) })
         let expected = try expected(directory)
         let first = existing.isEmpty

@@ -116,23 +116,32 @@ enum Sessions {
             session.lastSeenAt = now
             try await session.update(on: db)
         }
-        let (memberships, mandates) = try await grants(of: try session.person.requireID(), on: db)
-        return CurrentUser(personID: try session.person.requireID(), email: session.person.email,
-                           displayName: session.person.displayName, language: session.person.language,
-                           sessionID: try session.requireID(), csrfToken: session.csrfToken, memberships: memberships,
-                           mandates: mandates, tokenID: nil, tokenOrganisationID: nil, scopes: nil)
+        let (memberships, mandates, bilingual) = try await access(of: try session.person.requireID(), on: db)
+        var user = CurrentUser(personID: try session.person.requireID(), email: session.person.email,
+                               displayName: session.person.displayName, language: session.person.language,
+                               sessionID: try session.requireID(), csrfToken: session.csrfToken, memberships: memberships,
+                               mandates: mandates, tokenID: nil, tokenOrganisationID: nil, scopes: nil)
+        user.bilingualStatus = bilingual
+        return user
     }
 
     /// A person's roles and mandates, as the policy reads them.
     static func grants(of personID: UUID, on db: any Database) async throws -> ([Membership], [Mandate]) {
-        let memberships = try await MembershipModel.query(on: db).filter(\.$person.$id == personID)
-            .with(\.$organisation).all()
-            .compactMap { m -> Membership? in
-                guard let role = m.decodedRole, let organisationID = m.organisation.id, m.organisation.active else { return nil }
-                return Membership(organisationID: organisationID, kind: m.organisation.kind, role: role)
-            }
-        let mandates = try await MandateModel.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.mandate)
+        let (memberships, mandates, _) = try await access(of: personID, on: db)
         return (memberships, mandates)
+    }
+
+    /// A person's roles and mandates, and whether one of their organisations has bilingual status.
+    static func access(of personID: UUID, on db: any Database) async throws -> ([Membership], [Mandate], Bool) {
+        let rows = try await MembershipModel.query(on: db).filter(\.$person.$id == personID)
+            .with(\.$organisation).all()
+            .filter { $0.organisation.active }
+        let memberships = rows.compactMap { m -> Membership? in
+            guard let role = m.decodedRole, let organisationID = m.organisation.id else { return nil }
+            return Membership(organisationID: organisationID, kind: m.organisation.kind, role: role)
+        }
+        let mandates = try await MandateModel.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.mandate)
+        return (memberships, mandates, rows.contains { $0.organisation.bilingualStatus })
     }
 
     /// The system behind an `Authorization: Bearer` token, or nil when the token is unknown,

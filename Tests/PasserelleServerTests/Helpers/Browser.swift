@@ -14,9 +14,9 @@ final class Browser: @unchecked Sendable {
     init(_ app: Application) { self.app = app }
 
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil, body encoded: String? = nil) async throws
-        -> TestingHTTPResponse {
-        var headers = HTTPHeaders()
+    func send(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil, body encoded: String? = nil,
+              headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = extra
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         var body: ByteBuffer?
         if let form {

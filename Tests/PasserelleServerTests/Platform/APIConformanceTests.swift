@@ -89,4 +89,62 @@ import VaporTesting
             }
         }
     }
+
+    /// The rules every API call is held to before any handler runs (`APIRules`), and that the pages
+    /// are not: an empty or repeated parameter, an unknown `lang`, a malformed `page`, a method the
+    /// address does not take.
+    @Test func everyCallIsHeldToTheSameParameterRules() async throws {
+        try await withPasserelle { app in
+            // setup
+            let browser = Browser(app)
+            func problem(_ path: String, method: HTTPMethod = .GET) async throws -> (Int, String, String?) {
+                let response = try await browser.send(method, path)
+                let body = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let name = ((body?["errors"] as? [[String: Any]])?.first?["name"] as? String) ?? ""
+                return (Int(response.status.code), name, response.headers.first(name: .allow))
+            }
+
+            // act and assert: each broken rule is a 400 naming its parameter
+            #expect(try await problem("/api/v1/mrc?region=").0 == 400)
+            #expect(try await problem("/api/v1/mrc?region=").1 == "region")
+            #expect(try await problem("/api/v1/mrc?region=01&region=02").1 == "region")
+            #expect(try await problem("/api/v1/mrc?region=01&region=02").0 == 400)
+            #expect(try await problem("/api/v1/regions?lang=xx").0 == 400)
+            #expect(try await problem("/api/v1/regions?lang=xx").1 == "lang")
+            #expect(try await problem("/api/v1/municipalites?page=null").1 == "page")
+            // what the rules allow still answers
+            #expect(try await problem("/api/v1/mrc?region=01").0 == 200)
+            #expect(try await problem("/api/v1/regions?lang=en-CA").0 == 200)
+            // a page keeps its leniency: an unknown language there is French
+            #expect(try await browser.send(.GET, "/?lang=xx").status == .ok)
+
+            // a method the address does not take: 405 and the ones it does
+            let (status, _, allow) = try await problem("/api/v1/regions", method: .DELETE)
+            #expect(status == 405)
+            #expect(allow == "GET, HEAD")
+            let filing = try await problem("/api/v1/organisations/mun-12072/demandes", method: .GET)
+            #expect(filing.0 == 405)
+            #expect(filing.2 == "POST")
+            // an address the API does not have is still a 404
+            #expect(try await problem("/api/v1/nulle-part", method: .DELETE).0 == 404)
+        }
+    }
+
+    /// The paged lists refuse a `page` that is not a whole number instead of reading it as the first.
+    @Test func aMalformedPageIsRefusedByEveryPagedList() async throws {
+        try await withPasserelle { app in
+            // setup
+            try await IdentityFixtures.person("admin@mtmd.test", on: app, roles: [("unite-bcam", .administrator)])
+            let browser = Browser(app)
+            try await browser.signIn("admin@mtmd.test")
+
+            for path in OpenAPIDocument.pagedLists {
+                // act
+                let response = try await browser.send(.GET, path + "?page=premiere")
+
+                // assert
+                #expect(response.status == .badRequest, "\(path)")
+            }
+        }
+    }
 }

@@ -22,6 +22,9 @@ final class OrganisationModel: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "language") var language: String
     @Field(key: "active") var active: Bool
+    /// Recognised under section 29.1 of the Charter of the French language: its people's browsers
+    /// may ask for English pages (`Request.language`).
+    @Field(key: "bilingual_status") var bilingualStatus: Bool
 
     init() {}
 
@@ -32,6 +35,7 @@ final class OrganisationModel: Model, @unchecked Sendable {
         self.territoryCode = territoryCode
         self.language = language.rawValue
         self.active = true
+        self.bilingualStatus = false
         self.version = 1
     }
 }

@@ -31,7 +31,7 @@ enum AdminViews {
     }
 
     static func organisations(_ layout: Layout, rows: [OrganisationModel], total: Int, page: Int, q: String,
-                              kind: OrganisationKind?) -> String {
+                              kind: OrganisationKind?, csrf: String, back: String) -> String {
         let l = layout.l
         let title = l("admin.organisations")
         let query = "q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&type=\(kind?.rawValue ?? "")"
@@ -45,13 +45,23 @@ enum AdminViews {
             .p(.text(l("admin.count", ["count": l.format.integer(total)]))),
             UI.table(caption: title, columns: [.init(title: l("admin.name")), .init(title: l("admin.code")),
                                                .init(title: l("admin.kind")), .init(title: l("org.language")),
-                                               .init(title: l("org.status"))],
+                                               .init(title: l("org.status")), .init(title: l("admin.bilingual_status"))],
                      rows: rows.map { o in
                          [H.a(o.name, href: "/organisations/\(o.code)/acces"), .code(.text(o.code)), .text(l("kind.\(o.kind.rawValue)")),
                           .text(l("language.\(o.language)")),
-                          o.active ? UI.tag(l("org.active"), .success) : UI.tag(l("org.inactive"), .neutral)]
+                          o.active ? UI.tag(l("org.active"), .success) : UI.tag(l("org.inactive"), .neutral),
+                          bilingualStatusForm(o, l, csrf: csrf, back: back)]
                      }, captionHidden: true),
+            .p(.class("hint"), .text(l("admin.bilingual_status_hint"))),
             UI.pagination(l, page: page, pageCount: pageCount(total)) { "/administration/organisations?\(query)&page=\($0)" })
+    }
+
+    /// The organisation's bilingual status and the button that changes it.
+    private static func bilingualStatusForm(_ o: OrganisationModel, _ l: Localizer, csrf: String, back: String) -> BodyNode {
+        .group([o.bilingualStatus ? UI.tag(l("admin.bilingual"), .info) : .text(l("admin.not_bilingual")), .text(" "),
+                UI.actionForm(action: "/administration/organisations/\(o.code)/statut-bilingue", csrf: csrf,
+                              label: l(o.bilingualStatus ? "admin.bilingual_remove" : "admin.bilingual_give", ["name": o.name]),
+                              hidden: [("statut", o.bilingualStatus ? "0" : "1"), ("retour", back)])])
     }
 
     static func people(_ layout: Layout, rows: [PersonModel], total: Int, page: Int, q: String) -> String {

@@ -19,7 +19,13 @@ enum ErrorRendering {
             response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
             return response
         }
-        let problem = Problem.from(error)
+        var problem = Problem.from(error)
+        var allowed: [HTTPMethod] = []
+        if problem.status == .notFound, request.route == nil, request.isAPI {
+            // An address the API knows, asked with a method it does not take.
+            allowed = request.application.apiMethods.allowed(path: request.url.path)
+            if !allowed.isEmpty { problem = Problem(.methodNotAllowed, code: "method_not_allowed", key: "problem.method_not_allowed") }
+        }
         if problem.status.code >= 500 {
             request.logger.error("\(String(reflecting: error))", metadata: ["request_id": .string(request.requestID)])
         }
@@ -29,6 +35,7 @@ enum ErrorRendering {
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: "Content-Language", value: l.language.rawValue)
+            if !allowed.isEmpty { headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", ")) }
             let data = (try? JSONResponse.encoder.encode(body)) ?? Data("{}".utf8)
             return Response(status: problem.status, headers: headers, body: .init(data: data))
         }

@@ -18,7 +18,13 @@ struct PlatformMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
-        return authenticate(request, next)
+        let answer: EventLoopFuture<Response>
+        if request.isAPI, let problem = APIRules.problem(query: request.url.query) {
+            answer = request.eventLoop.makeFailedFuture(problem)
+        } else {
+            answer = authenticate(request, next)
+        }
+        return answer
             .recover { error in ErrorRendering.response(for: error, request: request) }
             .map { response in
                 decorate(response, for: request)

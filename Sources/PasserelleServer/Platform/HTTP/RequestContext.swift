@@ -7,8 +7,9 @@ extension Request {
 
     /// The reader's language. Québec's Administration speaks French: a page is French unless the
     /// person chose English (`lang` parameter, then the `lang` cookie the toggle sets, then the
-    /// language saved on their account); a browser's `Accept-Language` alone changes nothing. The
-    /// API answers in English when the caller asks for it by name: `Accept-Language: en-CA`.
+    /// language saved on their account) or belongs to an organisation with bilingual status whose
+    /// browser prefers English; otherwise a browser's `Accept-Language` changes nothing. The API
+    /// answers in English when the caller asks for it by name: `Accept-Language: en-CA`.
     var language: Language {
         if let known = storage[LanguageKey.self] { return known }
         let chosen = explicitLanguage
@@ -20,7 +21,11 @@ extension Request {
         }
         // Known once the credentials are read: not kept before then.
         guard let user = currentUser else { return .default }
-        let language = Language(code: user.language) ?? .default
+        var language = Language(code: user.language) ?? .default
+        if language == .default, user.bilingualStatus,
+           let header = headers.first(name: .acceptLanguage), Language.negotiate(acceptLanguage: header) == .enCA {
+            language = .enCA
+        }
         storage[LanguageKey.self] = language
         return language
     }

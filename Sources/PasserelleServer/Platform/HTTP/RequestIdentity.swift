@@ -19,6 +19,9 @@ struct CurrentUser: Sendable {
     let scopes: Set<Scope>?
     /// The organisations each of the person's territorial directorates serves (see `MinistryTerritories`).
     var territories: [UUID: Set<UUID>] = [:]
+    /// One of the person's organisations has bilingual status (section 29.1 of the Charter of the
+    /// French language): the browser's `Accept-Language` may choose English.
+    var bilingualStatus = false
 
     /// A demo account (`…@….demo`, made by `seed-demo`): it never signs in to a production instance.
     var isDemo: Bool { email.hasSuffix(".demo") }

@@ -43,7 +43,7 @@ enum GeneralViews {
                      rows: routes.map { [.code(.text($0.0)), .text(l($0.1))] }),
             .h2(.text(l("api_guide.conventions"))),
             H.ul(H.li(.text(l("api_guide.naming"))), H.li(.text(l("api_guide.dates"))),
-                H.li(.text(l("api_guide.pagination"))), H.li(.text(l("api_guide.caching"))),
+                H.li(.text(l("api_guide.pagination"))), H.li(.text(l("api_guide.parameters"))), H.li(.text(l("api_guide.caching"))),
                 H.li(.text(l("api_guide.errors"))), H.li(.text(l("api_guide.language")))),
             .p(H.a(l("footer.openapi"), href: "/api/v1/openapi.json")),
             .h2(.id("open311"), .text(l("api_guide.open311"))),
