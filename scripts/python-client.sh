@@ -38,7 +38,7 @@ from passerelle_client.api.demandes import file_request, get_request
 from passerelle_client.models import FileRequestBody
 client = AuthenticatedClient(base_url=base, token=token)
 title = "Feu piéton trop court devant l'école"
-body = FileRequestBody(type_="autre", title=title, description="Les enfants n'ont pas le temps de traverser.")
+body = FileRequestBody(type_="autre", titre=title, description="Les enfants n'ont pas le temps de traverser.")
 filed = file_request.sync_detailed(code="mun-12072", client=client, body=body)
 assert filed.status_code == 201, (filed.status_code, filed.content)
 number = filed.parsed.numero

@@ -214,12 +214,17 @@ enum OpenAPIDocument {
             post["responses"] = responses
             post["requestBody"] = ["required": true, "content": ["application/json": ["schema": object([
                 "type": ["type": "string", "description": "Code du type de demande (signalisation, autre…)"],
-                "title": ["type": "string", "maxLength": 200], "description": ["type": "string", "maxLength": 20000],
-                "resolution_number": ["type": "string"], "resolution_date": ["type": "string", "format": "date"],
-                "latitude": ["type": "string"], "longitude": ["type": "string"],
-                "answers": ["type": "object", "description": "Réponses aux questions du type, par code : un texte (nombre, date AAAA-MM-JJ, code de choix) ou une liste (choix multiple ; emplacement : latitude puis longitude). Les questions de genre fichier se joignent par le formulaire.",
+                "titre": ["type": "string", "maxLength": 200], "description": ["type": "string", "maxLength": 20000],
+                "resolution_numero": ["type": "string", "maxLength": 40, "description": "Numéro de la résolution du conseil, quand le type l'exige"],
+                "resolution_date": ["type": "string", "format": "date"],
+                "latitude": ["type": "number", "minimum": 44.9, "maximum": 62.6],
+                "longitude": ["type": "number", "minimum": -79.8, "maximum": -57.0],
+                "reponses": ["type": "object", "description": "Réponses aux questions du type, par code : un texte (nombre, date AAAA-MM-JJ, code de choix) ou une liste (choix multiple ; emplacement : latitude puis longitude). Les questions de genre fichier se joignent par le formulaire.",
                             "additionalProperties": ["oneOf": [["type": "string"], ["type": "number"], ["type": "array", "items": ["type": "string"]]]]],
-               ], required: ["type", "title", "description"])]]]
+               ], required: ["type", "titre", "description"])]]]
+            var problems = responses
+            problems["415"] = ["$ref": "#/components/responses/Problem"]
+            post["responses"] = problems
             file["post"] = post
         }
         return [

@@ -35,13 +35,13 @@ struct RequestAPI: Sendable {
         let form: RequestQueries.FilingForm
         do {
             // JSON, the API's own type, read straight from the body (Vapor's content negotiation
-            // looks its decoder up for each request, and parses the media type); anything else the
-            // usual way.
-            if JSONResponse.isJSON(req.headers), let body = req.body.data {
-                form = try JSONDecoder().decode(RequestQueries.FilingForm.self, from: body)
-            } else {
-                form = try req.content.decode(RequestQueries.FilingForm.self)
+            // looks its decoder up for each request, and parses the media type).
+            guard JSONResponse.isJSON(req.headers), let body = req.body.data else {
+                throw Problem(.unsupportedMediaType, code: "unsupported_media_type", key: "problem.unsupported_media_type")
             }
+            form = try JSONDecoder().decode(RequestFilingDTO.self, from: body).form
+        } catch let problem as Problem {
+            throw problem
         } catch {
             throw Problem(.badRequest, code: "bad_request", key: "problem.bad_request")
         }
@@ -49,7 +49,7 @@ struct RequestAPI: Sendable {
         let (filing, errors) = RequestQueries.validate(form, types: types, filer: organisation.kind)
         guard let filing else {
             throw Problem(.unprocessableEntity, code: "invalid_request", key: "request.error.summary",
-                          fields: errors.map { Problem.Field(name: $0.field, key: $0.message, arguments: [:]) })
+                          fields: errors.map { Problem.Field(name: RequestFilingDTO.name(of: $0.field), key: $0.message, arguments: [:]) })
         }
         let unit = try await Requests.unit(for: filing.type, organisation: organisation, territory: req.application.territory.current,
                                            organisations: req.application.organisationCache, on: db)

@@ -37,3 +37,32 @@ struct RequestDTO: Content {
         version = m.version
     }
 }
+
+/// What a system sends to file a request (`POST /api/v1/organisations/{code}/demandes`): the same
+/// French names as the request it gets back, and the answers to the type's questions by code.
+struct RequestFilingDTO: Decodable {
+    var type: String?
+    var titre: String?
+    var description: String?
+    var resolution_numero: String?
+    var resolution_date: String?
+    var latitude: Double?
+    var longitude: Double?
+    var reponses: [String: FormInput.AnswerValue]?
+
+    /// The filing as the request desk checks it, whichever door it came through.
+    var form: RequestQueries.FilingForm {
+        RequestQueries.FilingForm(type: type, title: titre, description: description, resolution_number: resolution_numero,
+                                  resolution_date: resolution_date, latitude: latitude.map { String($0) },
+                                  longitude: longitude.map { String($0) }, answers: reponses)
+    }
+
+    /// The API's name of a field the request desk names in its error (the page's input name).
+    static func name(of field: String) -> String {
+        switch field {
+        case "title": "titre"
+        case "resolution_number": "resolution_numero"
+        default: field.hasPrefix(FormInput.answerPrefix) ? "reponses." + field.dropFirst(FormInput.answerPrefix.count) : field
+        }
+    }
+}

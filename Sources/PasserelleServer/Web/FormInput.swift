@@ -44,7 +44,8 @@ enum FormInput {
         }
     }
     /// The HTML name of a field's input.
-    static func inputName(_ field: RequestField) -> String { "champ_\(field.code)" }
+    static let answerPrefix = "champ_"
+    static func inputName(_ field: RequestField) -> String { answerPrefix + field.code }
     /// The answers an HTML form carries for these fields (a request type's, a grant program's).
     static func answers(_ req: Request, fields: [RequestField]) -> (answers: [String: [String]], files: [(String, File)]) {
         var answers: [String: [String]] = [:]

@@ -750,15 +750,30 @@ import VaporTesting
             var headers: HTTPHeaders = ["Authorization": "Bearer \(secret)"]
             headers.contentType = .json
             let bad = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.rdl)/demandes", headers: headers,
-                                                          body: ByteBuffer(string: #"{"type":"autre","title":""}"#))
+                                                          body: ByteBuffer(string: #"{"type":"autre","titre":""}"#))
             #expect(bad.status == .unprocessableEntity)
             let problem = try bad.object()
             let names = (problem["errors"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
-            #expect(names.contains("title") && names.contains("description"))
+            #expect(names.contains("titre") && names.contains("description"))
+            // The names of the request it gets back, the type's questions under `reponses`.
+            let signal = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.rdl)/demandes", headers: headers,
+                body: ByteBuffer(string: #"{"type":"signalisation","titre":"Panneau","description":"Caché.","reponses":{"nature":"inconnue"}}"#))
+            #expect(signal.status == .unprocessableEntity)
+            let signalNames = (try signal.object()["errors"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+            #expect(signalNames.contains("reponses.nature") && signalNames.contains("resolution_numero"), "\(signalNames)")
+            // A form-encoded body is not the API's: 415, nothing filed.
+            var form = headers
+            form.contentType = .urlEncodedForm
+            let encoded = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.rdl)/demandes", headers: form,
+                body: ByteBuffer(string: "type=autre&titre=Question&description=Une%20question"))
+            #expect(encoded.status == .unsupportedMediaType)
             let good = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.rdl)/demandes", headers: headers,
-                body: ByteBuffer(string: #"{"type":"question-programme","title":"TAPU","description":"Admissibilité d'un trottoir?"}"#))
+                body: ByteBuffer(string: #"{"type":"question-programme","titre":"TAPU","description":"Admissibilité d'un trottoir?","latitude":47.83,"longitude":-69.53}"#))
             #expect(good.status == .created)
             let body = try good.object()
+            #expect(body["titre"] as? String == "TAPU")
+            #expect(body["latitude"] as? Double == 47.83)
+            #expect(try await RequestModel.query(on: app.db).count() == 1)
             #expect(body["statut"] as? String == "received")
             #expect(body["organisation"] as? String == Self.rdl)
             #expect(good.headers.first(name: .location) == "/api/v1/demandes/\(body["numero"] as? String ?? "")")

@@ -13,7 +13,7 @@ extension Benchmarks {
             // (`BENCH_CLIENTS` sets another number: with n at once, each waits n / throughput on average).
             let clients = ProcessInfo.processInfo.environment["BENCH_CLIENTS"].flatMap { Int($0) }.map { max(1, $0) } ?? 64
             let secret = try await token(app, organisation: "mun-12072", role: .contributor(.requests), scopes: "requests:write")
-            let body = #"{"type":"question-programme","title":"Admissibilité au PAFFSR","description":"Le projet de trottoir de la rue Lafontaine est-il admissible ?"}"#
+            let body = #"{"type":"question-programme","titre":"Admissibilité au PAFFSR","description":"Le projet de trottoir de la rue Lafontaine est-il admissible ?"}"#
             return try await concurrentRequests(app, n, clients: clients, name: "request_file_api", method: .POST,
                                                 path: "/api/v1/organisations/mun-12072/demandes", body: body,
                                                 headers: ["Authorization": "Bearer \(secret)", "Content-Type": "application/json"],
