@@ -159,6 +159,14 @@ import Testing
         #expect(batch.count > 50)
         #expect(probed == batch)
         #expect(index.matches(of: slots[0], rule: rule).isEmpty) // removed
+        // A save checks the work before adding it: the same answer without inserting it.
+        for (n, w) in works.enumerated().prefix(300) where index.isLive(slots[n]) {
+            let before = Set(index.matches(of: slots[n], rule: rule).map(\.second) + index.matches(of: slots[n], rule: rule).map(\.first))
+                .subtracting([slots[n]])
+            let probe = index.matches(of: w.geometry, start: w.start, end: w.end, rule: rule, excluding: slots[n])
+            #expect(Set(probe.map(\.slot)) == before)
+        }
+        #expect(index.liveCount == 2_700)
     }
 }
 

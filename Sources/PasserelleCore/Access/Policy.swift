@@ -138,6 +138,11 @@ public enum Policy {
         case .create, .update:
             guard let service = resource.service else { return .deny(.missingRole) }
             guard roles.contains(where: { ministryWrites($0, in: service) }) else { return .deny(.missingRole) }
+            // A work on the shared map is changed by its owner only: a unit's own staff.
+            if service == .works, let owner = resource.ownerID {
+                return actor.memberships.contains { $0.organisationID == owner && ministryWrites($0.role, in: .works) }
+                    ? .allow : .deny(.otherOrganisation)
+            }
             // A record is changed only by those who may read it.
             if resource.ownerID != nil {
                 let read = ministryRead(actor, resource)

@@ -65,6 +65,8 @@ public struct Footprints: Sendable {
         (minX[i], minY[i], maxX[i], maxY[i])
     }
 
+    public func kindOf(_ i: Int) -> Kind { Kind(rawValue: kind[i])! }
+
     /// Item `i`'s parts in metres (for drawing).
     public func planarParts(_ i: Int) -> [[PlanarPoint]] {
         let first = Int(partStart[i]), last = Int(partStart[i + 1])
@@ -81,48 +83,45 @@ public struct Footprints: Sendable {
     public func within(_ i: Int, _ j: Int, distanceSquared d2: Double) -> Bool {
         xs.withUnsafeBufferPointer { xs in
             ys.withUnsafeBufferPointer { ys in
-                Footprints.within(i, j, d2, self, xs, ys)
+                Footprints.within(i, self, xs, ys, j, self, xs, ys, d2)
             }
         }
     }
 
-    /// The same test on buffers the caller already holds (the detector's inner loop).
-    @inline(__always)
-    static func within(_ i: Int, _ j: Int, _ d2: Double, _ f: Footprints,
-                       _ xs: UnsafeBufferPointer<Double>, _ ys: UnsafeBufferPointer<Double>) -> Bool {
-        let ki = f.kind[i], kj = f.kind[j]
-        if ki == 0 && kj == 0 {
-            let a = Int(f.parts[Int(f.partStart[i])]), b = Int(f.parts[Int(f.partStart[j])])
-            let dx = xs[a] - xs[b], dy = ys[a] - ys[b]
-            return dx * dx + dy * dy <= d2
-        }
-        let iFirst = Int(f.partStart[i]), iLast = Int(f.partStart[i + 1])
-        let jFirst = Int(f.partStart[j]), jLast = Int(f.partStart[j + 1])
-        let iEnd = Int(f.coordEnd[i]), jEnd = Int(f.coordEnd[j])
+    /// Whether item `i` of `fa` and item `j` of `fb` come within √`d2` metres (the coordinates of
+    /// each given as buffers the caller already holds).
+    static func within(_ i: Int, _ fa: Footprints, _ xa: UnsafeBufferPointer<Double>, _ ya: UnsafeBufferPointer<Double>,
+                       _ j: Int, _ fb: Footprints, _ xb: UnsafeBufferPointer<Double>, _ yb: UnsafeBufferPointer<Double>,
+                       _ d2: Double) -> Bool {
+        let ki = fa.kind[i], kj = fb.kind[j]
+        let iFirst = Int(fa.partStart[i]), iLast = Int(fa.partStart[i + 1])
+        let jFirst = Int(fb.partStart[j]), jLast = Int(fb.partStart[j + 1])
+        let iEnd = Int(fa.coordEnd[i]), jEnd = Int(fb.coordEnd[j])
+        let reach = d2.squareRoot()
         for pi in iFirst..<iLast {
-            let a0 = Int(f.parts[pi]), a1 = pi + 1 < iLast ? Int(f.parts[pi + 1]) : iEnd
+            let a0 = Int(fa.parts[pi]), a1 = pi + 1 < iLast ? Int(fa.parts[pi + 1]) : iEnd
             for pj in jFirst..<jLast {
-                let b0 = Int(f.parts[pj]), b1 = pj + 1 < jLast ? Int(f.parts[pj + 1]) : jEnd
-                if partsWithin(a0, a1, b0, b1, d2, xs, ys) { return true }
+                let b0 = Int(fb.parts[pj]), b1 = pj + 1 < jLast ? Int(fb.parts[pj + 1]) : jEnd
+                if partsWithin(a0, a1, xa, ya, b0, b1, xb, yb, d2, reach) { return true }
             }
         }
         // No boundary within reach: one may still lie inside the other's polygon.
-        if ki == 2, inside(xs[Int(f.parts[jFirst])], ys[Int(f.parts[jFirst])], iFirst, iLast, iEnd, f, xs, ys) { return true }
-        if kj == 2, inside(xs[Int(f.parts[iFirst])], ys[Int(f.parts[iFirst])], jFirst, jLast, jEnd, f, xs, ys) { return true }
+        if ki == 2, inside(xb[Int(fb.parts[jFirst])], yb[Int(fb.parts[jFirst])], iFirst, iLast, iEnd, fa, xa, ya) { return true }
+        if kj == 2, inside(xa[Int(fa.parts[iFirst])], ya[Int(fa.parts[iFirst])], jFirst, jLast, jEnd, fb, xb, yb) { return true }
         return false
     }
 
     /// Whether two polylines (a single position is a point) come within reach.
-    @inline(__always)
-    static func partsWithin(_ a0: Int, _ a1: Int, _ b0: Int, _ b1: Int, _ d2: Double,
-                            _ xs: UnsafeBufferPointer<Double>, _ ys: UnsafeBufferPointer<Double>) -> Bool {
+    static func partsWithin(_ a0: Int, _ a1: Int, _ xa: UnsafeBufferPointer<Double>, _ ya: UnsafeBufferPointer<Double>,
+                            _ b0: Int, _ b1: Int, _ xb: UnsafeBufferPointer<Double>, _ yb: UnsafeBufferPointer<Double>,
+                            _ d2: Double, _ reach: Double) -> Bool {
         let aLast = max(a0, a1 - 2), bLast = max(b0, b1 - 2)
         for s in a0...aLast {
             let t = a1 - a0 == 1 ? s : s + 1
-            let px = xs[s], py = ys[s], qx = xs[t], qy = ys[t]
+            let px = xa[s], py = ya[s], qx = xa[t], qy = ya[t]
             for u in b0...bLast {
                 let v = b1 - b0 == 1 ? u : u + 1
-                if segmentsWithin(px, py, qx, qy, xs[u], ys[u], xs[v], ys[v], d2, d2.squareRoot()) { return true }
+                if segmentsWithin(px, py, qx, qy, xb[u], yb[u], xb[v], yb[v], d2, reach) { return true }
             }
         }
         return false

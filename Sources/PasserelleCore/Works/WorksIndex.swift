@@ -32,7 +32,16 @@ public struct WorksIndex: Sendable {
     /// Adds a work; returns its slot.
     @discardableResult
     public mutating func insert(_ geometry: Geometry, start: Int64, end: Int64) -> Int32 {
-        let slot = footprints.append(geometry, start: start, end: end)
+        enter(footprints.append(geometry, start: start, end: end))
+    }
+
+    /// Adds a work already in metres; returns its slot.
+    @discardableResult
+    public mutating func insert(kind: Footprints.Kind, parts: [[PlanarPoint]], start: Int64, end: Int64) -> Int32 {
+        enter(footprints.append(kind: kind, parts: parts, start: start, end: end))
+    }
+
+    private mutating func enter(_ slot: Int) -> Int32 {
         alive.append(true)
         seen.append(0)
         liveCount += 1
@@ -61,38 +70,51 @@ public struct WorksIndex: Sendable {
 
     /// Every live work that makes a pair with the work in `slot` under the rule.
     public mutating func matches(of slot: Int32, rule: PairRule) -> [WorkPair] {
-        let s = Int(slot)
         guard isLive(slot) else { return [] }
+        return candidates(near: footprints, Int(slot), rule: rule, skipping: slot).map { WorkPair(slot, $0.slot, overlapping: $0.overlapping) }
+    }
+
+    /// The live works that would make a pair with this work, without adding it (what a save checks
+    /// before it commits); `excluding` is the work's own slot when it is already in.
+    public mutating func matches(of geometry: Geometry, start: Int64, end: Int64, rule: PairRule,
+                                 excluding: Int32? = nil) -> [(slot: Int32, overlapping: Bool)] {
+        var probe = Footprints()
+        probe.append(geometry, start: start, end: end)
+        return candidates(near: probe, 0, rule: rule, skipping: excluding)
+    }
+
+    private mutating func candidates(near probe: Footprints, _ p: Int, rule: PairRule,
+                                     skipping: Int32?) -> [(slot: Int32, overlapping: Bool)] {
         stamp &+= 1
         if stamp == 0 { seen = [UInt32](repeating: 0, count: seen.count); stamp = 1 }
-        seen[s] = stamp
+        if let skipping, Int(skipping) < seen.count { seen[Int(skipping)] = stamp }
         let f = footprints
         let d2 = rule.distance * rule.distance
-        var found: [WorkPair] = []
-        let (x0, y0, x1, y1) = range(s, grownBy: rule.distance)
-        let (s1, e1) = (f.start[s], f.end[s])
-        let b = f.box(s)
+        var found: [(slot: Int32, overlapping: Bool)] = []
+        let b = probe.box(p)
+        let g = rule.distance
+        let x0 = Int32(((b.minX - g) / cellSize).rounded(.down)), y0 = Int32(((b.minY - g) / cellSize).rounded(.down))
+        let x1 = Int32(((b.maxX + g) / cellSize).rounded(.down)), y1 = Int32(((b.maxY + g) / cellSize).rounded(.down))
+        let (s1, e1) = (probe.start[p], probe.end[p])
+        probe.xs.withUnsafeBufferPointer { px in
+        probe.ys.withUnsafeBufferPointer { py in
         f.xs.withUnsafeBufferPointer { xs in
-            f.ys.withUnsafeBufferPointer { ys in
-                for y in y0...y1 {
-                    for x in x0...x1 {
-                        guard let list = cells[key(x, y)] else { continue }
-                        for other in list {
-                            let o = Int(other)
-                            guard seen[o] != stamp else { continue }
-                            seen[o] = stamp
-                            let t = rule.periods(s1, e1, f.start[o], f.end[o])
-                            guard t.near else { continue }
-                            if f.minX[o] - b.maxX > rule.distance || b.minX - f.maxX[o] > rule.distance
-                                || f.minY[o] - b.maxY > rule.distance || b.minY - f.maxY[o] > rule.distance { continue }
-                            if Footprints.within(s, o, d2, f, xs, ys) {
-                                found.append(WorkPair(slot, other, overlapping: t.overlapping))
-                            }
-                        }
+        f.ys.withUnsafeBufferPointer { ys in
+            for y in y0...y1 {
+                for x in x0...x1 {
+                    guard let list = cells[key(x, y)] else { continue }
+                    for other in list {
+                        let o = Int(other)
+                        guard seen[o] != stamp else { continue }
+                        seen[o] = stamp
+                        let t = rule.periods(s1, e1, f.start[o], f.end[o])
+                        guard t.near else { continue }
+                        if f.minX[o] - b.maxX > g || b.minX - f.maxX[o] > g || f.minY[o] - b.maxY > g || b.minY - f.maxY[o] > g { continue }
+                        if Footprints.within(p, probe, px, py, o, f, xs, ys, d2) { found.append((other, t.overlapping)) }
                     }
                 }
             }
-        }
+        }}}}
         return found
     }
 
@@ -109,7 +131,7 @@ public struct WorksIndex: Sendable {
         var out = Footprints()
         var slots: [Int32] = []
         for s in 0..<footprints.count where alive[s] {
-            out.append(kind: Footprints.Kind(rawValue: footprints.kind[s])!, parts: footprints.planarParts(s),
+            out.append(kind: footprints.kindOf(s), parts: footprints.planarParts(s),
                        start: footprints.start[s], end: footprints.end[s])
             slots.append(Int32(s))
         }

@@ -89,6 +89,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.migrations.add(AddSchedulePlans())
         app.migrations.add(CreateRequestWords())
         app.migrations.add(AddOrganisationBilingualStatus())
+        app.migrations.add(CreateWorksTables())
     }
 
     // working days
@@ -122,6 +123,7 @@ public func prepare(_ app: Application, migrate: Bool = true) async throws {
     if migrate { try await app.autoMigrate() }
     app.startSQLiteCheckpoints()
     try await app.territory.refresh(from: app.db)
+    try await app.worksDetection.load(on: app.db)
 }
 
 extension Application {

@@ -207,6 +207,48 @@ func routes(_ app: Application) throws {
         api.get("capacite", "bilan", use: capacity.report).policy(.ministry(.read))
     }
 
+    // works: the shared map of planned interventions, its pairs, the owners' forms
+    do {
+        let works = WorksPages()
+        let change = RoutePolicy.record(.update, .works, owner: WorksQueries.owner)
+        app.get("interventions", use: works.map).policy(.open)
+        app.get("interventions.geojson", use: works.geojson).policy(.open)
+        app.get("interventions.csv", use: works.csv).policy(.open)
+        app.get("interventions", "paires", use: works.pairs).policy(.signedIn)
+        app.get("interventions", "paires", ":id", use: works.pair).policy(.signedIn)
+        app.post("interventions", "paires", ":id", "statut", use: works.setPairStatus).policy(.signedIn)
+        app.post("interventions", "paires", ":id", "commentaires", use: works.comment).policy(.signedIn)
+        app.get("interventions", ":numero", use: works.show).policy(.open)
+        app.get("interventions", ":numero", "modifier", use: works.editForm).policy(change)
+        app.post("interventions", ":numero", use: works.update).policy(change)
+        app.get("organisations", ":code", "interventions", "nouvelle", use: works.newForm).policy(.organisation(.create, .works))
+        app.post("organisations", ":code", "interventions", use: works.create).policy(.organisation(.create, .works))
+    }
+
+    // works: the open feeds (public works only)
+    do {
+        let feeds = WorksFeeds()
+        app.get("open511", use: feeds.discovery).policy(.open)
+        app.get("open511", "jurisdiction", use: feeds.jurisdiction).policy(.open)
+        app.get("open511", "jurisdiction", "geography", use: feeds.geography).policy(.open)
+        app.get("open511", "events", use: feeds.eventsFeed).policy(.open)
+        app.get("open511", "events", ":jurisdiction", ":numero", use: feeds.event).policy(.open)
+        app.get("wzdx", "v4.2", "feed.geojson", use: feeds.wzdx).policy(.open)
+    }
+
+    // works: the API
+    do {
+        let works = WorksAPI()
+        api.get("interventions", use: works.list).policy(.open)
+        api.get("interventions", "genres", use: works.kinds).policy(.open)
+        api.get("interventions", "paires", use: works.pairs).policy(.signedIn)
+        api.post("interventions", "paires", ":id", "statut", use: works.setPairStatus).policy(.signedIn)
+        api.post("interventions", "paires", ":id", "commentaires", use: works.comment).policy(.signedIn)
+        api.get("interventions", ":numero", use: works.show).policy(.open)
+        api.put("interventions", ":numero", use: works.update).policy(.record(.update, .works, owner: WorksQueries.owner))
+        api.post("organisations", ":code", "interventions", use: works.create).policy(.organisation(.create, .works))
+    }
+
     // grants: programs, calls, applications, evaluation and decisions
     do {
         let grants = GrantPages(maxUploadMB: app.settings.attachmentMaxMB)

@@ -84,7 +84,7 @@ struct Layout {
                  .nav(.class("main-nav"), H.attr("aria-label", l("layout.main_navigation")),
                       H.ul(navItem("nav.home", "/"), navItem("nav.regions", "/regions"),
                           navItem("nav.municipalities", "/municipalites"), navItem("nav.requests", "/demandes"),
-                          navItem("nav.grants", "/programmes"),
+                          navItem("nav.grants", "/programmes"), navItem("nav.works", "/interventions"),
                           navItem("nav.api", "/api"), navItem("nav.portal", "/accueil"),
                           navItem("nav.account", "/mon-compte"))),
                  UI.searchForm(l, query: searchQuery, id: "recherche-entete")))

@@ -16,8 +16,9 @@ import VaporTesting
     static let rdl = "mun-12072"
 
     /// An API token of a municipality, made the way its people make one.
-    static func token(_ app: Application, email: String, organisation: String, scope: String) async throws -> String {
-        try await IdentityFixtures.person(email, on: app, roles: [(organisation, .contributor(.requests))])
+    static func token(_ app: Application, email: String, organisation: String, scope: String,
+                      role: Role = .contributor(.requests)) async throws -> String {
+        try await IdentityFixtures.person(email, on: app, roles: [(organisation, role)])
         let browser = Browser(app)
         try await browser.signIn(email)
         let csrf = try await browser.csrf(at: "/mon-compte/jetons")
