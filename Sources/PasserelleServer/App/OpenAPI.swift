@@ -16,7 +16,7 @@ enum OpenAPIDocument {
             "servers": [["url": "/"]],
             "paths": withRulesAnswers(paginated(paths.merging(identityPaths) { a, _ in a }.merging(requestPaths) { a, _ in a }
                 .merging(grantPaths) { a, _ in a }.merging(agreementPaths) { a, _ in a }.merging(liaisonPaths) { a, _ in a }
-                .merging(capacityPaths) { a, _ in a })),
+                .merging(capacityPaths) { a, _ in a }.merging(worksPaths) { a, _ in a })),
             "components": allComponents,
         ]
     }
@@ -36,7 +36,7 @@ enum OpenAPIDocument {
     }
 
     /// The lists that page (`Pagination`): `page`, `per_page`, and `Link` and `X-Total-Count` on their answer.
-    static let pagedLists = ["/api/v1/demandes", "/api/v1/demandes-aide", "/api/v1/conventions", "/api/v1/journal"]
+    static let pagedLists = ["/api/v1/demandes", "/api/v1/demandes-aide", "/api/v1/conventions", "/api/v1/journal", "/api/v1/interventions"]
 
     static func paginated(_ paths: [String: Any]) -> [String: Any] {
         var all = paths
@@ -71,6 +71,7 @@ enum OpenAPIDocument {
         schemas.merge(agreementSchemas) { a, _ in a }
         schemas.merge(liaisonSchemas) { a, _ in a }
         schemas.merge(capacitySchemas) { a, _ in a }
+        schemas.merge(worksSchemas) { a, _ in a }
         all["schemas"] = schemas
         return all
     }

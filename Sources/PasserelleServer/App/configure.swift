@@ -12,10 +12,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     do {
         app.modules = ModuleRegistry(
             writeTables: WriteTables(
-                counters: [RequestCounterModel.schema, GrantCounterModel.schema, AgreementCounterModel.schema],
+                counters: [RequestCounterModel.schema, GrantCounterModel.schema, AgreementCounterModel.schema, WorkCounterModel.schema],
                 order: [RequestModel.schema, RequestStepModel.schema, RequestFollowerModel.schema, AttachmentModel.schema]),
             demoGenerators: [TerritoryDemoGenerator(), PeopleDemoGenerator(), RequestDemoGenerator(),
-                             GrantDemoGenerator(), AgreementDemoGenerator()],
+                             GrantDemoGenerator(), AgreementDemoGenerator(), WorksDemoGenerator()],
             errorRenderers: [ErrorRenderer(pathPrefix: "/open311/", render: Open311.errorResponse)])
     }
 

@@ -210,7 +210,7 @@ func routes(_ app: Application) throws {
     // works: the shared map of planned interventions, its pairs, the owners' forms
     do {
         let works = WorksPages()
-        let change = RoutePolicy.record(.update, .works, owner: WorksQueries.owner)
+        let change = RoutePolicy.record(.update, .works, owner: WorksPages.recordOwner)
         app.get("interventions", use: works.map).policy(.open)
         app.get("interventions.geojson", use: works.geojson).policy(.open)
         app.get("interventions.csv", use: works.csv).policy(.open)
@@ -245,7 +245,7 @@ func routes(_ app: Application) throws {
         api.post("interventions", "paires", ":id", "statut", use: works.setPairStatus).policy(.signedIn)
         api.post("interventions", "paires", ":id", "commentaires", use: works.comment).policy(.signedIn)
         api.get("interventions", ":numero", use: works.show).policy(.open)
-        api.put("interventions", ":numero", use: works.update).policy(.record(.update, .works, owner: WorksQueries.owner))
+        api.put("interventions", ":numero", use: works.update).policy(.record(.update, .works, owner: WorksPages.recordOwner))
         api.post("organisations", ":code", "interventions", use: works.create).policy(.organisation(.create, .works))
     }
 

@@ -94,7 +94,7 @@ struct WorksAPI: Sendable {
     }
 
     @Sendable func list(_ req: Request) async throws -> Response {
-        let filter = try WorksQueries.filter(req)
+        let filter = try WorksPages.filter(req)
         let page = try FormInput.page(req)
         let perPage = try Pagination.perPage(req, default: 50)
         let found = try await WorksQueries.list(filter, visibility: WorksPages.visibility(req), page: page, limit: perPage, on: req.db)
@@ -192,4 +192,131 @@ struct WorksAPI: Sendable {
         response.status = .created
         return response
     }
+}
+
+/// The shared map's part of the OpenAPI document.
+extension OpenAPIDocument {
+    /// A write operation: its body, its answers (201 or 200, 409 and 422 among them).
+    static func worksWrite(_ id: String, _ summary: String, parameters: [[String: Any]], body: [String: Any],
+                           ok: [String: Any], status: String) -> [String: Any] {
+        ["operationId": id, "summary": summary, "tags": ["Interventions"],
+         "security": [["bearer": [] as [String]], ["session": [] as [String]]],
+         "parameters": parameters + [["$ref": "#/components/parameters/lang"]],
+         "requestBody": ["required": true, "content": ["application/json": ["schema": body]]],
+         "responses": [status: ok, "400": ["$ref": "#/components/responses/Problem"],
+                       "401": ["$ref": "#/components/responses/Problem"], "403": ["$ref": "#/components/responses/Problem"],
+                       "404": ["$ref": "#/components/responses/Problem"], "409": ["$ref": "#/components/responses/Problem"],
+                       "415": ["$ref": "#/components/responses/Problem"], "422": ["$ref": "#/components/responses/Problem"]]]
+    }
+
+    nonisolated(unsafe) static let worksPaths: [String: Any] = {
+        let tag = "Interventions"
+        let number: [String: Any] = ["name": "numero", "in": "path", "required": true, "description": "Numéro (IV-2026-000123)",
+                                     "schema": ["type": "string"]]
+        let pairID: [String: Any] = ["name": "id", "in": "path", "required": true, "description": "Identifiant de la paire",
+                                     "schema": ["type": "string", "format": "uuid"]]
+        let code: [String: Any] = ["name": "code", "in": "path", "required": true,
+                                   "description": "Code de l'organisation propriétaire (mun-12072, unite-dgt-est)", "schema": ["type": "string"]]
+        let filters: [[String: Any]] = [
+            query("du", "Interventions en cours ce jour ou après (AAAA-MM-JJ)", ["type": "string", "format": "date"]),
+            query("au", "Interventions commencées ce jour ou avant", ["type": "string", "format": "date"]),
+            query("genre", "Genre de travaux", ["type": "string", "enum": WorkKind.allCases.map(\.rawValue)]),
+            query("statut", "État", ["type": "string", "enum": WorkStatus.allCases.map(\.rawValue)]),
+            query("proprietaire", "Code de l'organisation propriétaire", ["type": "string"]),
+            query("region", "Code de région", ["type": "string", "enum": regionCodes]),
+            query("mrc", "Code de MRC", ["type": "string"]),
+            query("municipalite", "Code géographique de la municipalité", ["type": "string"]),
+        ]
+        var list = securedOperation("listInterventions", "Les interventions que l'appelant peut voir (publiques pour tous; partenaires et internes selon l'organisation), par date de début, 50 par page",
+                                    tag: tag, parameters: filters, ok: plainJSON("Interventions", ["type": "array", "items": ref("Intervention")]))
+        if var get = list["get"] as? [String: Any] { get.removeValue(forKey: "security"); list["get"] = get }
+        var show = securedOperation("getIntervention", "Une intervention, avec ses conflits et occasions que l'appelant suit", tag: tag,
+                                    parameters: [number], ok: plainJSON("Intervention", ref("Intervention")))
+        if var get = show["get"] as? [String: Any] { get.removeValue(forKey: "security"); show["get"] = get }
+        show["put"] = worksWrite("updateIntervention", "Modifier une intervention (portée works:write; le propriétaire seulement; version lue, sinon 409)",
+                                 parameters: [number], body: ref("InterventionInput"), ok: plainJSON("Intervention", ref("Intervention")), status: "200")
+        let create = ["post": worksWrite("createIntervention", "Planifier une intervention de l'organisation (portée works:write); ses conflits et occasions sont dans la réponse",
+                                         parameters: [code], body: ref("InterventionInput"), ok: plainJSON("Intervention", ref("Intervention")), status: "201")]
+        var kinds = operation("listWorkKinds", "Les genres de travaux (codes du champ genre)",
+                              ok: plainJSON("Genres", ["type": "array", "items": ref("WorkKind")]))
+        if var get = kinds["get"] as? [String: Any] { get["tags"] = [tag]; kinds["get"] = get }
+        let status = ["post": worksWrite("setWorkPairStatus", "Le suivi d'un conflit ou d'une occasion (nouveau, vu, coordonné, écarté avec motif), par un des deux propriétaires",
+                                         parameters: [pairID], body: object(["statut": ["type": "string", "enum": WorkPairModel.Status.allCases.map(\.rawValue)],
+                                                                             "motif": ["type": "string", "maxLength": 2000], "version": ["type": "integer"]],
+                                                                            required: ["statut", "version"]),
+                                         ok: plainJSON("Paire", ref("WorkPair")), status: "200")]
+        let comment = ["post": worksWrite("commentWorkPair", "Commenter un conflit ou une occasion", parameters: [pairID],
+                                          body: object(["commentaire": ["type": "string", "minLength": 1, "maxLength": 5000]], required: ["commentaire"]),
+                                          ok: plainJSON("Paire", ref("WorkPair")), status: "201")]
+        return [
+            "/api/v1/interventions": list,
+            "/api/v1/interventions/genres": kinds,
+            "/api/v1/interventions/{numero}": show,
+            "/api/v1/organisations/{code}/interventions": create,
+            "/api/v1/interventions/paires": securedOperation(
+                "listWorkPairs", "Les conflits et occasions actifs qui touchent les organisations de l'appelant", tag: tag,
+                parameters: [query("statut", "État du suivi", ["type": "string", "enum": WorkPairModel.Status.allCases.map(\.rawValue)])],
+                ok: plainJSON("Paires", ["type": "array", "items": ref("WorkPair")])),
+            "/api/v1/interventions/paires/{id}/statut": status,
+            "/api/v1/interventions/paires/{id}/commentaires": comment,
+        ]
+    }()
+
+    nonisolated(unsafe) static let worksSchemas: [String: Any] = {
+        let instant: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
+        let geometry = object(["type": ["type": "string", "enum": Geometry.typeNames],
+                               "coordinates": ["type": "array", "description": "Coordonnées GeoJSON (RFC 7946), longitude d'abord, en WGS 84"]],
+                              required: ["type", "coordinates"])
+        let nullableInt: [String: Any] = ["type": ["integer", "null"]]
+        let pair = object([
+            "id": ["type": "string", "format": "uuid"], "version": ["type": "integer"],
+            "genre": ["type": "string", "enum": ["conflict", "opportunity"]],
+            "ecart_jours": ["type": "integer", "description": "Jours entre la fin de l'une et le début de l'autre (0 : conflit)"],
+            "statut": ["type": "string", "enum": WorkPairModel.Status.allCases.map(\.rawValue)], "motif": ["type": "string"],
+            "actif": ["type": "boolean"], "interventions": ["type": "array", "items": ["type": "string"]],
+            "proprietaires": ["type": "array", "items": ["type": "string"]], "detectee_le": instant,
+        ], required: ["id", "version", "genre", "ecart_jours", "statut", "motif", "actif", "interventions", "proprietaires"])
+        let bound: [String: Any] = ["type": "string", "description": "AAAA-MM-JJ (fin incluse) ou horodatage RFC 3339 (fin exclue), tel que donné"]
+        return [
+            "WorkPair": pair,
+            "WorkKind": object(["code": ["type": "string"], "nom_fr": ["type": "string"], "nom_en": ["type": "string"]],
+                               required: ["code", "nom_fr", "nom_en"]),
+            "GeoJSONGeometry": geometry,
+            "Intervention": object([
+                "numero": ["type": "string"], "version": ["type": "integer"], "proprietaire": ["type": "string"],
+                "proprietaire_nom": ["type": "string"], "titre": ["type": "string"], "description": ["type": "string"],
+                "genre": ["type": "string", "enum": WorkKind.allCases.map(\.rawValue)],
+                "statut": ["type": "string", "enum": WorkStatus.allCases.map(\.rawValue)],
+                "visibilite": ["type": "string", "enum": WorkVisibility.allCases.map(\.rawValue)],
+                "categorie": ["type": "string", "enum": WorkCategory.allCases.map(\.rawValue)],
+                "geometrie": ref("GeoJSONGeometry"), "debut": bound, "fin": bound,
+                "debut_verifie": ["type": "boolean"], "fin_verifie": ["type": "boolean"],
+                "premier_jour": ["type": "string", "format": "date"], "dernier_jour": ["type": "string", "format": "date"],
+                "voies": ["type": "array", "items": ["type": "string"]], "rtss": nullableString,
+                "etat_chaussee": ["type": "string", "enum": RoadState.allCases.map(\.rawValue)], "voies_fermees": nullableInt,
+                "detour": ["type": "string"], "municipalite": nullableString, "mrc": nullableString, "region": nullableString,
+                "demande_aide": nullableString, "convention": nullableString, "contact_nom": ["type": "string"],
+                "contact_courriel": ["type": "string"], "contact_telephone": ["type": "string"], "id_externe": nullableString,
+                "preavis_avant": ["type": "string", "format": "date", "description": "Dernier jour pour donner le préavis de sa catégorie"],
+                "cree_le": instant, "modifie_le": instant,
+                "paires": ["type": "array", "items": ref("WorkPair"), "description": "Dans la réponse d'une intervention seulement"],
+            ], required: ["numero", "version", "proprietaire", "titre", "genre", "statut", "visibilite", "categorie", "geometrie",
+                          "debut", "fin", "premier_jour", "dernier_jour", "etat_chaussee"]),
+            "InterventionInput": object([
+                "titre": ["type": "string", "minLength": 1, "maxLength": 200], "description": ["type": "string", "maxLength": 20000],
+                "genre": ["type": "string", "enum": WorkKind.allCases.map(\.rawValue)],
+                "statut": ["type": "string", "enum": WorkStatus.allCases.map(\.rawValue)],
+                "visibilite": ["type": "string", "enum": WorkVisibility.allCases.map(\.rawValue)],
+                "geometrie": ref("GeoJSONGeometry"), "debut": bound, "fin": bound,
+                "debut_verifie": ["type": "boolean"], "fin_verifie": ["type": "boolean"],
+                "voies": ["type": "array", "items": ["type": "string", "maxLength": 120], "maxItems": 20],
+                "rtss": ["type": "string", "maxLength": 40], "etat_chaussee": ["type": "string", "enum": RoadState.allCases.map(\.rawValue)],
+                "voies_fermees": ["type": "integer", "minimum": 0, "maximum": 12], "detour": ["type": "string", "maxLength": 2000],
+                "municipalite": ["type": "string", "pattern": "^[0-9]{5}$"], "demande_aide": ["type": "string"], "convention": ["type": "string"],
+                "contact_nom": ["type": "string", "maxLength": 200], "contact_courriel": ["type": "string", "maxLength": 200],
+                "contact_telephone": ["type": "string", "maxLength": 40], "id_externe": ["type": "string", "maxLength": 100],
+                "version": ["type": "integer", "description": "Pour une modification : la version lue"],
+            ], required: ["titre", "geometrie", "debut", "fin"]),
+        ]
+    }()
 }

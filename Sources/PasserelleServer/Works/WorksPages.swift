@@ -12,8 +12,49 @@ struct WorksPages: Sendable {
 
     static func visibility(_ req: Request) -> WorksQueries.Visibility { WorksQueries.Visibility(req.accessActor) }
 
+    /// Reads the filters from the query string; a value that is not one of the lists is refused
+    /// (400), as everywhere in the API.
+    static func filter(_ req: Request) throws -> WorksQueries.Filter {
+        var f = WorksQueries.Filter()
+        func text(_ name: String) -> String? {
+            let value = (req.query[String.self, at: name] ?? "").trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : value
+        }
+        func date(_ name: String) throws -> CalendarDate? {
+            guard let t = text(name) else { return nil }
+            guard let d = CalendarDate(iso: t) else { throw Problem.invalidParameter(name, key: "problem.parameter.date", ["value": t]) }
+            return d
+        }
+        f.from = try date("du")
+        f.to = try date("au")
+        if let k = text("genre") {
+            try FormInput.oneOf("genre", k, WorkKind.allCases.map(\.rawValue))
+            f.kind = WorkKind(rawValue: k)
+        }
+        if let s = text("statut") {
+            try FormInput.oneOf("statut", s, WorkStatus.allCases.map(\.rawValue))
+            f.status = WorkStatus(rawValue: s)
+        }
+        f.owner = text("proprietaire")
+        if let r = text("region") {
+            try FormInput.oneOf("region", r, OpenAPIDocument.regionCodes)
+            f.region = r
+        }
+        f.mrc = text("mrc")
+        f.municipality = text("municipalite")
+        return f
+    }
+
+    /// The owner of a work, for the route policy of its changes.
+    static func recordOwner(_ req: Request) async throws -> RecordOwner? {
+        guard let number = req.parameters.get("numero"),
+              let m = try await InterventionModel.query(on: req.db).filter(\.$number == number).first() else { return nil }
+        return RecordOwner(ownerID: m.$organisation.id)
+    }
+
+
     @Sendable func map(_ req: Request) async throws -> Response {
-        let filter = try WorksQueries.filter(req)
+        let filter = try WorksPages.filter(req)
         let page = try FormInput.page(req)
         let visibility = Self.visibility(req)
         let drawn = try await WorksQueries.list(filter, visibility: visibility, limit: Self.mapLimit, on: req.db)
@@ -26,7 +67,7 @@ struct WorksPages: Sendable {
     }
 
     @Sendable func geojson(_ req: Request) async throws -> Response {
-        let filter = try WorksQueries.filter(req)
+        let filter = try WorksPages.filter(req)
         let rows = try await WorksQueries.list(filter, visibility: Self.visibility(req), on: req.db).rows
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "geo+json", parameters: ["charset": "utf-8"])
@@ -36,7 +77,7 @@ struct WorksPages: Sendable {
     }
 
     @Sendable func csv(_ req: Request) async throws -> Response {
-        let filter = try WorksQueries.filter(req)
+        let filter = try WorksPages.filter(req)
         let rows = try await WorksQueries.list(filter, visibility: Self.visibility(req), on: req.db).rows
         return CSV.response(WorksDTO.csv(rows, l: req.localizer), filename: "interventions.csv")
     }

@@ -33,39 +33,6 @@ enum WorksQueries {
         }
     }
 
-    /// Reads the filters from the query string; a value that is not one of the lists is refused
-    /// (400), as everywhere in the API.
-    static func filter(_ req: Request) throws -> Filter {
-        var f = Filter()
-        func text(_ name: String) -> String? {
-            let value = (req.query[String.self, at: name] ?? "").trimmingCharacters(in: .whitespaces)
-            return value.isEmpty ? nil : value
-        }
-        func date(_ name: String) throws -> CalendarDate? {
-            guard let t = text(name) else { return nil }
-            guard let d = CalendarDate(iso: t) else { throw Problem.invalidParameter(name, key: "problem.parameter.date", ["value": t]) }
-            return d
-        }
-        f.from = try date("du")
-        f.to = try date("au")
-        if let k = text("genre") {
-            try FormInput.oneOf("genre", k, WorkKind.allCases.map(\.rawValue))
-            f.kind = WorkKind(rawValue: k)
-        }
-        if let s = text("statut") {
-            try FormInput.oneOf("statut", s, WorkStatus.allCases.map(\.rawValue))
-            f.status = WorkStatus(rawValue: s)
-        }
-        f.owner = text("proprietaire")
-        if let r = text("region") {
-            try FormInput.oneOf("region", r, OpenAPIDocument.regionCodes)
-            f.region = r
-        }
-        f.mrc = text("mrc")
-        f.municipality = text("municipalite")
-        return f
-    }
-
     /// What the caller may see: public works to everyone, partner works to every signed-in member
     /// of an organisation, internal works to their owner and to the ministry staff who may read it.
     struct Visibility: Sendable {
@@ -142,13 +109,6 @@ enum WorksQueries {
             return WorksAccess.mayRead(actor, visibility: .internal, owner: otherOwner, on: .today)
         }
         return follows ? m : nil
-    }
-
-    /// The owner of a work, for the route policy of its changes.
-    static func owner(_ req: Request) async throws -> RecordOwner? {
-        guard let number = req.parameters.get("numero"),
-              let m = try await InterventionModel.query(on: req.db).filter(\.$number == number).first() else { return nil }
-        return RecordOwner(ownerID: m.$organisation.id)
     }
 
     // MARK: - Pairs

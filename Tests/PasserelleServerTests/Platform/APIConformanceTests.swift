@@ -22,7 +22,9 @@ import VaporTesting
             let application = try #require(try await GrantApplicationModel.query(on: app.db).sort(\.$number).first())
             let program = try #require(try await GrantProgramModel.query(on: app.db).sort(\.$code).first())
             let call = try #require(try await GrantCallModel.query(on: app.db).sort(\.$code).first())
+            let work = try #require(try await InterventionModel.query(on: app.db).filter(\.$visibility == "public").sort(\.$number).first())
             let values: [String: String] = [
+                "/api/v1/interventions/:numero": work.number,
                 "/api/v1/regions/:code": "01", "/api/v1/mrc/:code": "120", "/api/v1/municipalites/:code": "12072",
                 "/api/v1/demandes/:numero": request.number, "/api/v1/demandes-aide/:numero": application.number,
                 "/api/v1/conventions/:numero": agreement.number, "/api/v1/programmes/:programme": program.code,

@@ -197,6 +197,19 @@ import VaporTesting
                 agreementNumbers[code] = model.number
             }
 
+            // An internal work of each organisation, for the routes of a work.
+            var workNumbers: [String: String] = [:]
+            for (code, id) in [(Self.own, ownID), (Self.other, otherID)] {
+                let (checked, _) = InterventionInput.matrixWork.checked(territory: app.territory.current, defaultMunicipality: nil)
+                let m = InterventionModel()
+                m.number = "IV-2026-00000\(workNumbers.count + 1)"
+                m.version = 1
+                m.$organisation.id = id
+                Works.apply(try #require(checked), to: m, workingDays: app.workingDays)
+                try await m.create(on: app.db)
+                workNumbers[code] = m.number
+            }
+
             let routes = app.routes.all
             #expect(routes.count > 40)
             var checked = 0
@@ -216,6 +229,8 @@ import VaporTesting
                         switch component {
                         case .constant(let value): return value
                         case .parameter("code"): return variant
+                        case .parameter("numero") where template.contains("interventions"):
+                            return workNumbers[variant]!
                         case .parameter("numero"):
                             if template.hasPrefix("/conventions") || template.hasPrefix("/api/v1/conventions") { return agreementNumbers[variant]! }
                             return template.contains("aide") ? grantNumbers[variant]! : numbers[variant]!
@@ -234,7 +249,7 @@ import VaporTesting
                         case .signedIn: expected = credential.personID == nil ? .deny(.notSignedIn) : .allow
                         case .organisation(let action, let service, _):
                             // Requests are assigned to the BCAM; no evaluator is assigned to the applications.
-                            let isRequest = !template.contains("aide") && !template.contains("conventions")
+                            let isRequest = !template.contains("aide") && !template.contains("conventions") && !template.contains("interventions")
                             expected = Policy.decide(credential.actor, action,
                                                      Resource(service: service, ownerID: organisationID, unitID: isRequest ? bcam : nil,
                                                               assignees: template.contains("aide") ? [] : nil),
@@ -254,7 +269,7 @@ import VaporTesting
                                 continue
                             }
                             // Requests are assigned to the BCAM; no evaluator is assigned to the applications.
-                            let isRequest = !template.contains("aide") && !template.contains("conventions")
+                            let isRequest = !template.contains("aide") && !template.contains("conventions") && !template.contains("interventions")
                             expected = Policy.decide(credential.actor, action,
                                                      Resource(service: service, ownerID: organisationID, unitID: isRequest ? bcam : nil,
                                                               assignees: template.contains("aide") ? [] : nil),
@@ -303,5 +318,19 @@ import VaporTesting
             #expect(try await admin.send(.GET, "/oubliee").status == .forbidden)
             #expect(try await Browser(app).send(.GET, "/oubliee").status == .forbidden)
         }
+    }
+}
+
+extension InterventionInput {
+    /// An internal work in Abercorn, for the matrix.
+    static var matrixWork: InterventionInput {
+        var i = InterventionInput()
+        i.titre = "Essai"
+        i.visibilite = "internal"
+        i.latitude = "45.03"
+        i.longitude = "-72.66"
+        i.debut = "2027-06-01"
+        i.fin = "2027-06-05"
+        return i
     }
 }

@@ -135,8 +135,8 @@ enum WorksViews {
         let error = { (field: String) in FormInput.error(errors, field) }
         let title = work.map { l("works.edit_title", ["number": $0.number]) } ?? l("works.new_title", ["name": owner.name])
         let action = work.map { "/interventions/\($0.number)" } ?? "/organisations/\(owner.code)/interventions"
-        func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ prefix: String) -> [(value: String, label: String)]
-            where T.RawValue == String { T.allCases.map { ($0.rawValue, l("\(prefix).\($0.rawValue)")) } }
+        func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ key: (String) -> String) -> [(value: String, label: String)]
+            where T.RawValue == String { T.allCases.map { ($0.rawValue, l(key($0.rawValue))) } }
         return layout.render(title: title, breadcrumbs: crumbs(l, (title, nil)),
             .h1(.text(title)),
             UI.errorSummary(title: l("form.error_summary"), errors: errors),
@@ -146,11 +146,11 @@ enum WorksViews {
                  UI.textField(name: "titre", label: l("works.field.titre"), value: f.titre ?? "", error: error("titre")),
                  UI.textArea(name: "description", label: l("works.field.description"), value: f.description ?? "",
                              error: error("description"), rows: 4),
-                 UI.select(name: "genre", label: l("works.field.genre"), options: options(WorkKind.self, "works.kind"),
+                 UI.select(name: "genre", label: l("works.field.genre"), options: options(WorkKind.self) { "works.kind.\($0)" },
                            selected: f.genre ?? WorkKind.other.rawValue, error: error("genre")),
-                 UI.select(name: "statut", label: l("works.field.statut"), options: options(WorkStatus.self, "works.status"),
+                 UI.select(name: "statut", label: l("works.field.statut"), options: options(WorkStatus.self) { "works.status.\($0)" },
                            selected: f.statut ?? WorkStatus.planned.rawValue, error: error("statut")),
-                 UI.select(name: "visibilite", label: l("works.field.visibilite"), options: options(WorkVisibility.self, "works.visibility"),
+                 UI.select(name: "visibilite", label: l("works.field.visibilite"), options: options(WorkVisibility.self) { "works.visibility.\($0)" },
                            selected: f.visibilite ?? WorkVisibility.public.rawValue, error: error("visibilite")),
                  .h2(.text(l("works.form.where"))),
                  UI.textArea(name: "geometrie", label: l("works.field.geometrie"), value: f.geometrie ?? "",
@@ -174,7 +174,7 @@ enum WorksViews {
                  UI.checkboxes(name: "fin_verifie", legend: l("works.field.fin_verifie"), options: [("1", l("works.verified"))],
                                selected: f.fin_verifie == nil ? [] : ["1"], error: nil),
                  .h2(.text(l("works.form.traffic"))),
-                 UI.select(name: "etat_chaussee", label: l("works.field.etat_chaussee"), options: options(RoadState.self, "works.road_state"),
+                 UI.select(name: "etat_chaussee", label: l("works.field.etat_chaussee"), options: options(RoadState.self) { "works.road_state.\($0)" },
                            selected: f.etat_chaussee ?? RoadState.open.rawValue, error: error("etat_chaussee")),
                  UI.textField(name: "voies_fermees", label: l("works.field.voies_fermees"), value: f.voies_fermees ?? "",
                               error: error("voies_fermees"), width: "short"),
