@@ -113,6 +113,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.asyncCommands.use(AdminCommands(), as: "admin")
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
+        app.asyncCommands.use(ImportInterventionsCommand(), as: "import-interventions")
+        app.asyncCommands.use(WorksCommands(), as: "works")
     }
 }
 
