@@ -9,7 +9,7 @@ work=$(mktemp -d /tmp/passerelle-bench-smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export SQLITE_PATH="$work/bench.sqlite" LOG_LEVEL=error ATTACHMENTS_PATH="$work/files"
 "$binary" seed-demo --scale 1 > /dev/null
-for group in "" requests grants agreements; do
+for group in "" requests grants agreements works; do
   echo "bench ${group:-platform}"
   "$binary" bench ${group:+--scenario "$group"} --iterations 3 | grep -c '"scenario"' | sed 's/^/  scenarios run: /'
 done

@@ -53,6 +53,13 @@ public struct Settings: Sendable {
     var smtp: SMTPConfiguration?
     /// How often the outbox is looked at, in seconds.
     public var mailIntervalSeconds = 5
+    /// The address the Open511 jurisdiction gives for its data (`OPEN511_EMAIL`; its schema wants
+    /// a top-level domain of two to four letters).
+    public var open511Email = "bcam@passerelle.test"
+    /// The map's tiles (`MAP_TILES_URL`, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`) and
+    /// their attribution (`MAP_TILES_ATTRIBUTION`); without them, the map draws on a plain background.
+    public var mapTilesURL: String?
+    public var mapTilesAttribution = ""
 
     public struct OIDCSettings: Sendable, Equatable {
         public var issuer: String
@@ -197,6 +204,19 @@ public struct Settings: Sendable {
             }
             settings.smtp = SMTPConfiguration(host: host, port: port, security: security, username: value("SMTP_USERNAME"),
                                               password: value("SMTP_PASSWORD"), from: from)
+        }
+        if let email = value("OPEN511_EMAIL") {
+            guard email.range(of: #"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,4}$"#, options: .regularExpression) != nil else {
+                throw SettingsError.invalid(name: "OPEN511_EMAIL", value: email)
+            }
+            settings.open511Email = email
+        }
+        if let tiles = value("MAP_TILES_URL") {
+            guard tiles.hasPrefix("https://") || tiles.hasPrefix("http://"), tiles.contains("{z}") else {
+                throw SettingsError.invalid(name: "MAP_TILES_URL", value: tiles)
+            }
+            settings.mapTilesURL = tiles
+            settings.mapTilesAttribution = value("MAP_TILES_ATTRIBUTION") ?? ""
         }
         if let seconds = value("MAIL_INTERVAL_SECONDS") {
             guard let number = Int(seconds), (1...3600).contains(number) else {

@@ -68,7 +68,7 @@ struct WorksFeeds: Sendable {
 
     @Sendable func jurisdiction(_ req: Request) throws -> Response {
         let base = Self.base(req.application), id = Self.jurisdiction(req.application)
-        let email = "bcam@passerelle.example"
+        let email = H.escapeText(req.application.settings.open511Email)
         if try Self.wantsJSON(req) {
             var out = "{\"meta\":{\"version\":\"v1\"},\"jurisdictions\":[{\"id\":"
             WorksDTO.json(id, &out)

@@ -18,7 +18,7 @@ struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "iterations", help: "Requests per scenario (default 20000)")
         var iterations: Int?
-        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database; `grants`: the SGAF's; `agreements`: agreements and payments)")
+        @Option(name: "scenario", help: "Run only this scenario (or `requests`: the guichet's, on a seeded database; `grants`: the SGAF's; `agreements`: agreements and payments; `works`: the shared map)")
         var scenario: String?
         init() {}
     }
@@ -34,7 +34,9 @@ struct BenchCommand: AsyncCommand {
             : signature.scenario == nil ? Benchmarks.scenarios
             : signature.scenario == "grants" ? Benchmarks.grantScenarios
             : signature.scenario == "agreements" ? Benchmarks.agreementScenarios
-            : (Benchmarks.scenarios + Benchmarks.requestScenarios + Benchmarks.grantScenarios + Benchmarks.agreementScenarios)
+            : signature.scenario == "works" ? Benchmarks.worksScenarios
+            : (Benchmarks.scenarios + Benchmarks.requestScenarios + Benchmarks.grantScenarios + Benchmarks.agreementScenarios
+               + Benchmarks.worksScenarios)
                 .filter { $0.name == signature.scenario }
         guard !chosen.isEmpty else { throw Abort(.badRequest, reason: "unknown scenario \(signature.scenario ?? "")") }
         for scenario in chosen {
