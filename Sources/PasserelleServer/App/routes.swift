@@ -214,6 +214,8 @@ func routes(_ app: Application) throws {
         app.get("interventions", use: works.map).policy(.open)
         app.get("interventions.geojson", use: works.geojson).policy(.open)
         app.get("interventions.csv", use: works.csv).policy(.open)
+        app.get("interventions", "carte.js", use: LeafletFiles.script).policy(.open)
+        app.get("vendor", "leaflet", "**", use: LeafletFiles.serve).policy(.open)
         app.get("interventions", "paires", use: works.pairs).policy(.signedIn)
         app.get("interventions", "paires", ":id", use: works.pair).policy(.signedIn)
         app.post("interventions", "paires", ":id", "statut", use: works.setPairStatus).policy(.signedIn)

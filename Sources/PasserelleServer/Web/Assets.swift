@@ -118,6 +118,10 @@ enum Assets {
       .card--sheet { border: none; padding: 0; }
       @page { size: letter; margin: 1.5cm; }
     }
+    .works-map { margin: 1rem 0; border: 1px solid #c5cad2; }
+    .works-map__svg { display: block; width: 100%; height: auto; }
+    .works-leaflet { height: 480px; margin: 1rem 0; border: 1px solid #c5cad2; }
+    .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
     """
 
     static let stylesheetBytes = ByteBuffer(string: stylesheet)

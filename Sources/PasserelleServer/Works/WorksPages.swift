@@ -12,6 +12,12 @@ struct WorksPages: Sendable {
 
     static func visibility(_ req: Request) -> WorksQueries.Visibility { WorksQueries.Visibility(req.accessActor) }
 
+    /// Leaflet for the page, when its files are there.
+    static func leaflet(_ req: Request) -> WorksViews.Leaflet? {
+        LeafletFiles.available ? WorksViews.Leaflet(tiles: req.application.settings.mapTilesURL,
+                                                    attribution: req.application.settings.mapTilesAttribution) : nil
+    }
+
     /// Reads the filters from the query string; a value that is not one of the lists is refused
     /// (400), as everywhere in the API.
     static func filter(_ req: Request) throws -> WorksQueries.Filter {
@@ -63,7 +69,7 @@ struct WorksPages: Sendable {
         let organisations = try await OrganisationModel.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
         return WorksViews.map(Layout(req), filter: filter, drawn: drawn.rows, rows: rows.rows, total: rows.total, page: page,
                               perPage: Self.perPage, organisations: organisations, owners: owners, territory: req.application.territory.current,
-                              signedIn: req.currentUser != nil).page(status: .ok)
+                              signedIn: req.currentUser != nil, leaflet: Self.leaflet(req)).page(status: .ok)
     }
 
     @Sendable func geojson(_ req: Request) async throws -> Response {
@@ -114,7 +120,8 @@ struct WorksPages: Sendable {
 
     func form(_ req: Request, owner: OrganisationModel, work: InterventionModel?, input: InterventionInput,
               errors: FormInput.Errors, status: HTTPResponseStatus) -> Response {
-        WorksViews.form(Layout(req), owner: owner, work: work, input: input, errors: errors, csrf: req.currentUser?.csrfToken ?? "")
+        WorksViews.form(Layout(req), owner: owner, work: work, input: input, errors: errors, csrf: req.currentUser?.csrfToken ?? "",
+                        leaflet: Self.leaflet(req))
             .page(status: status)
     }
 

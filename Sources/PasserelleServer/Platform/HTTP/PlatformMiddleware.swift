@@ -69,7 +69,18 @@ enum SecurityHeaders {
     }
 
     static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; img-src 'self' data:\(tileSource.map { " " + $0 } ?? ""); style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+    /// The map tiles' origin (`MAP_TILES_URL`), which pages may show images from: its scheme and
+    /// host, a `{s}` subdomain standing for any.
+    static let tileSource: String? = {
+        guard let template = ProcessInfo.processInfo.environment["MAP_TILES_URL"],
+              let scheme = template.range(of: "://") else { return nil }
+        let rest = template[scheme.upperBound...]
+        let host = rest.prefix { $0 != "/" }.replacingOccurrences(of: "{s}", with: "*")
+        guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || ".-*:".contains($0) }) else { return nil }
+        return String(template[..<scheme.upperBound]) + host
+    }()
 }
 
 extension Duration {

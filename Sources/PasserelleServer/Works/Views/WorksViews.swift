@@ -39,7 +39,7 @@ enum WorksViews {
 
     static func map(_ layout: Layout, filter: WorksQueries.Filter, drawn: [InterventionModel], rows: [InterventionModel], total: Int,
                     page: Int, perPage: Int, organisations: [OrganisationModel], owners: [OrganisationModel],
-                    territory: TerritoryDirectory, signedIn: Bool) -> String {
+                    territory: TerritoryDirectory, signedIn: Bool, leaflet: Leaflet?) -> String {
         let l = layout.l
         let query = filter.query
         let pageCount = max(1, (total + perPage - 1) / perPage)
@@ -65,6 +65,7 @@ enum WorksViews {
                  UI.button(l("works.filter.apply"), kind: .secondary)),
             .p(.text(l("works.count", ["count": l.format.integer(total)]))),
             .div(.class("works-map"), .raw(WorksMap.svg(drawn, l: l))),
+            .unwrap(leaflet) { leafletMap($0, l: l, geojson: "/interventions.geojson" + (query.isEmpty ? "" : "?" + query)) },
             drawn.count < total ? .p(.text(l("works.map_limit", ["count": l.format.integer(drawn.count)]))) : .empty,
             .p(.class("no-print"), H.a(l("works.download_geojson"), href: "/interventions.geojson" + (query.isEmpty ? "" : "?" + query)),
                .text(" · "), H.a(l("works.download_csv"), href: "/interventions.csv" + (query.isEmpty ? "" : "?" + query)),
@@ -76,6 +77,25 @@ enum WorksViews {
                 .h2(.text(l("works.plan"))),
                 H.ul(.forEach(owners) { o in H.li(H.a(l("works.plan_for", ["name": o.name]), href: "/organisations/\(o.code)/interventions/nouvelle")) }),
                 .p(H.a(l("works.pairs.title"), href: "/interventions/paires"))))
+    }
+
+    /// What the page needs of Leaflet: the tiles, if any, and their attribution.
+    struct Leaflet: Sendable {
+        let tiles: String?
+        let attribution: String
+    }
+
+    static func leafletFiles() -> BodyNode {
+        .group(H.void("link", [.named("rel", "stylesheet"), .named("href", "/vendor/leaflet/leaflet.css")]),
+               H.el("script", H.attr("src", "/vendor/leaflet/leaflet.js"), H.attr("defer", "")),
+               H.el("script", H.attr("src", "/interventions/carte.js"), H.attr("defer", "")))
+    }
+
+    static func leafletMap(_ leaflet: Leaflet, l: Localizer, geojson: String) -> BodyNode {
+        .group(H.el("div", H.attr("id", "carte-leaflet"), .class("works-leaflet"), H.attr("hidden", ""), H.attr("role", "region"),
+                    H.attr("aria-label", l("works.map_interactive")), H.attr("data-geojson", geojson),
+                    H.attr("data-tiles", leaflet.tiles), H.attr("data-attribution", leaflet.attribution)),
+               leafletFiles())
     }
 
     static func show(_ layout: Layout, work m: InterventionModel, pairs: [WorkPairModel], mayChange: Bool, saved: Bool,
@@ -130,7 +150,7 @@ enum WorksViews {
     }
 
     static func form(_ layout: Layout, owner: OrganisationModel, work: InterventionModel?, input f: InterventionInput,
-                     errors: FormInput.Errors, csrf: String) -> String {
+                     errors: FormInput.Errors, csrf: String, leaflet: Leaflet?) -> String {
         let l = layout.l
         let error = { (field: String) in FormInput.error(errors, field) }
         let title = work.map { l("works.edit_title", ["number": $0.number]) } ?? l("works.new_title", ["name": owner.name])
@@ -153,6 +173,18 @@ enum WorksViews {
                  UI.select(name: "visibilite", label: l("works.field.visibilite"), options: options(WorkVisibility.self) { "works.visibility.\($0)" },
                            selected: f.visibilite ?? WorkVisibility.public.rawValue, error: error("visibilite")),
                  .h2(.text(l("works.form.where"))),
+                 .unwrap(leaflet) { leaflet in
+                     .div(.id("dessin-leaflet-bloc"),
+                          H.el("div", H.attr("id", "dessin-leaflet"), .class("works-leaflet"), H.attr("hidden", ""), H.attr("role", "region"),
+                               H.attr("aria-label", l("works.draw_label")), H.attr("data-tiles", leaflet.tiles),
+                               H.attr("data-attribution", leaflet.attribution)),
+                          UI.select(name: "dessin_genre", label: l("works.draw_kind"),
+                                    options: [("LineString", l("works.draw.line")), ("Point", l("works.draw.point")), ("Polygon", l("works.draw.polygon"))],
+                                    selected: "LineString", error: nil),
+                          H.el("button", H.attr("type", "button"), H.attr("id", "dessin-effacer"), .class("button button--secondary"),
+                               .text(l("works.draw_clear"))),
+                          leafletFiles())
+                 },
                  UI.textArea(name: "geometrie", label: l("works.field.geometrie"), value: f.geometrie ?? "",
                              hint: l("works.field.geometrie_hint"), error: error("geometrie"), rows: 4),
                  UI.textField(name: "latitude", label: l("works.field.latitude"), value: f.latitude ?? "", hint: l("works.field.point_hint"),
