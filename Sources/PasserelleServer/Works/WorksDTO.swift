@@ -121,7 +121,7 @@ enum WorksDTO {
 
     /// The map's GeoJSON: a FeatureCollection written straight into text (10,000 works in a few
     /// milliseconds), each feature with the public names of the table.
-    static func featureCollection(_ rows: [InterventionModel], l: Localizer) -> String {
+    static func featureCollection(_ rows: [WorkRow], l: Localizer) -> String {
         var out = "{\"type\":\"FeatureCollection\",\"features\":["
         out.reserveCapacity(rows.count * 420)
         for (i, m) in rows.enumerated() {
@@ -136,8 +136,8 @@ enum WorksDTO {
             out += ",\"genre\":"; json(m.kind, &out)
             out += ",\"genre_nom\":"; json(l("works.kind.\(m.kind)"), &out)
             out += ",\"statut\":"; json(m.status, &out)
-            out += ",\"proprietaire\":"; json(m.organisation.code, &out)
-            out += ",\"proprietaire_nom\":"; json(m.organisation.name, &out)
+            out += ",\"proprietaire\":"; json(m.ownerCode, &out)
+            out += ",\"proprietaire_nom\":"; json(m.ownerName, &out)
             out += ",\"debut\":"; json(m.startsText, &out)
             out += ",\"fin\":"; json(m.endsText, &out)
             out += ",\"categorie\":"; json(m.category, &out)
@@ -172,11 +172,11 @@ enum WorksDTO {
         out += "\""
     }
 
-    static func csv(_ rows: [InterventionModel], l: Localizer) -> [[String]] {
+    static func csv(_ rows: [WorkRow], l: Localizer) -> [[String]] {
         [["numero", "titre", "genre", "statut", "visibilite", "categorie", "proprietaire", "debut", "fin", "municipalite",
           "voies", "etat_chaussee", "geometrie_wkt"]]
             + rows.map { m in
-                [m.number, m.title, m.kind, m.status, m.visibility, m.category, m.organisation.code, m.startsText, m.endsText,
+                [m.number, m.title, m.kind, m.status, m.visibility, m.category, m.ownerCode, m.startsText, m.endsText,
                  m.municipalityCode ?? "", m.roadNameList.joined(separator: "; "), m.roadState, m.geometry?.wkt ?? ""]
             }
     }

@@ -94,6 +94,15 @@ final class WorksDetection: Sendable {
 }
 
 extension Application {
+    /// Reads the live index again every five minutes: works saved by another instance (on a shared
+    /// PostgreSQL) become known, and works ended more than a month ago leave it.
+    func startWorksRefresh() {
+        let app = self
+        repeatEvery(.seconds(300), after: .seconds(300)) {
+            do { try await app.worksDetection.load(on: app.db) } catch { app.logger.warning("works index reload failed: \(error)") }
+        }
+    }
+
     private struct WorksDetectionKey: StorageKey { typealias Value = WorksDetection }
 
     /// The live index of works (see `WorksDetection`), set up by `configure`.

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PasserelleCore
+import SQLKit
 import Vapor
 
 /// The open feeds of the shared map, public works only: Open511 v1 (discovery, jurisdiction,
@@ -173,35 +174,41 @@ struct WorksFeeds: Sendable {
     }
 
     /// Public works that match, in number order (stable pages).
-    static func events(_ q: EventQuery, on db: any Database) async throws -> (rows: [InterventionModel], more: Bool) {
-        var query = InterventionModel.query(on: db).with(\.$organisation).filter(\.$visibility == WorkVisibility.public.rawValue)
+    static func events(_ q: EventQuery, on db: any Database) async throws -> (rows: [WorkRow], more: Bool) {
+        func w(_ column: String) -> SQLColumn { SQLColumn(column, table: "w") }
+        var query = WorksQueries.select(on: db).where(w("visibility"), .equal, SQLBind(WorkVisibility.public.rawValue))
         let archived = [WorkStatus.done.rawValue, WorkStatus.cancelled.rawValue]
-        if q.statuses == ["ACTIVE"] { query = query.filter(\.$status !~ archived) }
-        if q.statuses == ["ARCHIVED"] { query = query.filter(\.$status ~~ archived) }
+        if q.statuses == ["ACTIVE"] { query = query.where(w("status"), .notIn, SQLBind.group(archived)) }
+        if q.statuses == ["ARCHIVED"] { query = query.where(w("status"), .in, SQLBind.group(archived)) }
         if let b = q.bbox {
-            query = query.filter(\.$maxLon >= b.0).filter(\.$minLon <= b.2).filter(\.$maxLat >= b.1).filter(\.$minLat <= b.3)
+            query = query.where(w("max_lon"), .greaterThanOrEqual, SQLBind(b.0)).where(w("min_lon"), .lessThanOrEqual, SQLBind(b.2))
+                .where(w("max_lat"), .greaterThanOrEqual, SQLBind(b.1)).where(w("min_lat"), .lessThanOrEqual, SQLBind(b.3))
         }
-        if let (a, b) = q.inEffect { query = query.filter(\.$endSeconds > a).filter(\.$startSeconds <= b) }
+        if let (a, b) = q.inEffect { query = query.where(w("end_s"), .greaterThan, SQLBind(a)).where(w("start_s"), .lessThanOrEqual, SQLBind(b)) }
         if let types = q.types {
-            let kinds = WorkKind.allCases.filter { types.contains($0.open511.type) }.map(\.rawValue)
-            query = query.filter(\.$kind ~~ kinds)
+            query = query.where(w("kind"), .in, SQLBind.group(WorkKind.allCases.filter { types.contains($0.open511.type) }.map(\.rawValue)))
         }
         if let severities = q.severities {
-            let states = RoadState.allCases.filter { severities.contains($0.open511Severity) }.map(\.rawValue)
-            query = query.filter(\.$roadState ~~ states)
+            query = query.where(w("road_state"), .in,
+                                SQLBind.group(RoadState.allCases.filter { severities.contains($0.open511Severity) }.map(\.rawValue)))
         }
         if let (op, date) = q.updated {
-            switch op {
-            case ">": query = query.filter(\.$updatedAt > date)
-            case "<": query = query.filter(\.$updatedAt < date)
-            case "<=": query = query.filter(\.$updatedAt <= date)
-            default: query = query.filter(\.$updatedAt >= date)
+            let binary: SQLBinaryOperator = switch op {
+            case ">": .greaterThan
+            case "<": .lessThan
+            case "<=": .lessThanOrEqual
+            default: .greaterThanOrEqual
             }
+            query = query.where(w("updated_at"), binary, SQLBind(date))
         }
-        var rows = try await query.sort(\.$number).all()
-        if let road = q.roadName { rows = rows.filter { $0.roadNameList.contains { $0.lowercased().contains(road) } } }
-        let page = Array(rows.dropFirst(q.offset).prefix(q.limit))
-        return (page, rows.count > q.offset + q.limit)
+        query = query.orderBy(w("number"))
+        if let road = q.roadName {
+            let rows = try await query.all().map { try WorkRow(PlainRow($0)) }
+                .filter { $0.roadNameList.contains { $0.lowercased().contains(road) } }
+            return (Array(rows.dropFirst(q.offset).prefix(q.limit)), rows.count > q.offset + q.limit)
+        }
+        let rows = try await query.limit(q.limit + 1).offset(q.offset).all().map { try WorkRow(PlainRow($0)) }
+        return (Array(rows.prefix(q.limit)), rows.count > q.limit)
     }
 
     @Sendable func eventsFeed(_ req: Request) async throws -> Response {
@@ -227,14 +234,14 @@ struct WorksFeeds: Sendable {
                 .filter(\.$visibility == WorkVisibility.public.rawValue).first() else { throw Problem.notFound() }
         let base = Self.base(req.application), jurisdiction = Self.jurisdiction(req.application)
         return try Self.wantsJSON(req)
-            ? Self.json(Self.eventsJSON([m], base: base, jurisdiction: jurisdiction, offset: 0, next: nil, previous: nil))
-            : Self.xml(Self.eventsXML([m], base: base, jurisdiction: jurisdiction, offset: 0, next: nil, previous: nil))
+            ? Self.json(Self.eventsJSON([WorkRow(m)], base: base, jurisdiction: jurisdiction, offset: 0, next: nil, previous: nil))
+            : Self.xml(Self.eventsXML([WorkRow(m)], base: base, jurisdiction: jurisdiction, offset: 0, next: nil, previous: nil))
     }
 
     static func timestamp(_ d: Date?) -> String { (d ?? Date(timeIntervalSince1970: 0)).formatted(Date.ISO8601FormatStyle()) }
 
     /// Open511's schedule: intervals in local time, without offset.
-    static func interval(_ m: InterventionModel) -> String {
+    static func interval(_ m: WorkRow) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = WorkPeriod.timeZone
         func local(_ s: Int64) -> String {
@@ -259,7 +266,7 @@ struct WorksFeeds: Sendable {
         }
     }
 
-    static func eventsXML(_ rows: [InterventionModel], base: String, jurisdiction: String, offset: Int, next: String?, previous: String?) -> String {
+    static func eventsXML(_ rows: [WorkRow], base: String, jurisdiction: String, offset: Int, next: String?, previous: String?) -> String {
         var out = "<open511 version=\"v1\" xml:lang=\"fr\" xmlns:gml=\"http://www.opengis.net/gml\" xmlns:psr=\"\(namespace)\"><events>"
         out.reserveCapacity(rows.count * 1_200)
         for m in rows {
@@ -286,7 +293,7 @@ struct WorksFeeds: Sendable {
                 out += "</roads>"
             }
             out += "<timezone>America/Toronto</timezone><schedule><intervals><interval>\(interval(m))</interval></intervals></schedule>"
-            out += "<psr:owner>\(e(m.organisation.code))</psr:owner><psr:number>\(e(m.number))</psr:number>"
+            out += "<psr:owner>\(e(m.ownerCode))</psr:owner><psr:number>\(e(m.number))</psr:number>"
             if let rtss = m.rtss { out += "<psr:rtss>\(e(rtss))</psr:rtss>" }
             out += "</event>"
         }
@@ -297,7 +304,7 @@ struct WorksFeeds: Sendable {
         return out
     }
 
-    static func eventsJSON(_ rows: [InterventionModel], base: String, jurisdiction: String, offset: Int, next: String?, previous: String?) -> String {
+    static func eventsJSON(_ rows: [WorkRow], base: String, jurisdiction: String, offset: Int, next: String?, previous: String?) -> String {
         var out = "{\"meta\":{\"version\":\"v1\"},\"events\":["
         out.reserveCapacity(rows.count * 1_000)
         var first = true
@@ -326,7 +333,7 @@ struct WorksFeeds: Sendable {
                 }.joined(separator: ",") + "]"
             }
             out += ",\"timezone\":\"America/Toronto\",\"schedule\":{\"intervals\":[\"\(interval(m))\"]}"
-            out += ",\"+owner\":"; WorksDTO.json(m.organisation.code, &out)
+            out += ",\"+owner\":"; WorksDTO.json(m.ownerCode, &out)
             if let rtss = m.rtss { out += ",\"+rtss\":"; WorksDTO.json(rtss, &out) }
             out += "}"
         }
@@ -343,16 +350,17 @@ struct WorksFeeds: Sendable {
     /// as a MultiPoint of one, polygons left out (the schema accepts neither polygons nor their
     /// outline as a work zone). Special events are not work zones.
     @Sendable func wzdx(_ req: Request) async throws -> Response {
-        let rows = try await InterventionModel.query(on: req.db).with(\.$organisation)
-            .filter(\.$visibility == WorkVisibility.public.rawValue)
-            .filter(\.$status !~ [WorkStatus.done.rawValue, WorkStatus.cancelled.rawValue, WorkStatus.idea.rawValue])
-            .filter(\.$kind != WorkKind.specialEvent.rawValue)
-            .filter(\.$endSeconds > Int64(Date().timeIntervalSince1970)).sort(\.$number).all()
+        func w(_ column: String) -> SQLColumn { SQLColumn(column, table: "w") }
+        let rows = try await WorksQueries.select(on: req.db).where(w("visibility"), .equal, SQLBind(WorkVisibility.public.rawValue))
+            .where(w("status"), .notIn, SQLBind.group([WorkStatus.done.rawValue, WorkStatus.cancelled.rawValue, WorkStatus.idea.rawValue]))
+            .where(w("kind"), .notEqual, SQLBind(WorkKind.specialEvent.rawValue))
+            .where(w("end_s"), .greaterThan, SQLBind(Int64(Date().timeIntervalSince1970))).orderBy(w("number"))
+            .all().map { try WorkRow(PlainRow($0)) }
         return Response(status: .ok, headers: ["Content-Type": "application/geo+json; charset=utf-8"],
                         body: .init(string: Self.wzdxFeed(rows, now: Date())))
     }
 
-    static func wzdxFeed(_ rows: [InterventionModel], now: Date) -> String {
+    static func wzdxFeed(_ rows: [WorkRow], now: Date) -> String {
         var sources: [String: String] = [:]
         var features: [String] = []
         for m in rows {
@@ -367,8 +375,8 @@ struct WorksFeeds: Sendable {
                 geometry = Geometry.lineString(longest).geoJSON
             case .polygon: continue
             }
-            let source = m.$organisation.id.uuidString.lowercased()
-            sources[source] = m.organisation.name
+            let source = m.ownerID.uuidString.lowercased()
+            sources[source] = m.ownerName
             var f = "{\"id\":"
             WorksDTO.json(Self.uuid(for: m), &f)
             f += ",\"type\":\"Feature\",\"properties\":{\"core_details\":{\"event_type\":\"work-zone\",\"data_source_id\":\"\(source)\""
@@ -403,5 +411,5 @@ struct WorksFeeds: Sendable {
     }
 
     /// A stable UUID for a work's road event (WZDx recommends UUIDs): its id.
-    static func uuid(for m: InterventionModel) -> String { (m.id ?? UUID()).uuidString.lowercased() }
+    static func uuid(for m: WorkRow) -> String { m.id.uuidString.lowercased() }
 }

@@ -89,6 +89,14 @@ import VaporTesting
                 .status == .seeOther)
             #expect(try await ministry.send(.GET, path).body.string.contains("Chantier commun confirmé"))
 
+            // Every page of the module holds to the accessibility rules (labels, headings, captions, no inline code).
+            for (browser, page) in [(town, "/interventions"), (town, "/interventions/\(sewer.number)"), (town, "/interventions/paires"),
+                                    (town, path), (town, "/organisations/\(Self.town)/interventions/nouvelle"),
+                                    (town, "/interventions/\(sewer.number)/modifier"), (Browser(app), "/interventions")] {
+                let html = try await browser.send(.GET, page).body.string
+                #expect(AccessibilityCheck.problems(in: html) == [], "\(page)")
+            }
+
             // The journal has every step.
             for action in ["works.create", "works.pair.detect", "works.pair.status", "works.pair.comment"] {
                 #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == action).count() >= 1, "\(action)")

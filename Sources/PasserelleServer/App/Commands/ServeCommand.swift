@@ -16,6 +16,7 @@ struct PasserelleServeCommand: AsyncCommand {
             "prepare_ms": "\(Int((ContinuousClock.now - start).milliseconds))",
         ])
         app.startTerritoryRefresh()
+        app.startWorksRefresh()
         OutboxSender.start(app)
         ReportReminders.start(app)
         app.startAuditCheckpoints()
