@@ -23,6 +23,8 @@ struct PortalHome: Sendable {
         var cards: [EntryPoints] = []
         /// The latest applications for financial aid of the organisations (their status and letter).
         var grants: [GrantApplicationModel] = []
+        /// New conflicts and opportunities of the shared map that touch the organisations.
+        var newWorkPairs = 0
     }
 
     struct Ministry {
@@ -32,6 +34,8 @@ struct PortalHome: Sendable {
         var dueSoon: Int
         /// Per unit the person triages for: the unit, new requests, requests in triage.
         var triage: [(unit: OrganisationModel, received: Int, inTriage: Int)]
+        /// New conflicts and opportunities of the shared map the person follows.
+        var newWorkPairs = 0
     }
 
     @Sendable func home(_ req: Request) async throws -> Response {
@@ -52,7 +56,7 @@ struct PortalHome: Sendable {
                 triage.append((unit, try await inUnit().filter(\.$status == .received).count(\.$number),
                                try await inUnit().filter(\.$status == .inTriage).count(\.$number)))
             }
-            let view = Ministry(
+            var view = Ministry(
                 mine: try await base().with(\.$type).with(\.$organisation).sort(\.$expectedOn).sort(\.$number)
                     .range(..<Self.rows).all(),
                 mineTotal: try await base().count(\.$number),
@@ -60,6 +64,7 @@ struct PortalHome: Sendable {
                 dueSoon: try await base().filter(\.$status !~ waiting).filter(\.$expectedOn >= today.iso)
                     .filter(\.$expectedOn <= soon.iso).count(\.$number),
                 triage: triage)
+            view.newWorkPairs = try await WorksQueries.pairs(actor, status: .new, on: req.db).count
             response = Response.html(PortalViews.ministry(Layout(req), user: user, view, days: days))
         } else {
             let owners: Set<UUID>
@@ -82,6 +87,7 @@ struct PortalHome: Sendable {
                 canFile: owners.contains { req.allows(.create, Resource(service: .requests, ownerID: $0)) },
                 drafts: try await RequestDrafts.mine(req))
             var withCards = view
+            withCards.newWorkPairs = try await WorksQueries.pairs(actor, status: .new, on: req.db).count
             if case .only(let grantOwners) = Policy.readableOwners(actor, service: .grants, on: today) {
                 withCards.grants = try await GrantApplicationModel.query(on: req.db).filter(\.$organisation.$id ~~ grantOwners)
                     .with(\.$program).sort(\.$updatedAt, .descending).range(..<10).all()

@@ -124,6 +124,9 @@ enum WorksDTO {
     static func featureCollection(_ rows: [WorkRow], l: Localizer) -> String {
         var out = "{\"type\":\"FeatureCollection\",\"features\":["
         out.reserveCapacity(rows.count * 420)
+        // Each kind's name once, not once a feature.
+        var kindNames: [String: String] = [:]
+        for kind in WorkKind.allCases { kindNames[kind.rawValue] = l("works.kind.\(kind.rawValue)") }
         for (i, m) in rows.enumerated() {
             if i > 0 { out += "," }
             out += "{\"type\":\"Feature\",\"id\":"
@@ -134,7 +137,7 @@ enum WorksDTO {
             json(m.number, &out)
             out += ",\"titre\":"; json(m.title, &out)
             out += ",\"genre\":"; json(m.kind, &out)
-            out += ",\"genre_nom\":"; json(l("works.kind.\(m.kind)"), &out)
+            out += ",\"genre_nom\":"; json(kindNames[m.kind] ?? m.kind, &out)
             out += ",\"statut\":"; json(m.status, &out)
             out += ",\"proprietaire\":"; json(m.ownerCode, &out)
             out += ",\"proprietaire_nom\":"; json(m.ownerName, &out)
@@ -149,8 +152,14 @@ enum WorksDTO {
         return out
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal (most texts need no escape: appended whole).
     static func json(_ s: String, _ out: inout String) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

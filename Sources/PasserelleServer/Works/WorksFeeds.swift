@@ -238,18 +238,29 @@ struct WorksFeeds: Sendable {
             : Self.xml(Self.eventsXML([WorkRow(m)], base: base, jurisdiction: jurisdiction, offset: 0, next: nil, previous: nil))
     }
 
-    static func timestamp(_ d: Date?) -> String { (d ?? Date(timeIntervalSince1970: 0)).formatted(Date.ISO8601FormatStyle()) }
+    static func timestamp(_ d: Date?) -> String { utc(Int64((d ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970.rounded(.down))) }
 
     /// Open511's schedule: intervals in local time, without offset.
     static func interval(_ m: WorkRow) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = WorkPeriod.timeZone
         func local(_ s: Int64) -> String {
-            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(s)))
-            return String(format: "%04d-%02d-%02dT%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+            let offset = Int64(WorkPeriod.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(s))))
+            return String(clock(s + offset).prefix(16))
         }
         return local(m.startSeconds) + "/" + local(m.endSeconds)
     }
+
+    /// `YYYY-MM-DDTHH:MM:SS` of seconds since 1970 (no time zone applied): what a feed writes
+    /// thousands of times, without a formatter.
+    static func clock(_ seconds: Int64) -> String {
+        let day = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let rest = Int(seconds - Int64(day) * 86_400)
+        let date = CalendarDate(dayNumber: day)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(date.iso)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
+    }
+
+    /// RFC 3339 in UTC.
+    static func utc(_ seconds: Int64) -> String { clock(seconds) + "Z" }
 
     static func gml(_ g: Geometry) -> String {
         let srs = "srsName=\"urn:ogc:def:crs:EPSG::4326\""
@@ -298,8 +309,8 @@ struct WorksFeeds: Sendable {
             out += "</event>"
         }
         out += "</events><pagination><offset>\(offset)</offset>"
-        if let next { out += "<link rel=\"next\" href=\"\(e(next))\"/>" }
-        if let previous { out += "<link rel=\"previous\" href=\"\(e(previous))\"/>" }
+        if let next { out += "<link rel=\"next\" href=\"\(H.escapeAttribute(next))\"/>" }
+        if let previous { out += "<link rel=\"previous\" href=\"\(H.escapeAttribute(previous))\"/>" }
         out += "</pagination></open511>"
         return out
     }
@@ -390,8 +401,8 @@ struct WorksFeeds: Sendable {
             f += ",\"description\":"
             WorksDTO.json(m.title, &f)
             f += ",\"update_date\":\"\(timestamp(m.updatedAt ?? m.createdAt))\"}"
-            f += ",\"start_date\":\"\(timestamp(Date(timeIntervalSince1970: TimeInterval(m.startSeconds))))\""
-            f += ",\"end_date\":\"\(timestamp(Date(timeIntervalSince1970: TimeInterval(m.endSeconds))))\""
+            f += ",\"start_date\":\"\(utc(m.startSeconds))\""
+            f += ",\"end_date\":\"\(utc(m.endSeconds))\""
             f += ",\"is_start_date_verified\":\(m.startVerified),\"is_end_date_verified\":\(m.endVerified)"
             f += ",\"is_start_position_verified\":false,\"is_end_position_verified\":false"
             f += ",\"location_method\":\"other\",\"vehicle_impact\":\"\(m.workRoadState.wzdxVehicleImpact)\""

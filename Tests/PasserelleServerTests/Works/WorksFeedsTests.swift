@@ -9,6 +9,15 @@ import VaporTesting
 /// `scripts/with-python-checks.sh` provides them (CI does): Open511 by the PyPI package's RELAX NG
 /// and Schematron, WZDx 4.2 by its official JSON Schemas.
 @Suite struct WorksFeedsTests {
+    @Test func feedTimesAreWrittenWithoutAFormatterAndRight() {
+        #expect(WorksFeeds.utc(1_812_366_000) == "2027-06-07T11:00:00Z")
+        #expect(WorksFeeds.utc(0) == "1970-01-01T00:00:00Z")
+        #expect(WorksFeeds.utc(-1) == "1969-12-31T23:59:59Z")
+        for s in stride(from: Int64(946_684_800), to: 4_102_444_800, by: 7_777_777) {
+            #expect(WorksFeeds.utc(s) == Date(timeIntervalSince1970: TimeInterval(s)).formatted(Date.ISO8601FormatStyle()))
+        }
+    }
+
     @Test func open511AndWZDxFeedsAreValidAndListPublicWorksOnly() async throws {
         try await withPasserelle { app in
             _ = try await PeopleDemoGenerator().generate(scale: 1, app: app)

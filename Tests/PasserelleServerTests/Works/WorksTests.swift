@@ -66,6 +66,8 @@ import VaporTesting
             for browser in [ministry, town] {
                 let page = try await browser.send(.GET, "/interventions/paires").body.string
                 #expect(page.contains(sewer.number) && page.contains(paving.number))
+                let portal = try await browser.send(.GET, "/accueil").body.string
+                #expect(portal.contains("/interventions/paires?statut=new"))
             }
             for email in ["analyste@dgt-est.test", "rse@riviere-du-loup.test"] {
                 let mail = try #require(try await OutboxMessageModel.query(on: app.db).filter(\.$recipient == email)

@@ -29,6 +29,7 @@ enum PortalViews {
             view.organisations.isEmpty ? .p(.text(l("portal.no_organisation"))) :
                 .p(.text(l("portal.for", ["organisations": view.organisations.map(\.name).joined(separator: ", ")]))),
             view.canFile ? .p(H.a(l("request.new"), href: "/demandes/nouvelle", .class("button button--primary"))) : .empty,
+            workPairs(l, view.newWorkPairs),
             view.drafts.isEmpty ? .empty : .group(
                 .h2(.text(l("portal.drafts"))),
                 H.ul(.group(view.drafts.map { d in
@@ -73,6 +74,13 @@ enum PortalViews {
                 })))
     }
 
+    /// The shared map's new conflicts and opportunities, when there are some.
+    static func workPairs(_ l: Localizer, _ count: Int) -> BodyNode {
+        count == 0 ? .empty : .group(
+            UI.notice(l("portal.work_pairs", ["count": l.format.integer(count)]), kind: .warning, title: l("works.pairs.title")),
+            .p(H.a(l("works.pairs.title"), href: "/interventions/paires?statut=new")))
+    }
+
     static func ministry(_ layout: Layout, user: CurrentUser, _ view: PortalHome.Ministry, days: WorkingDays) -> String {
         let l = layout.l
         let title = l("portal.title")
@@ -84,6 +92,7 @@ enum PortalViews {
                 (l("request.standing.overdue"), H.a(l.format.integer(view.overdue), href: mine + "&echeance=retard")),
                 (l("request.standing.due_soon"), H.a(l.format.integer(view.dueSoon), href: mine + "&echeance=bientot")),
             ]),
+            workPairs(l, view.newWorkPairs),
             view.triage.isEmpty ? .empty : .group(
                 .h2(.text(l("portal.triage"))),
                 UI.table(caption: l("portal.triage"), columns: [

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The shared map in headless Chromium, as a test artefact: a demo year served by the real binary,
+# Leaflet fetched from PyPI, /interventions screenshot into artefacts/works-map.png (and the page
+# without JavaScript into artefacts/works-map-svg.png). Installs Chromium from Debian when it is
+# missing; says so and stops without failing when it cannot (the map is covered by the tests).
+#   scripts/map-screenshot.sh BINARY
+set -euo pipefail
+cd "$(dirname "$0")/.."
+binary=${1:?usage: $0 BINARY}
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+  browser=$(command -v chromium || true)
+fi
+if [ -z "$browser" ]; then echo "map screenshot: no Chromium here, skipped"; exit 0; fi
+scripts/fetch-leaflet.sh > /dev/null
+source scripts/demo-server.sh
+demo_server "$binary" screenshot
+mkdir -p artefacts
+shot() {
+  "$browser" --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1400 \
+    --virtual-time-budget=5000 "$@" > /dev/null 2>&1
+}
+shot --screenshot="$PWD/artefacts/works-map.png" "$base/interventions"
+shot --blink-settings=scriptEnabled=false --screenshot="$PWD/artefacts/works-map-svg.png" "$base/interventions"
+for f in artefacts/works-map.png artefacts/works-map-svg.png; do
+  [ -s "$f" ] || { echo "map screenshot: $f was not written"; exit 1; }
+done
+echo "map screenshots: artefacts/works-map.png, artefacts/works-map-svg.png"
