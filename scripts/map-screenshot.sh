@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shared map in headless Chromium, as a test artefact: a demo year served by the real binary,
-# Leaflet fetched from PyPI, /interventions screenshot into artefacts/works-map.png (and the page
-# without JavaScript into artefacts/works-map-svg.png). Installs Chromium from Debian when it is
+# /interventions screenshot without Leaflet (the server's SVG) into artefacts/works-map-svg.png, then
+# with Leaflet fetched from PyPI into artefacts/works-map.png. Installs Chromium from Debian when it is
 # missing; says so and stops without failing when it cannot (the map is covered by the tests).
 #   scripts/map-screenshot.sh BINARY
 set -euo pipefail
@@ -13,16 +13,21 @@ if [ -z "$browser" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; the
   browser=$(command -v chromium || true)
 fi
 if [ -z "$browser" ]; then echo "map screenshot: no Chromium here, skipped"; exit 0; fi
-scripts/fetch-leaflet.sh > /dev/null
+# The server looks for Leaflet at each page: first without it (the SVG), then with it.
+leaflet_home=$(mktemp -d /tmp/passerelle-leaflet-home.XXXXXX)
+export LEAFLET_PATH="$leaflet_home/leaflet"
 source scripts/demo-server.sh
 demo_server "$binary" screenshot
 mkdir -p artefacts
 shot() {
-  "$browser" --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1400 \
+  profile=$(mktemp -d "$work/chromium.XXXXXX")
+  "$browser" --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1400 --user-data-dir="$profile" \
     --virtual-time-budget=5000 "$@" > /dev/null 2>&1
 }
+shot --screenshot="$PWD/artefacts/works-map-svg.png" "$base/interventions"
+scripts/fetch-leaflet.sh > /dev/null
 shot --screenshot="$PWD/artefacts/works-map.png" "$base/interventions"
-shot --blink-settings=scriptEnabled=false --screenshot="$PWD/artefacts/works-map-svg.png" "$base/interventions"
+rm -rf "$leaflet_home"
 for f in artefacts/works-map.png artefacts/works-map-svg.png; do
   [ -s "$f" ] || { echo "map screenshot: $f was not written"; exit 1; }
 done
