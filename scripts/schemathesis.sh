@@ -36,6 +36,8 @@ export PASSERELLE_DEMANDE_AIDE=$(first "/api/v1/demandes-aide?per_page=1" numero
 export PASSERELLE_CONVENTION=$(first "/api/v1/conventions?per_page=1" numero)
 export PASSERELLE_APPEL=$(first "/api/v1/demandes-aide?per_page=1" appel)
 export PASSERELLE_ORGANISATION=$(first "/api/v1/conventions?per_page=1" organisation)
+export PASSERELLE_INTERVENTION=$(first "/api/v1/interventions?per_page=1" numero)
+export PASSERELLE_PAIRE=$(first "/api/v1/interventions/paires" id)
 .build/python-schemathesis/bin/schemathesis --config-file scripts/schemathesis.toml run "$base/api/v1/openapi.json" \
   --checks all --max-examples "$examples" --seed 2026 -H "Accept-Language: fr-CA" \
   || { echo "--- server log"; tail -50 "$work/server.log"; exit 1; }

@@ -113,6 +113,7 @@ import Testing
             #expect(ConflictDetector.pairs(in: f, rule: rule).sorted() == brute)
             #expect(ConflictDetector.pairs(in: f, rule: rule, cellSize: rule.distance).sorted() == brute)
             #expect(ConflictDetector.pairs(in: f, rule: rule, cellSize: 5_000).sorted() == brute)
+            #expect(ConflictDetector.pairs(in: f, rule: rule, cellSize: rule.distance, threads: 2).sorted() == brute)
         }
     }
 

@@ -59,7 +59,7 @@ public struct PairRule: Sendable, Equatable {
 ///    corner of the two boxes' intersection (integer cell numbers, no floating-point doubt);
 /// 4. only then is the exact distance between the shapes measured.
 public enum ConflictDetector {
-    public static func pairs(in f: Footprints, rule: PairRule, cellSize: Double? = nil) -> [WorkPair] {
+    public static func pairs(in f: Footprints, rule: PairRule, cellSize: Double? = nil, threads: Int = 1) -> [WorkPair] {
         let n = f.count
         guard n > 1 else { return [] }
         let half = rule.distance / 2
@@ -95,11 +95,12 @@ public enum ConflictDetector {
         }
         for y in 0..<ny { rowStart[y + 1] += rowStart[y] }
 
-        // Works renumbered row by row (their first row), the shapes copied side by side in that
-        // order, and what the scan reads of each work in one record: a row's works are then near
-        // each other in memory.
+        // Works renumbered row by row (their first row), and what the scan reads of each work in one
+        // record: a row's works are then near each other in memory.
         let spatial = orderByBucket(home, buckets: ny)
-        let packed = PackedShapes(f, order: spatial)
+        // The shapes as the footprints keep them side by side (copying them in row order was
+        // measured slower at 100,000 and at 1,000,000 works: the records below carry the locality).
+        let packed = PackedShapes(f)
         let low = f.start.min()!
         let slack = rule.slack
         var rank = [Int32](repeating: 0, count: n)
@@ -126,70 +127,101 @@ public enum ConflictDetector {
         // Row after row: the row's works go into its cells (still in order of start), each with
         // what the scan reads side by side (times, cells, box), so that the scan walks memory in
         // order in a buffer that stays in the cache; the shapes are read only for the few that
-        // pass.
-        var found: [WorkPair] = []
+        // pass. Rows are independent: with several threads, each takes bands of rows of its own.
         let d2 = rule.distance * rule.distance
         let reach = Float(rule.distance)
-        var cellStart = [Int32](repeating: 0, count: nx + 2)
-        var rowEntries: [Entry] = []
-        packed.values.withUnsafeBufferPointer { shapes in
-            for y in 0..<ny {
-                let lo = Int(rowStart[y]), hi = Int(rowStart[y + 1])
-                guard hi - lo > 1 else { continue }
-                var left = Int32.max, right = Int32.min, count = 0
-                for k in lo..<hi {
-                    let e = records[Int(rowItems[k])]
-                    left = min(left, e.cx0); right = max(right, e.cx1)
-                    for x in e.cx0...e.cx1 { cellStart[Int(x) + 1] += 1 }
-                    count += Int(e.cx1 - e.cx0) + 1
-                }
-                for x in Int(left)...Int(right) { cellStart[x + 1] += cellStart[x] }
-                if rowEntries.count < count { rowEntries = [Entry](repeating: Entry(), count: max(count, rowEntries.count * 2)) }
-                rowEntries.withUnsafeMutableBufferPointer { entries in
+        let scan = RowScan(rowStart: rowStart, rowItems: rowItems, records: records, shapes: packed.values, nx: nx, d2: d2, reach: reach)
+        let threads = max(1, min(threads, 16))
+        if threads == 1 || ny < 64 { return scan.pairs(rows: 0..<ny) }
+        let bands = threads * 8
+        let results = Bands(count: bands)
+        DispatchQueue.concurrentPerform(iterations: bands) { band in
+            results.set(band, scan.pairs(rows: (band * ny / bands)..<((band + 1) * ny / bands)))
+        }
+        return results.joined()
+    }
+
+    /// Each band's pairs, written by the band's own thread.
+    final class Bands: @unchecked Sendable {
+        private var parts: [[WorkPair]]
+        init(count: Int) { parts = Array(repeating: [], count: count) }
+        func set(_ band: Int, _ pairs: [WorkPair]) { parts.withUnsafeMutableBufferPointer { $0[band] = pairs } }
+        func joined() -> [WorkPair] { parts.flatMap { $0 } }
+    }
+
+    /// The scan of a band of rows over the grid built above (read only: bands run at once).
+    struct RowScan: @unchecked Sendable {
+        let rowStart: [Int32]
+        let rowItems: [Int32]
+        let records: [Entry]
+        let shapes: [Double]
+        let nx: Int
+        let d2: Double
+        let reach: Float
+
+        func pairs(rows: Range<Int>) -> [WorkPair] {
+            var found: [WorkPair] = []
+            var cellStart = [Int32](repeating: 0, count: nx + 2)
+            var rowEntries: [Entry] = []
+            shapes.withUnsafeBufferPointer { shapes in
+                for y in rows {
+                    let lo = Int(rowStart[y]), hi = Int(rowStart[y + 1])
+                    guard hi - lo > 1 else { continue }
+                    var left = Int32.max, right = Int32.min, count = 0
                     for k in lo..<hi {
                         let e = records[Int(rowItems[k])]
-                        for x in e.cx0...e.cx1 {
-                            entries[Int(cellStart[Int(x)])] = e
-                            cellStart[Int(x)] += 1
-                        }
+                        left = min(left, e.cx0); right = max(right, e.cx1)
+                        for x in e.cx0...e.cx1 { cellStart[Int(x) + 1] += 1 }
+                        count += Int(e.cx1 - e.cx0) + 1
                     }
-                    // Filling moved each cell's start to the next cell's: the cell x runs from
-                    // cellStart[x - 1] (0 for the leftmost) to cellStart[x].
-                    var from = 0
-                    for x in Int(left)...Int(right) {
-                        let to = Int(cellStart[x])
-                        defer { from = to }
-                        guard to - from > 1 else { continue }
-                        let cellX = Int32(x), cellY = Int32(y)
-                        for p in from..<(to - 1) {
-                            let a = entries[p]
-                            for q in (p + 1)..<to {
-                                let c = entries[q]
-                                if c.start >= a.limit { break }
-                                // Boxes within the distance (in metres, a little generous)…
-                                if c.x0 - a.x1 > reach || a.x0 - c.x1 > reach || c.y0 - a.y1 > reach || a.y0 - c.y1 > reach { continue }
-                                // …and this cell holds the lower-left corner of their grown boxes'
-                                // intersection (boxes that do not meet are farther apart than the
-                                // distance, and the exact test below turns them away).
-                                if max(a.cx0, c.cx0) != cellX || max(a.cy0, c.cy0) != cellY { continue }
-                                if PackedShapes.within(shapes, Int(a.shape), Int(c.shape), d2) {
-                                    found.append(WorkPair(a.item, c.item, overlapping: c.start < a.end && a.start < c.end))
+                    for x in Int(left)...Int(right) { cellStart[x + 1] += cellStart[x] }
+                    if rowEntries.count < count { rowEntries = [Entry](repeating: Entry(), count: max(count, rowEntries.count * 2)) }
+                    rowEntries.withUnsafeMutableBufferPointer { entries in
+                        for k in lo..<hi {
+                            let e = records[Int(rowItems[k])]
+                            for x in e.cx0...e.cx1 {
+                                entries[Int(cellStart[Int(x)])] = e
+                                cellStart[Int(x)] += 1
+                            }
+                        }
+                        // Filling moved each cell's start to the next cell's: the cell x runs from
+                        // cellStart[x - 1] (0 for the leftmost) to cellStart[x].
+                        var from = 0
+                        for x in Int(left)...Int(right) {
+                            let to = Int(cellStart[x])
+                            defer { from = to }
+                            guard to - from > 1 else { continue }
+                            let cellX = Int32(x), cellY = Int32(y)
+                            for p in from..<(to - 1) {
+                                let a = entries[p]
+                                for q in (p + 1)..<to {
+                                    let c = entries[q]
+                                    if c.start >= a.limit { break }
+                                    // Boxes within the distance (in metres, a little generous)…
+                                    if c.x0 - a.x1 > reach || a.x0 - c.x1 > reach || c.y0 - a.y1 > reach || a.y0 - c.y1 > reach { continue }
+                                    // …and this cell holds the lower-left corner of their grown boxes'
+                                    // intersection (boxes that do not meet are farther apart than the
+                                    // distance, and the exact test below turns them away).
+                                    if max(a.cx0, c.cx0) != cellX || max(a.cy0, c.cy0) != cellY { continue }
+                                    if PackedShapes.within(shapes, Int(a.shape), Int(c.shape), d2) {
+                                        found.append(WorkPair(a.item, c.item, overlapping: c.start < a.end && a.start < c.end))
+                                    }
                                 }
                             }
                         }
                     }
+                    for x in Int(left)...(Int(right) + 1) { cellStart[x] = 0 }
                 }
-                for x in Int(left)...(Int(right) + 1) { cellStart[x] = 0 }
             }
+            return found
         }
-        return found
     }
 
     @inline(__always)
     static func relative(_ t: Int64, _ low: Int64) -> UInt32 { UInt32(clamping: max(0, t - low)) }
 
     /// One work in one cell, as the scan reads it.
-    struct Entry {
+    struct Entry: Sendable {
         var start: UInt32 = 0, end: UInt32 = 0, limit: UInt32 = 0
         var cx0: Int32 = 0, cy0: Int32 = 0, cx1: Int32 = 0
         var x0: Float = 0, y0: Float = 0, x1: Float = 0, y1: Float = 0

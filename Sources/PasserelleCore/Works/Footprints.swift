@@ -18,6 +18,10 @@ public struct Footprints: Sendable {
     var parts: [Int32] = []
     var coordEnd: [Int32] = []
     var xs: [Double] = [], ys: [Double] = []
+    /// The same shapes as the detector's exact test reads them (`PackedShapes`): item `i` at
+    /// `packed[packedAt[i]...]`.
+    var packed: [Double] = []
+    var packedAt: [Int32] = []
 
     public init() {}
 
@@ -26,6 +30,7 @@ public struct Footprints: Sendable {
         start.reserveCapacity(n); end.reserveCapacity(n); kind.reserveCapacity(n)
         partStart.reserveCapacity(n + 1); parts.reserveCapacity(n); coordEnd.reserveCapacity(n)
         xs.reserveCapacity(positions); ys.reserveCapacity(positions)
+        packed.reserveCapacity(2 * n + n + 2 * positions); packedAt.reserveCapacity(n)
     }
 
     /// Adds a work by its WGS 84 geometry, projected here; returns its index.
@@ -43,6 +48,11 @@ public struct Footprints: Sendable {
     @discardableResult
     public mutating func append(kind: Kind, parts newParts: [[PlanarPoint]], start: Int64, end: Int64) -> Int {
         var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        packedAt.append(Int32(packed.count))
+        packed.append(Double(kind.rawValue))
+        packed.append(Double(newParts.count))
+        for part in newParts { packed.append(Double(part.count)) }
+        for part in newParts { for p in part { packed.append(p.x); packed.append(p.y) } }
         for part in newParts {
             parts.append(Int32(xs.count))
             for p in part {

@@ -1,36 +1,17 @@
 import Foundation
 
-/// Works' shapes copied into one array, each as `[kind, parts, length of each part, x, y, x, y…]`
-/// (a point is `[0, 1, 1, x, y]`), in an order the caller chooses: what the detector's exact test
-/// reads, one work's numbers on one or two cache lines.
+/// Works' shapes in one array, each as `[kind, parts, length of each part, x, y, x, y…]` (a point
+/// is `[0, 1, 1, x, y]`), as `Footprints` keeps them: what the detector's exact test reads, one
+/// work's numbers on one or two cache lines.
 struct PackedShapes {
     let values: [Double]
     /// Where each work (by its index in the footprints) starts in `values`.
-    let offset: [Int]
+    let offset: [Int32]
 
-    init(_ f: Footprints, order: [Int]) {
-        var offset = [Int](repeating: 0, count: f.count)
-        let size = 2 * f.count + f.parts.count + 2 * f.xs.count
-        values = [Double](unsafeUninitializedCapacity: size) { v, written in
-            var at = 0
-            for i in order {
-                offset[i] = at
-                let first = Int(f.partStart[i]), last = Int(f.partStart[i + 1])
-                v[at] = Double(f.kind[i]); v[at + 1] = Double(last - first)
-                at += 2
-                for k in first..<last {
-                    let to = k + 1 < last ? Int(f.parts[k + 1]) : Int(f.coordEnd[i])
-                    v[at] = Double(to - Int(f.parts[k]))
-                    at += 1
-                }
-                for c in Int(f.parts[first])..<Int(f.coordEnd[i]) {
-                    v[at] = f.xs[c]; v[at + 1] = f.ys[c]
-                    at += 2
-                }
-            }
-            written = at
-        }
-        self.offset = offset
+    /// The footprints' own copy, in the order they were added.
+    init(_ f: Footprints) {
+        values = f.packed
+        offset = f.packedAt
     }
 
     /// Whether the works at offsets `a` and `b` come within √`d2` metres (0 when they touch,

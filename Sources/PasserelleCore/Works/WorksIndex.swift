@@ -119,9 +119,9 @@ public struct WorksIndex: Sendable {
     }
 
     /// Every pair among the live works (the batch detector over the live slots).
-    public func allPairs(rule: PairRule) -> [WorkPair] {
+    public func allPairs(rule: PairRule, threads: Int = 1) -> [WorkPair] {
         let (compact, slots) = compactFootprints()
-        return ConflictDetector.pairs(in: compact, rule: rule).map {
+        return ConflictDetector.pairs(in: compact, rule: rule, threads: threads).map {
             WorkPair(slots[Int($0.first)], slots[Int($0.second)], overlapping: $0.overlapping)
         }
     }

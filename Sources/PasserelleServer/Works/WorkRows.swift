@@ -56,6 +56,23 @@ struct WorkRow: Sendable {
         ownerID = try row.uuid("organisation_id"); ownerCode = try row.string("owner_code"); ownerName = try row.string("owner_name")
     }
 
+    /// The map's download reads only what it writes (no optional cells: they take the drivers'
+    /// slower, generic way).
+    init(map row: PlainRow) throws {
+        id = WorkRow.none; number = try row.string("number"); title = try row.string("title"); details = ""
+        kind = try row.string("kind"); status = try row.string("status"); visibility = try row.string("visibility")
+        geometryJSON = try row.string("geometry"); startsText = try row.string("starts_text"); endsText = try row.string("ends_text")
+        startSeconds = 0; endSeconds = 0; startVerified = false; endVerified = false
+        category = try row.string("category"); roadState = try row.string("road_state"); roadNames = try row.string("road_names")
+        detour = ""; rtss = nil; municipalityCode = nil; createdAt = nil; updatedAt = nil
+        ownerID = WorkRow.none; ownerCode = try row.string("owner_code"); ownerName = try row.string("owner_name")
+    }
+
+    static let none = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
+    static let mapColumns = ["number", "title", "kind", "status", "visibility", "geometry", "starts_text", "ends_text", "category",
+                             "road_state", "road_names", "start_s"]
+
     var workKind: WorkKind { WorkKind(rawValue: kind) ?? .other }
     var workStatus: WorkStatus { WorkStatus(rawValue: status) ?? .planned }
     var workRoadState: RoadState { RoadState(rawValue: roadState) ?? .open }
@@ -71,13 +88,14 @@ struct WorkRow: Sendable {
 
 extension WorksQueries {
     /// The works under the filters the caller may see, as rows, soonest first (the map's downloads).
-    static func rows(_ filter: Filter, visibility: Visibility, limit: Int? = nil, on db: any Database) async throws -> [WorkRow] {
+    static func rows(_ filter: Filter, visibility: Visibility, limit: Int? = nil, forMap: Bool = false,
+                     on db: any Database) async throws -> [WorkRow] {
         var ownerID: UUID?
         if let owner = filter.owner {
             guard let id = try await OrganisationModel.query(on: db).filter(\.$code == owner).first()?.id else { return [] }
             ownerID = id
         }
-        var q = select(on: db)
+        var q = select(on: db, columns: forMap ? WorkRow.mapColumns : WorkRow.columns)
         func w(_ column: String) -> SQLColumn { SQLColumn(column, table: "w") }
         if let from = filter.from { q = q.where(w("last_day"), .greaterThanOrEqual, SQLBind(from.iso)) }
         if let to = filter.to { q = q.where(w("first_day"), .lessThanOrEqual, SQLBind(to.iso)) }
@@ -105,13 +123,13 @@ extension WorksQueries {
         }
         q = q.orderBy(w("start_s")).orderBy(w("number"))
         if let limit { q = q.limit(limit) }
-        return try await q.all().map { try WorkRow(PlainRow($0)) }
+        return try await q.all().map { forMap ? try WorkRow(map: PlainRow($0)) : try WorkRow(PlainRow($0)) }
     }
 
     /// The rows' select with the owner's code and name.
-    static func select(on db: any Database) -> SQLSelectBuilder {
+    static func select(on db: any Database, columns: [String] = WorkRow.columns) -> SQLSelectBuilder {
         var q = db.sql.select()
-        for column in WorkRow.columns { q = q.column(SQLColumn(column, table: "w")) }
+        for column in columns { q = q.column(SQLColumn(column, table: "w")) }
         return q.column(SQLAlias(SQLColumn("code", table: "o"), as: SQLIdentifier("owner_code")))
             .column(SQLAlias(SQLColumn("name", table: "o"), as: SQLIdentifier("owner_name")))
             .from(SQLAlias(SQLIdentifier(InterventionModel.schema), as: SQLIdentifier("w")))

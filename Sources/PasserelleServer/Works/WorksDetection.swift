@@ -85,7 +85,7 @@ final class WorksDetection: Sendable {
     /// Every pair among the works in the index, by the batch detector (`passerelle works conflicts`).
     func allPairs(rule: PairRule) -> [(UUID, UUID, Bool)] {
         state.withLockedValue { s in
-            s.index.allPairs(rule: rule).compactMap { p in
+            s.index.allPairs(rule: rule, threads: ProcessInfo.processInfo.activeProcessorCount).compactMap { p in
                 guard let a = s.work[p.first], let b = s.work[p.second] else { return nil }
                 return (a, b, p.overlapping)
             }

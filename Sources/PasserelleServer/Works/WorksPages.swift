@@ -74,7 +74,7 @@ struct WorksPages: Sendable {
 
     @Sendable func geojson(_ req: Request) async throws -> Response {
         let filter = try WorksPages.filter(req)
-        let rows = try await WorksQueries.rows(filter, visibility: Self.visibility(req), on: req.db)
+        let rows = try await WorksQueries.rows(filter, visibility: Self.visibility(req), forMap: true, on: req.db)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "geo+json", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"interventions.geojson\"")

@@ -30,8 +30,16 @@ extension Benchmarks {
             }
         },
         Scenario(name: "works_conflicts_1m") { _, n in
+            // Rows are independent: one band of rows a core (the grid is built on one).
             let f = SyntheticWorks.footprints(1_000_000)
+            let threads = ProcessInfo.processInfo.activeProcessorCount
             return measure("works_conflicts_1m", min(n, 5)) { _ in
+                precondition(!ConflictDetector.pairs(in: f, rule: PairRule(opportunityDays: nil), threads: threads).isEmpty)
+            }
+        },
+        Scenario(name: "works_conflicts_1m_one_thread") { _, n in
+            let f = SyntheticWorks.footprints(1_000_000)
+            return measure("works_conflicts_1m_one_thread", min(n, 5)) { _ in
                 precondition(!ConflictDetector.pairs(in: f, rule: PairRule(opportunityDays: nil)).isEmpty)
             }
         },
