@@ -43,8 +43,8 @@ struct PlainRow {
     }
 
     /// PostgresNIO stops the process on a column the row does not have; this throws instead.
-    private static func cell(_ row: PostgresRandomAccessRow, _ column: String, _ type: String) throws -> PostgresCell {
-        guard row.contains(column) else { throw Unreadable(column: column, type: type) }
+    private static func cell(_ row: PostgresRandomAccessRow, _ column: String, _ type: @autoclosure () -> String) throws -> PostgresCell {
+        guard row.contains(column) else { throw Unreadable(column: column, type: type()) }
         return row[column]
     }
 
@@ -59,9 +59,21 @@ struct PlainRow {
     }
 
     func optionalString(_ column: String) throws -> String? {
-        // Fluent's enumerations are user-defined types on PostgreSQL, whose values are their names.
-        if case .postgres(let row) = storage, case let cell = try Self.cell(row, column, "String"), cell.dataType.isUserDefined {
-            return cell.bytes.map { String(buffer: $0) }
+        switch storage {
+        case .postgres(let row):
+            // Fluent's enumerations are user-defined types on PostgreSQL, whose values are their names.
+            let cell = try Self.cell(row, column, "String")
+            if cell.dataType.isUserDefined { return cell.bytes.map { String(buffer: $0) } }
+        case .sqlite(let row):
+            // A text cell is the string itself: no generic decoding (the map's 10,000 rows).
+            switch row.column(column) {
+            case .text(let text): return text
+            case .null: return nil
+            case nil: throw Unreadable(column: column, type: "String")
+            default: break
+            }
+        case .other:
+            break
         }
         return try value(column, as: String.self)
     }

@@ -211,6 +211,9 @@ import VaporTesting
             // Another organisation's path is refused to the token.
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.other)/interventions", headers: auth,
                                                         body: ByteBuffer(string: body)).status == .forbidden)
+            // The most specific route answers, as the router chooses: no PUT on the list of kinds.
+            let options = try await app.testing().sendRequest(.OPTIONS, "/api/v1/interventions/genres")
+            #expect(options.status == .methodNotAllowed && options.headers.first(name: .allow) == "GET, HEAD")
             let kinds = try await app.testing().sendRequest(.GET, "/api/v1/interventions/genres").body.string
             #expect(kinds.contains("\"waterSewer\"") && kinds.contains("Aqueduc et égout"))
         }

@@ -46,8 +46,13 @@ struct APIMethods: Sendable {
     /// The methods the address takes, empty when it names no API resource.
     func allowed(path: String) -> [HTTPMethod] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // As the router: at each segment a constant wins over a parameter, so only the most
+        // specific matching patterns answer (`/interventions/genres`, not `/interventions/:numero`).
+        let matching = routes.filter { Self.matches($0.path, parts) }
+        let specificity = { (path: [PathComponent]) in path.map { if case .constant = $0 { 1 } else { 0 } } }
+        guard let best = matching.map({ specificity($0.path) }).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
         var methods: [HTTPMethod] = []
-        for route in routes where Self.matches(route.path, parts) && !methods.contains(route.method) {
+        for route in matching where specificity(route.path) == best && !methods.contains(route.method) {
             methods.append(route.method)
         }
         if methods.contains(.GET), !methods.contains(.HEAD) { methods.append(.HEAD) }
