@@ -46,27 +46,8 @@ indirect enum Open311Value: Sendable {
         }
     }
 
-    /// A JSON string: the text as it is when nothing in it needs escaping (most do not), else
-    /// escaped character by character.
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-                }
-            }
-        }
-        out += "\""
-    }
+    /// A JSON string (`JSONText`).
+    private static func quote(_ s: String, into out: inout String) { JSONText.quote(s, &out) }
 
     /// The document, its root element named `root` (an array's items then take their own names).
     func xml(root: String) -> String {

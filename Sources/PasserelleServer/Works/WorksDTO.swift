@@ -130,55 +130,26 @@ enum WorksDTO {
         for (i, m) in rows.enumerated() {
             if i > 0 { out += "," }
             out += "{\"type\":\"Feature\",\"id\":"
-            json(m.number, &out)
+            JSONText.quote(m.number, &out)
             out += ",\"geometry\":"
             out += m.geometryJSON
             out += ",\"properties\":{\"numero\":"
-            json(m.number, &out)
-            out += ",\"titre\":"; json(m.title, &out)
-            out += ",\"genre\":"; json(m.kind, &out)
-            out += ",\"genre_nom\":"; json(kindNames[m.kind] ?? m.kind, &out)
-            out += ",\"statut\":"; json(m.status, &out)
-            out += ",\"proprietaire\":"; json(m.ownerCode, &out)
-            out += ",\"proprietaire_nom\":"; json(m.ownerName, &out)
-            out += ",\"debut\":"; json(m.startsText, &out)
-            out += ",\"fin\":"; json(m.endsText, &out)
-            out += ",\"categorie\":"; json(m.category, &out)
-            out += ",\"etat_chaussee\":"; json(m.roadState, &out)
-            out += ",\"url\":"; json("/interventions/\(m.number)", &out)
+            JSONText.quote(m.number, &out)
+            out += ",\"titre\":"; JSONText.quote(m.title, &out)
+            out += ",\"genre\":"; JSONText.quote(m.kind, &out)
+            out += ",\"genre_nom\":"; JSONText.quote(kindNames[m.kind] ?? m.kind, &out)
+            out += ",\"statut\":"; JSONText.quote(m.status, &out)
+            out += ",\"proprietaire\":"; JSONText.quote(m.ownerCode, &out)
+            out += ",\"proprietaire_nom\":"; JSONText.quote(m.ownerName, &out)
+            out += ",\"debut\":"; JSONText.quote(m.startsText, &out)
+            out += ",\"fin\":"; JSONText.quote(m.endsText, &out)
+            out += ",\"categorie\":"; JSONText.quote(m.category, &out)
+            out += ",\"etat_chaussee\":"; JSONText.quote(m.roadState, &out)
+            out += ",\"url\":"; JSONText.quote("/interventions/\(m.number)", &out)
             out += "}}"
         }
         out += "]}"
         return out
-    }
-
-    /// A JSON string literal (most texts need no escape: appended whole).
-    static func json(_ s: String, _ out: inout String) {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            out += "\""
-            out += s
-            out += "\""
-            return
-        }
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 
     static func csv(_ rows: [WorkRow], l: Localizer) -> [[String]] {

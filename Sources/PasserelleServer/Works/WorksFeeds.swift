@@ -50,11 +50,11 @@ struct WorksFeeds: Sendable {
         let base = Self.base(req.application), id = Self.jurisdiction(req.application)
         if try Self.wantsJSON(req) {
             var out = "{\"meta\":{\"version\":\"v1\"},\"jurisdictions\":[{\"id\":"
-            WorksDTO.json(id, &out)
+            JSONText.quote(id, &out)
             out += ",\"name\":\"Passerelle\",\"url\":"
-            WorksDTO.json("\(base)/open511/jurisdiction", &out)
+            JSONText.quote("\(base)/open511/jurisdiction", &out)
             out += "}],\"services\":[{\"service_type_url\":\"http://open511.org/services/events/\",\"url\":"
-            WorksDTO.json("\(base)/open511/events", &out)
+            JSONText.quote("\(base)/open511/events", &out)
             out += ",\"supported_versions\":[\"v1\"]}]}"
             return Self.json(out)
         }
@@ -72,11 +72,11 @@ struct WorksFeeds: Sendable {
         let email = H.escapeText(req.application.settings.open511Email)
         if try Self.wantsJSON(req) {
             var out = "{\"meta\":{\"version\":\"v1\"},\"jurisdictions\":[{\"id\":"
-            WorksDTO.json(id, &out)
+            JSONText.quote(id, &out)
             out += ",\"name\":\"Passerelle\",\"email\":\"\(email)\",\"timezone\":\"America/Toronto\",\"url\":"
-            WorksDTO.json("\(base)/open511/jurisdiction", &out)
+            JSONText.quote("\(base)/open511/jurisdiction", &out)
             out += ",\"geography_url\":"
-            WorksDTO.json("\(base)/open511/jurisdiction/geography", &out)
+            JSONText.quote("\(base)/open511/jurisdiction/geography", &out)
             out += ",\"license_url\":\"https://creativecommons.org/licenses/by/4.0/\"}]}"
             return Self.json(out)
         }
@@ -324,33 +324,33 @@ struct WorksFeeds: Sendable {
             if !first { out += "," }
             first = false
             let kind = m.workKind.open511
-            out += "{\"url\":"; WorksDTO.json("\(base)/open511/events/\(jurisdiction)/\(m.number)", &out)
-            out += ",\"jurisdiction_url\":"; WorksDTO.json("\(base)/open511/jurisdiction", &out)
-            out += ",\"id\":"; WorksDTO.json("\(jurisdiction)/\(m.number)", &out)
-            out += ",\"status\":\"\(m.workStatus.open511Status)\",\"headline\":"; WorksDTO.json(m.title, &out)
-            if !m.details.isEmpty { out += ",\"description\":"; WorksDTO.json(m.details, &out) }
+            out += "{\"url\":"; JSONText.quote("\(base)/open511/events/\(jurisdiction)/\(m.number)", &out)
+            out += ",\"jurisdiction_url\":"; JSONText.quote("\(base)/open511/jurisdiction", &out)
+            out += ",\"id\":"; JSONText.quote("\(jurisdiction)/\(m.number)", &out)
+            out += ",\"status\":\"\(m.workStatus.open511Status)\",\"headline\":"; JSONText.quote(m.title, &out)
+            if !m.details.isEmpty { out += ",\"description\":"; JSONText.quote(m.details, &out) }
             out += ",\"event_type\":\"\(kind.type)\""
             if let sub = kind.subtype { out += ",\"event_subtypes\":[\"\(sub)\"]" }
             out += ",\"severity\":\"\(m.workRoadState.open511Severity)\",\"certainty\":\"\(m.startVerified ? "LIKELY" : "POSSIBLE")\""
             out += ",\"created\":\"\(timestamp(m.createdAt))\",\"updated\":\"\(timestamp(m.updatedAt ?? m.createdAt))\""
-            if !m.detour.isEmpty { out += ",\"detour\":"; WorksDTO.json(m.detour, &out) }
+            if !m.detour.isEmpty { out += ",\"detour\":"; JSONText.quote(m.detour, &out) }
             out += ",\"geography\":" + m.geometryJSON
             let roads = m.roadNameList
             if !roads.isEmpty {
                 out += ",\"roads\":[" + roads.map { road in
                     var r = "{\"name\":"
-                    WorksDTO.json(road, &r)
+                    JSONText.quote(road, &r)
                     return r + ",\"direction\":\"BOTH\",\"state\":\"\(m.workRoadState.open511)\"}"
                 }.joined(separator: ",") + "]"
             }
             out += ",\"timezone\":\"America/Toronto\",\"schedule\":{\"intervals\":[\"\(interval(m))\"]}"
-            out += ",\"+owner\":"; WorksDTO.json(m.ownerCode, &out)
-            if let rtss = m.rtss { out += ",\"+rtss\":"; WorksDTO.json(rtss, &out) }
+            out += ",\"+owner\":"; JSONText.quote(m.ownerCode, &out)
+            if let rtss = m.rtss { out += ",\"+rtss\":"; JSONText.quote(rtss, &out) }
             out += "}"
         }
         out += "],\"pagination\":{\"offset\":\(offset)"
-        if let next { out += ",\"next_url\":"; WorksDTO.json(next, &out) }
-        if let previous { out += ",\"previous_url\":"; WorksDTO.json(previous, &out) }
+        if let next { out += ",\"next_url\":"; JSONText.quote(next, &out) }
+        if let previous { out += ",\"previous_url\":"; JSONText.quote(previous, &out) }
         out += "}}"
         return out
     }
@@ -389,17 +389,17 @@ struct WorksFeeds: Sendable {
             let source = m.ownerID.uuidString.lowercased()
             sources[source] = m.ownerName
             var f = "{\"id\":"
-            WorksDTO.json(Self.uuid(for: m), &f)
+            JSONText.quote(Self.uuid(for: m), &f)
             f += ",\"type\":\"Feature\",\"properties\":{\"core_details\":{\"event_type\":\"work-zone\",\"data_source_id\":\"\(source)\""
             f += ",\"road_names\":[" + (m.roadNameList.isEmpty ? [m.title] : m.roadNameList).map { name in
                 var s = ""
-                WorksDTO.json(name, &s)
+                JSONText.quote(name, &s)
                 return s
             }.joined(separator: ",") + "]"
             f += ",\"direction\":\"undefined\",\"name\":"
-            WorksDTO.json(m.number, &f)
+            JSONText.quote(m.number, &f)
             f += ",\"description\":"
-            WorksDTO.json(m.title, &f)
+            JSONText.quote(m.title, &f)
             f += ",\"update_date\":\"\(timestamp(m.updatedAt ?? m.createdAt))\"}"
             f += ",\"start_date\":\"\(utc(m.startSeconds))\""
             f += ",\"end_date\":\"\(utc(m.endSeconds))\""
@@ -414,7 +414,7 @@ struct WorksFeeds: Sendable {
         out += ",\"publisher\":\"Passerelle\",\"license\":\"https://creativecommons.org/publicdomain/zero/1.0/\",\"data_sources\":["
         out += sources.keys.sorted().map { id in
             var s = "{\"data_source_id\":\"\(id)\",\"organization_name\":"
-            WorksDTO.json(sources[id]!, &s)
+            JSONText.quote(sources[id]!, &s)
             return s + ",\"update_date\":\"\(timestamp(now))\"}"
         }.joined(separator: ",")
         out += "]},\"features\":[" + features.joined(separator: ",") + "]}"
