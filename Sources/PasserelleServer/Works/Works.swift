@@ -180,6 +180,7 @@ enum Works {
 
     /// Once committed: the live index takes the work's new shape (or lets it go).
     static func commit(_ m: InterventionModel, _ app: Application) {
+        // `place` moves the revision the public map's cached answers are keyed by, counted or not.
         let counts = WorksDetection.counts(m.workStatus, endSeconds: m.endSeconds)
         app.worksDetection.place(m.id!, geometry: counts ? m.geometry : nil, start: m.startSeconds, end: m.endSeconds)
     }

@@ -16,6 +16,14 @@ final class WorksDetection: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let changes = NIOLockedValueBox(0)
+
+    /// Moves at every save this instance commits and at every reload: what the public map's
+    /// cached answers are keyed by (`WorksPages.geojson`).
+    var revision: Int { changes.withLockedValue { $0 } }
+
+    /// The public answers kept until the next change.
+    let publicAnswers = ResponseCache(capacity: 256)
 
     /// Conflicts and opportunities: 50 m, a year between the works (Settings).
     let rule: PairRule
@@ -43,6 +51,7 @@ final class WorksDetection: Sendable {
             fresh.work[slot] = id
         }
         state.withLockedValue { $0 = fresh }
+        changes.withLockedValue { $0 += 1 }
     }
 
     var count: Int { state.withLockedValue { $0.index.liveCount } }
@@ -57,6 +66,7 @@ final class WorksDetection: Sendable {
 
     /// After a save has committed: the work's new shape and period, or out of the index.
     func place(_ id: UUID, geometry: Geometry?, start: Int64, end: Int64) {
+        changes.withLockedValue { $0 += 1 }
         state.withLockedValue { s in
             if let old = s.slot.removeValue(forKey: id) {
                 s.index.remove(old)

@@ -73,13 +73,27 @@ struct WorksPages: Sendable {
     }
 
     @Sendable func geojson(_ req: Request) async throws -> Response {
-        let filter = try WorksPages.filter(req)
-        let rows = try await WorksQueries.rows(filter, visibility: Self.visibility(req), forMap: true, on: req.db)
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "application", subType: "geo+json", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"interventions.geojson\"")
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(string: WorksDTO.featureCollection(rows, l: req.localizer)))
+        let filter = try Self.filter(req)
+        let visibility = Self.visibility(req)
+        let l = req.localizer
+        let make = { () async throws -> CachedBody in
+            let rows = try await WorksQueries.rows(filter, visibility: visibility, forMap: true, on: req.db)
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"interventions.geojson\"")
+            return CachedBody(body: ByteBuffer(string: WorksDTO.featureCollection(rows, l: l)),
+                              contentType: HTTPMediaType(type: "application", subType: "geo+json", parameters: ["charset": "utf-8"]),
+                              extraHeaders: headers, maxAge: 0, language: l.language)
+        }
+        // Everyone who is not signed in sees the same public works: that answer is kept until a
+        // work changes. Others' answers depend on who asks, and are made each time.
+        guard req.currentUser == nil else {
+            let response = try await make().response(for: req)
+            response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+            return response
+        }
+        let detection = req.application.worksDetection
+        return try await detection.publicAnswers.body(revision: detection.revision, key: l.language.rawValue + "?" + filter.query,
+                                                      make: make).response(for: req)
     }
 
     @Sendable func csv(_ req: Request) async throws -> Response {

@@ -186,6 +186,8 @@ import VaporTesting
                                                      role: .contributor(.works))
             let auth: HTTPHeaders = ["Authorization": "Bearer \(secret)", "Content-Type": "application/json"]
             let body = #"{"titre":"Réfection du trottoir","genre":"reconstruction","visibilite":"public","geometrie":\#(Self.route132),"debut":"2027-08-02T07:00:00-04:00","fin":"2027-08-06T19:00:00-04:00","voies":["Rue Lafontaine"],"id_externe":"GIS-17"}"#
+            // The public map's answer is kept between changes: asked once before the work exists…
+            #expect(!(try await app.testing().sendRequest(.GET, "/interventions.geojson").body.string.contains("Réfection du trottoir")))
             let created = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.town)/interventions", headers: auth,
                                                               body: ByteBuffer(string: body))
             #expect(created.status == .created, "\(created.body.string)")
@@ -194,6 +196,8 @@ import VaporTesting
             #expect(dto["debut"]?.string == "2027-08-02T11:00:00Z")
             #expect(dto["municipalite"]?.string == "12072")
             #expect(dto["geometrie"] != nil)
+            // …and again after: the save moved what it is kept by.
+            #expect(try await app.testing().sendRequest(.GET, "/interventions.geojson").body.string.contains("Réfection du trottoir"))
             // Public: anyone reads it, in the list, the GeoJSON, Open511 and WZDx.
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/interventions/\(number)").status == .ok)
             #expect(try await app.testing().sendRequest(.GET, "/open511/events?format=json").body.string.contains(number))
@@ -202,6 +206,8 @@ import VaporTesting
             let changed = body.replacingOccurrences(of: "\"titre\":\"Réfection du trottoir\"", with: "\"titre\":\"Trottoir\",\"version\":1")
             #expect(try await app.testing().sendRequest(.PUT, "/api/v1/interventions/\(number)", headers: auth,
                                                         body: ByteBuffer(string: changed)).status == .ok)
+            let map = try await app.testing().sendRequest(.GET, "/interventions.geojson").body.string
+            #expect(map.contains("\"Trottoir\"") && !map.contains("Réfection du trottoir"))
             #expect(try await app.testing().sendRequest(.PUT, "/api/v1/interventions/\(number)", headers: auth,
                                                         body: ByteBuffer(string: changed)).status == .conflict)
             let untitled = try await app.testing().sendRequest(.POST, "/api/v1/organisations/\(Self.town)/interventions", headers: auth,

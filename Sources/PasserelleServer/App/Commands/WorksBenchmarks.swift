@@ -63,6 +63,18 @@ extension Benchmarks {
             try await dropBenchWorks(app)
             return result
         },
+        Scenario(name: "works_geojson_10k_first") { app, n in
+            // The first request after a change: nothing kept (each iteration moves the revision).
+            try await benchWorks(app, count: 10_000)
+            var samples: [Duration] = []
+            for _ in 0..<min(n, 100) {
+                app.worksDetection.place(UUID(), geometry: nil, start: 0, end: 0)
+                let one = try await requests(app, 1, name: "works_geojson_10k_first", path: "/interventions.geojson")
+                samples.append(.microseconds(Int64(one.p50_us)))
+            }
+            try await dropBenchWorks(app)
+            return result("works_geojson_10k_first", samples)
+        },
         Scenario(name: "works_open511_500") { app, n in
             try await benchWorks(app, count: 10_000)
             let result = try await requests(app, min(n, 500), name: "works_open511_500",

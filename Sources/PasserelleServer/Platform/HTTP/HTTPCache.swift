@@ -69,6 +69,19 @@ final class ResponseCache: Sendable {
         return made
     }
 
+    /// The same for a body that takes a database read to make.
+    func body(revision: Int, key: String, make: () async throws -> CachedBody) async rethrows -> CachedBody {
+        if let hit = state.withLockedValue({ $0.revision == revision ? $0.entries[key] : nil }) { return hit }
+        let made = try await make()
+        state.withLockedValue { state in
+            if state.revision != revision || state.entries.count >= capacity {
+                state = State(revision: revision, entries: [:])
+            }
+            state.entries[key] = made
+        }
+        return made
+    }
+
     var count: Int { state.withLockedValue { $0.entries.count } }
 }
 
