@@ -265,7 +265,8 @@ extension OpenAPIDocument {
     nonisolated(unsafe) static let worksSchemas: [String: Any] = {
         let instant: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
         let geometry = object(["type": ["type": "string", "enum": Geometry.typeNames],
-                               "coordinates": ["type": "array", "description": "Coordonnées GeoJSON (RFC 7946), longitude d'abord, en WGS 84"]],
+                               "coordinates": ["type": "array", "items": [String: Any](),
+                                               "description": "Coordonnées GeoJSON (RFC 7946), longitude d'abord, en WGS 84 : une position (deux nombres) pour un Point, une liste de positions pour une LineString, une liste de listes pour une MultiLineString ou un Polygon"]],
                               required: ["type", "coordinates"])
         let nullableInt: [String: Any] = ["type": ["integer", "null"]]
         let pair = object([
