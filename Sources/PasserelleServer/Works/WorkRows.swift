@@ -77,9 +77,7 @@ struct WorkRow: Sendable {
     var workStatus: WorkStatus { WorkStatus(rawValue: status) ?? .planned }
     var workRoadState: RoadState { RoadState(rawValue: roadState) ?? .open }
     var geometry: Geometry? { try? Geometry(geoJSON: geometryJSON) }
-    var roadNameList: [String] {
-        roadNames.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
+    var roadNameList: [String] { InterventionModel.roads(roadNames) }
 
     static let columns = ["id", "number", "title", "description", "kind", "status", "visibility", "geometry", "starts_text", "ends_text",
                           "start_s", "end_s", "start_verified", "end_verified", "category", "road_state", "road_names", "detour", "rtss",

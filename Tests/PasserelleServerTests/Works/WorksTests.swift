@@ -139,11 +139,15 @@ import VaporTesting
             #expect(try await WorkPairModel.query(on: app.db).filter(\.$kind == "conflict").count() == 1)
             let edit = "/interventions/\(b.number)"
             let csrf = try await town.csrf(at: edit + "/modifier")
+            // The form posts what the input reads: a verified start is kept.
+            let formPage = try await town.send(.GET, edit + "/modifier").body.string
+            #expect(formPage.contains(#"name="debut_verifie""#) && formPage.contains(#"name="fin_verifie""#))
             let away = ["titre": "B", "latitude": "47,8400", "longitude": "-69,5370", "debut": "2027-06-10", "fin": "2027-06-12",
-                        "version": "1", "_csrf": csrf]
+                        "debut_verifie": "1", "version": "1", "_csrf": csrf]
             #expect(try await town.send(.POST, edit, form: away).status == .seeOther)
             #expect(try await WorkPairModel.query(on: app.db).filter(\.$active == true).count() == 0)
             #expect(try await WorkPairModel.query(on: app.db).count() == 1) // kept, inactive
+            #expect(try await InterventionModel.query(on: app.db).filter(\.$number == b.number).first()?.startVerified == true)
             // The same version again: someone saved in between.
             let stale = try await town.send(.POST, edit, form: away)
             #expect(stale.status == .conflict)

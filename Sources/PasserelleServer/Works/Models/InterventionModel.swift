@@ -62,7 +62,10 @@ final class InterventionModel: Model, @unchecked Sendable {
     /// The stored geometry (checked when it was saved).
     var geometry: Geometry? { try? Geometry(geoJSON: geometryJSON) }
 
-    var roadNameList: [String] {
-        roadNames.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    var roadNameList: [String] { Self.roads(roadNames) }
+
+    /// The road names as stored: one a line.
+    static func roads(_ text: String) -> [String] {
+        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

@@ -200,11 +200,9 @@ enum WorksViews {
                  .h2(.text(l("works.form.when"))),
                  UI.textField(name: "debut", label: l("works.field.debut"), value: f.debut ?? "", hint: l("works.field.period_hint"),
                               error: error("debut"), width: "short"),
-                 UI.checkboxes(name: "debut_verifie", legend: l("works.field.debut_verifie"), options: [("1", l("works.verified"))],
-                               selected: f.debut_verifie == nil ? [] : ["1"], error: nil),
+                 verifiedBox("debut_verifie", l("works.field.debut_verifie") + " " + l("works.verified"), checked: f.debut_verifie != nil),
                  UI.textField(name: "fin", label: l("works.field.fin"), value: f.fin ?? "", error: error("fin"), width: "short"),
-                 UI.checkboxes(name: "fin_verifie", legend: l("works.field.fin_verifie"), options: [("1", l("works.verified"))],
-                               selected: f.fin_verifie == nil ? [] : ["1"], error: nil),
+                 verifiedBox("fin_verifie", l("works.field.fin_verifie") + " " + l("works.verified"), checked: f.fin_verifie != nil),
                  .h2(.text(l("works.form.traffic"))),
                  UI.select(name: "etat_chaussee", label: l("works.field.etat_chaussee"), options: options(RoadState.self) { "works.road_state.\($0)" },
                            selected: f.etat_chaussee ?? RoadState.open.rawValue, error: error("etat_chaussee")),
@@ -224,6 +222,16 @@ enum WorksViews {
                  UI.textField(name: "id_externe", label: l("works.field.id_externe"), value: f.id_externe ?? "", hint: l("works.field.id_externe_hint"),
                               error: error("id_externe"), width: "short"),
                  UI.button(l("works.save"))))
+    }
+
+    /// One checkbox posted under its own name (`debut_verifie=1`), as the form's input reads it
+    /// (`UI.checkboxes` posts a list, `name[]`).
+    static func verifiedBox(_ name: String, _ label: String, checked: Bool) -> BodyNode {
+        .div(.class("field"),
+             H.void("input", [.named("type", "checkbox"), .named("id", "champ-\(name)"), .named("name", name), .named("value", "1"),
+                              .named("checked", checked ? "checked" : nil)]),
+             .text(" "),
+             H.el("label", H.attr("for", "champ-\(name)"), .text(label)))
     }
 
     static func pairs(_ layout: Layout, pairs: [WorkPairModel], status: WorkPairModel.Status?) -> String {
